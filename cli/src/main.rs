@@ -1,0 +1,124 @@
+//! `netpol`: Kubernetes NetworkPolicy verdicts, explanations and lints in a terminal or CI.
+
+mod check;
+mod inputs;
+mod matrix;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use engine::Protocol;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "netpol",
+    version,
+    about = "Kubernetes NetworkPolicy verdicts, explanations and lints",
+    long_about = "Reads Kubernetes manifests (Namespaces, Pods, workloads, Services, NetworkPolicies) and tells which \
+pod-to-pod connections are allowed, and why — with the semantics of the Kubernetes API server.\n\n\
+FILES are YAML or JSON files, directories (searched recursively for *.yaml, *.yml, *.json), or `-` for stdin.\n\
+Endpoints are `namespace/name` of a Pod, a workload (Deployment, StatefulSet, ...) or a Service (as destination), \
+an IP address outside the cluster, or prefixed with a kind: `pod:ns/a`, `deployment:ns/web`, `service:ns/web`."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    Text,
+    Json,
+    Csv,
+    Md,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check expected verdicts (an assertion file) against the manifests
+    #[command(
+        after_help = "The assertion file:\n  expect:\n    - {from: x/a, to: y/b, port: 80, protocol: TCP, allowed: true}\n    - {from: default/client, to: service:default/web, port: 80, allowed: false}\n\n`protocol` defaults to TCP; other keys are ignored.\nExit status: 0 all hold, 1 some fail, 2 nothing could be analysed (no manifest, unreadable assertion file, unknown name)."
+    )]
+    Check {
+        /// Manifests: files, directories or `-`
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// The assertion file
+        #[arg(long, short = 'e')]
+        expect: String,
+        /// Output format (text or json)
+        #[arg(long, short = 'o', value_enum, default_value = "text")]
+        output: Output,
+    },
+    /// Print the pod × pod connectivity matrix
+    #[command(
+        after_help = "With --port: a truth table for that port (`.` allowed, `X` blocked); without: the allowed port sets.\nA pod reaching itself is always allowed and is shown as `-`.\nJSON groups pods that behave identically; see the README for its shape."
+    )]
+    Matrix {
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// Only this port
+        #[arg(long, short = 'p')]
+        port: Option<u16>,
+        /// Protocol for --port (TCP, UDP, SCTP)
+        #[arg(long, default_value = "TCP", value_parser = parse_protocol)]
+        protocol: Protocol,
+        #[arg(long, short = 'o', value_enum, default_value = "text")]
+        output: Output,
+    },
+    /// Explain why a connection is allowed or blocked
+    Explain {
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// Source: ns/name of a pod or workload, or an IP address
+        #[arg(long)]
+        from: String,
+        /// Destination: ns/name of a pod, workload or Service, or an IP address
+        #[arg(long)]
+        to: String,
+        /// Destination port (for a Service: the Service port)
+        #[arg(long, short = 'p')]
+        port: u16,
+        #[arg(long, default_value = "TCP", value_parser = parse_protocol)]
+        protocol: Protocol,
+        #[arg(long, short = 'o', value_enum, default_value = "text")]
+        output: Output,
+    },
+    /// Report invalid objects and likely mistakes, with the offending line
+    #[command(after_help = "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 nothing readable.")]
+    Lint {
+        #[arg(required = true)]
+        files: Vec<String>,
+        #[arg(long, short = 'o', value_enum, default_value = "text")]
+        output: Output,
+    },
+}
+
+fn parse_protocol(s: &str) -> Result<Protocol, String> {
+    Protocol::parse_loose(s).ok_or_else(|| format!("unknown protocol `{s}` (TCP, UDP or SCTP)"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check { files, expect, output } => check::run(&files, &expect, output),
+        Command::Matrix {
+            files,
+            port,
+            protocol,
+            output,
+        } => matrix::run(&files, port, protocol, output),
+        Command::Explain {
+            files,
+            from,
+            to,
+            port,
+            protocol,
+            output,
+        } => check::explain(&files, &from, &to, port, protocol, output),
+        Command::Lint { files, output } => render::lint(&files, output),
+    };
+    ExitCode::from(code)
+}

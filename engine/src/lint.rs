@@ -1,0 +1,230 @@
+//! Lints: manifests the API server accepts but that probably do not mean what was meant.
+//! Each corresponds to a pitfall in the semantics notes.
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::evaluate::Index;
+use crate::model::{Cluster, Direction, NamespaceMatch, PeerKind, PortRef, Rule, TargetPort};
+use crate::ports::Protocol;
+
+pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<Diagnostic>) {
+    for policy in &cluster.policies {
+        let q = policy.qualified();
+        let selected: Vec<usize> = cluster
+            .pods
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.namespace == policy.namespace && policy.pod_selector.matches(&p.labels))
+            .map(|(i, _)| i)
+            .collect();
+
+        // Rules for a direction that policyTypes leaves out are ignored.
+        for (dir, affects, rules) in [
+            (Direction::Ingress, policy.affects_ingress, &policy.ingress),
+            (Direction::Egress, policy.affects_egress, &policy.egress),
+        ] {
+            if !affects && !rules.is_empty() {
+                out.push(
+                    Diagnostic::warning(
+                        Code::LintDirectionNotInPolicyTypes,
+                        rules.first().map_or(policy.span, |r| r.span),
+                        format!(
+                            "`{q}` has {} rules but `policyTypes` does not list `{}`: they are ignored",
+                            dir.as_str(),
+                            dir.title()
+                        ),
+                    )
+                    .with_help(format!("add `{}` to `policyTypes`", dir.title())),
+                );
+            }
+        }
+
+        if !cluster.pods.is_empty() && selected.is_empty() && !policy.pod_selector.is_empty() {
+            out.push(
+                Diagnostic::warning(
+                    Code::LintSelectsNothing,
+                    policy.pod_selector.span,
+                    format!(
+                        "`{q}` selects no pod: no pod in `{}` has labels `{}`",
+                        policy.namespace, policy.pod_selector
+                    ),
+                )
+                .with_help("check the labels for a typo"),
+            );
+        }
+
+        // Egress isolation without DNS.
+        if policy.affects_egress && !selected.is_empty() && !allows_dns(cluster, index, &policy.egress) {
+            // Only when no other policy on the same pods allows DNS either.
+            let others_allow = cluster.policies.iter().any(|o| {
+                o.namespace == policy.namespace
+                    && o.affects_egress
+                    && selected.iter().any(|&p| {
+                        cluster.pods.get(p).is_some_and(|pod| o.pod_selector.matches(&pod.labels))
+                    })
+                    && allows_dns(cluster, index, &o.egress)
+            });
+            if !others_allow {
+                out.push(
+                    Diagnostic::info(
+                        Code::LintNoDnsEgress,
+                        policy.span,
+                        format!("`{q}` isolates egress but no policy allows DNS (UDP and TCP 53): name lookups from its pods will fail"),
+                    )
+                    .with_help("add an egress rule to namespace `kube-system`, pods `k8s-app: kube-dns`, ports 53/UDP and 53/TCP"),
+                );
+            }
+        }
+
+        for (dir, rules) in [(Direction::Ingress, &policy.ingress), (Direction::Egress, &policy.egress)] {
+            for (ri, rule) in rules.iter().enumerate() {
+                lint_rule(cluster, index, &q, &policy.namespace, dir, ri, rule, &selected, out);
+            }
+        }
+    }
+}
+
+fn allows_dns(cluster: &Cluster, index: &Index, rules: &[Rule]) -> bool {
+    let _ = (cluster, index);
+    rules.iter().any(|r| match &r.ports {
+        None => true,
+        Some(ports) => ports.iter().any(|p| {
+            p.protocol == Protocol::Udp
+                && match &p.port {
+                    PortRef::All => true,
+                    PortRef::Range(lo, hi) => *lo <= 53 && 53 <= *hi,
+                    PortRef::Named(n) => n.contains("dns"),
+                }
+        }),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn lint_rule(
+    cluster: &Cluster,
+    index: &Index,
+    q: &str,
+    ns: &str,
+    dir: Direction,
+    ri: usize,
+    rule: &Rule,
+    selected: &[usize],
+    out: &mut Vec<Diagnostic>,
+) {
+    let n = ri + 1;
+    if let Some(peers) = &rule.peers {
+        for peer in peers {
+            match &peer.kind {
+                PeerKind::Pods { namespaces, pods } => {
+                    if let NamespaceMatch::Selector(nsel) = namespaces {
+                        if !nsel.is_empty() && !pods.is_empty() {
+                            out.push(
+                                Diagnostic::info(
+                                    Code::LintPeerSelectorsCombined,
+                                    peer.span,
+                                    format!("{} rule {n} of `{q}`: this peer needs BOTH namespace `{nsel}` AND pod `{pods}` (one peer, two selectors)", dir.as_str()),
+                                )
+                                .with_help("to allow either, make them two list items: put `-` before `podSelector`"),
+                            );
+                        }
+                        let any_ns = cluster.namespaces.iter().any(|n| nsel.matches(&n.labels));
+                        if !any_ns {
+                            out.push(Diagnostic::warning(
+                                Code::LintSelectsNothing,
+                                nsel.span,
+                                format!("{} rule {n} of `{q}`: no namespace has labels `{nsel}`", dir.as_str()),
+                            ).with_help("namespaces always carry `kubernetes.io/metadata.name`; check for a typo"));
+                        }
+                    }
+                    if !cluster.pods.is_empty() {
+                        let any_pod = cluster.pods.iter().enumerate().any(|(i, _)| {
+                            crate::evaluate::peer_match(cluster, index, &peer.kind, crate::evaluate::Endpoint::Pod(i)).is_ok()
+                        });
+                        if !any_pod {
+                            let other_ns = matches!(namespaces, NamespaceMatch::Own(_))
+                                && cluster.pods.iter().any(|p| p.namespace != ns && pods.matches(&p.labels));
+                            if other_ns {
+                                out.push(Diagnostic::warning(
+                                    Code::LintPodSelectorOtherNamespace,
+                                    pods.span,
+                                    format!("{} rule {n} of `{q}`: `podSelector` alone only matches pods in `{ns}`; the pods labelled `{pods}` are in other namespaces", dir.as_str()),
+                                ).with_help("add a `namespaceSelector` in the same peer (no `-` before it)"));
+                            } else if !pods.is_empty() {
+                                out.push(Diagnostic::warning(
+                                    Code::LintSelectsNothing,
+                                    pods.span,
+                                    format!("{} rule {n} of `{q}`: no pod matches `{pods}` here", dir.as_str()),
+                                ).with_help("check the labels for a typo"));
+                            }
+                        }
+                    }
+                }
+                PeerKind::IpBlock { cidr, except } => {
+                    let hits: Vec<String> = cluster
+                        .pods
+                        .iter()
+                        .filter(|p| p.ips.iter().any(|ip| cidr.contains(*ip) && !except.iter().any(|e| e.contains(*ip))))
+                        .map(|p| p.qualified())
+                        .take(3)
+                        .collect();
+                    if !hits.is_empty() {
+                        out.push(Diagnostic::info(
+                            Code::LintIpBlockOnPodIp,
+                            peer.span,
+                            format!("{} rule {n} of `{q}`: ipBlock `{cidr}` contains pod IPs ({}); whether it applies to pod traffic depends on the CNI", dir.as_str(), hits.join(", ")),
+                        ).with_help("select pods with `podSelector`/`namespaceSelector` instead"));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(ports) = &rule.ports {
+        for p in ports {
+            if let PortRef::Range(53, 53) = p.port {
+                if p.protocol == Protocol::Tcp && !ports.iter().any(|o| o.protocol == Protocol::Udp) {
+                    out.push(Diagnostic::info(
+                        Code::LintDnsPortTcpOnly,
+                        p.span,
+                        format!("{} rule {n} of `{q}`: port 53 without `protocol` is TCP only; DNS mostly uses UDP", dir.as_str()),
+                    ).with_help("add a second entry with `protocol: UDP`"));
+                }
+            }
+            if let PortRef::Named(name) = &p.port {
+                // Destinations: the selected pods on ingress; the peer pods on egress.
+                let dsts: Vec<usize> = match dir {
+                    Direction::Ingress => selected.to_vec(),
+                    Direction::Egress => (0..cluster.pods.len())
+                        .filter(|&i| crate::evaluate::rule_peer_matches(cluster, index, rule, crate::evaluate::Endpoint::Pod(i)))
+                        .collect(),
+                };
+                let defined = dsts.iter().any(|&i| cluster.pods.get(i).is_some_and(|pod| pod.named_port(name, p.protocol).is_some()));
+                if !dsts.is_empty() && !defined {
+                    out.push(Diagnostic::warning(
+                        Code::LintNamedPortUndefined,
+                        p.span,
+                        format!("{} rule {n} of `{q}`: no destination pod defines a container port named `{name}` ({}); the entry opens nothing", dir.as_str(), p.protocol),
+                    ).with_help("named ports are looked up on the destination pod's containers, by name and protocol"));
+                }
+            }
+            if let (PortRef::Range(lo, hi), Direction::Ingress) = (&p.port, dir) {
+                if lo == hi {
+                    for svc in &cluster.services {
+                        for sp in &svc.ports {
+                            let tp = match &sp.target {
+                                TargetPort::Number(t) => Some(*t),
+                                TargetPort::Name(_) => None,
+                            };
+                            let selects_same = selected.iter().any(|&i| cluster.pods.get(i).is_some_and(|pod| svc.selects(pod)));
+                            if selects_same && sp.port == *lo && sp.protocol == p.protocol && tp.is_some_and(|t| t != *lo) {
+                                out.push(Diagnostic::warning(
+                                    Code::LintServicePortInPolicy,
+                                    p.span,
+                                    format!("{} rule {n} of `{q}`: port {lo} is the port of Service `{}`; its pods listen on {} (targetPort), which is what policies see", dir.as_str(), svc.qualified(), tp.unwrap_or(0)),
+                                ).with_help(format!("use port {}", tp.unwrap_or(0))));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

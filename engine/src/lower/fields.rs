@@ -1,0 +1,317 @@
+//! Typed access to spanned nodes with diagnostics: the hand-written equivalent of serde
+//! deserialisation, which stops at the first error and forgets where values were.
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::parse::node::{Node, Scalar};
+use crate::selector::Labels;
+use crate::span::Span;
+
+/// Collects diagnostics while lowering; `errors` counts errors so a caller can tell whether the
+/// object it is lowering stays valid.
+#[derive(Debug)]
+pub struct Ctx<'d> {
+    pub diags: &'d mut Vec<Diagnostic>,
+    pub errors: usize,
+}
+
+impl Ctx<'_> {
+    pub fn error(&mut self, code: Code, span: Span, msg: impl Into<String>) -> &mut Diagnostic {
+        self.errors += 1;
+        self.push(Diagnostic::error(code, span, msg))
+    }
+
+    pub fn warn(&mut self, code: Code, span: Span, msg: impl Into<String>) -> &mut Diagnostic {
+        self.push(Diagnostic::warning(code, span, msg))
+    }
+
+    fn push(&mut self, d: Diagnostic) -> &mut Diagnostic {
+        self.diags.push(d);
+        let last = self.diags.len() - 1;
+        // The vector is non-empty: we just pushed.
+        &mut self.diags[last]
+    }
+
+    /// A mapping's fields; warns about unknown ones (kubectl's non-strict mode keeps the object).
+    pub fn fields<'n>(&mut self, node: &'n Node, what: &str, known: &[&str]) -> Option<Fields<'n>> {
+        if node.is_null() {
+            return Some(Fields { entries: &[] });
+        }
+        let Some(entries) = node.as_map() else {
+            self.error(
+                Code::WrongType,
+                node.span,
+                format!("`{what}` must be a mapping, found {}", node.type_name()),
+            );
+            return None;
+        };
+        if !known.is_empty() {
+            for (k, _) in entries {
+                let name = k.text().unwrap_or("");
+                if !known.contains(&name) {
+                    let d = self.warn(
+                        Code::UnknownField,
+                        k.span,
+                        format!("unknown field `{name}` in `{what}`"),
+                    );
+                    d.help = Some(match suggest(name, known) {
+                        Some(s) => format!("did you mean `{s}`? the field is ignored"),
+                        None => "the field is ignored".to_string(),
+                    });
+                }
+            }
+        }
+        Some(Fields { entries })
+    }
+
+    pub fn string<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n str> {
+        match node.scalar() {
+            Some(Scalar::Str(s)) => Some(s),
+            _ => {
+                let d = self.error(
+                    Code::WrongType,
+                    node.span,
+                    format!("`{what}` must be a string, found {}", node.type_name()),
+                );
+                if let Some(t) = node.text() {
+                    d.help = Some(format!("quote it: `\"{t}\"`"));
+                }
+                None
+            }
+        }
+    }
+
+    pub fn int(&mut self, node: &Node, what: &str) -> Option<i64> {
+        match node.scalar() {
+            Some(Scalar::Int(i)) => Some(i),
+            _ => {
+                self.error(
+                    Code::WrongType,
+                    node.span,
+                    format!("`{what}` must be an integer, found {}", node.type_name()),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn bool(&mut self, node: &Node, what: &str) -> Option<bool> {
+        match node.scalar() {
+            Some(Scalar::Bool(b)) => Some(b),
+            Some(Scalar::Null) => Some(false),
+            _ => {
+                self.error(
+                    Code::WrongType,
+                    node.span,
+                    format!("`{what}` must be true or false, found {}", node.type_name()),
+                );
+                None
+            }
+        }
+    }
+
+    /// A list; `null` counts as empty.
+    pub fn seq<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [Node]> {
+        if node.is_null() {
+            return Some(&[]);
+        }
+        match node.as_seq() {
+            Some(s) => Some(s),
+            None => {
+                self.error(
+                    Code::WrongType,
+                    node.span,
+                    format!("`{what}` must be a list, found {}", node.type_name()),
+                );
+                None
+            }
+        }
+    }
+
+    /// A `map[string]string` of labels, validated like the API server does.
+    pub fn labels(&mut self, node: &Node, what: &str) -> Option<Labels> {
+        let fields = self.fields(node, what, &[])?;
+        let mut out = Labels::new();
+        let before = self.errors;
+        for (k, v) in fields.entries {
+            let Some(key) = self.string(k, &format!("{what} key")) else {
+                continue;
+            };
+            if let Err(why) = validate_label_key(key) {
+                self.error(Code::InvalidLabel, k.span, format!("invalid label key `{key}`: {why}"));
+            }
+            let value = if v.is_null() {
+                ""
+            } else {
+                match self.string(v, &format!("{what}.{key}")) {
+                    Some(s) => s,
+                    None => continue,
+                }
+            };
+            if let Err(why) = validate_label_value(value) {
+                self.error(
+                    Code::InvalidLabel,
+                    v.span,
+                    format!("invalid label value `{value}`: {why}"),
+                );
+            }
+            out.insert(key.to_string(), value.to_string());
+        }
+        (self.errors == before).then_some(out)
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Fields<'n> {
+    pub entries: &'n [(Node, Node)],
+}
+
+impl<'n> Fields<'n> {
+    /// A field's value; explicit `null` counts as absent, as in Go's JSON decoding.
+    pub fn get(&self, key: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.text() == Some(key))
+            .map(|(_, v)| v)
+            .filter(|v| !v.is_null())
+    }
+
+    /// The key node (for spans that should underline the field name).
+    pub fn key(&self, key: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.text() == Some(key))
+            .map(|(k, _)| k)
+    }
+}
+
+/// Closest known name: same letters ignoring case, or within edit distance 2.
+pub fn suggest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+    let lower = name.to_ascii_lowercase();
+    if let Some(k) = known.iter().find(|k| k.to_ascii_lowercase() == lower) {
+        return Some(k);
+    }
+    known
+        .iter()
+        .map(|k| (edit_distance(&lower, &k.to_ascii_lowercase()), *k))
+        .filter(|(d, k)| *d <= 2.min(k.len() / 3 + 1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// Levenshtein distance (small strings only).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        if let Some(first) = cur.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            if let Some(c) = cur.get_mut(j + 1) {
+                *c = sub.min(del).min(ins);
+            }
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+fn is_alnum(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+/// A qualified name: `[prefix/]name`, name ≤ 63 chars of `[A-Za-z0-9_.-]` starting and ending
+/// alphanumeric (apimachinery `IsQualifiedName`).
+pub fn validate_label_key(key: &str) -> Result<(), String> {
+    let (prefix, name) = match key.rsplit_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, key),
+    };
+    if let Some(p) = prefix {
+        if p.is_empty() || !is_dns1123_subdomain(p) {
+            return Err("the prefix must be a DNS subdomain".into());
+        }
+    }
+    validate_label_value(name).and_then(|()| {
+        if name.is_empty() {
+            Err("the name part must not be empty".into())
+        } else {
+            Ok(())
+        }
+    })
+}
+
+/// Empty, or ≤ 63 chars of `[A-Za-z0-9_.-]` starting and ending alphanumeric.
+pub fn validate_label_value(v: &str) -> Result<(), String> {
+    if v.is_empty() {
+        return Ok(());
+    }
+    if v.len() > 63 {
+        return Err("must be at most 63 characters".into());
+    }
+    let b = v.as_bytes();
+    let ends_ok = b.first().copied().is_some_and(is_alnum) && b.last().copied().is_some_and(is_alnum);
+    if !ends_ok || !b.iter().all(|&c| is_alnum(c) || matches!(c, b'-' | b'_' | b'.')) {
+        return Err(
+            "must consist of alphanumerics, `-`, `_` or `.`, and start and end with an alphanumeric"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+/// RFC 1123 label: ≤ 63 chars of lower-case alphanumerics and `-`, alphanumeric at both ends.
+pub fn is_dns1123_label(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 63
+        && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && b.first().is_some_and(|c| *c != b'-')
+        && b.last().is_some_and(|c| *c != b'-')
+}
+
+/// RFC 1123 subdomain: dot-separated labels, ≤ 253 chars.
+pub fn is_dns1123_subdomain(s: &str) -> bool {
+    s.len() <= 253 && s.split('.').all(is_dns1123_label)
+}
+
+/// IANA service name (named ports): ≤ 15 chars, lower-case alphanumerics and `-`, at least one
+/// letter, no leading, trailing or double `-` (apimachinery `IsValidPortName`).
+pub fn is_port_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 15
+        && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && b.iter().any(u8::is_ascii_lowercase)
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggest("podselector", &["podSelector", "policyTypes"]), Some("podSelector"));
+        assert_eq!(suggest("ingres", &["ingress", "egress"]), Some("ingress"));
+        assert_eq!(suggest("zzz", &["ingress", "egress"]), None);
+    }
+
+    #[test]
+    fn names() {
+        assert!(is_dns1123_label("my-ns"));
+        assert!(!is_dns1123_label("My-ns"));
+        assert!(is_port_name("http"));
+        assert!(!is_port_name("80"));
+        assert!(!is_port_name("a--b"));
+        assert!(validate_label_key("app.kubernetes.io/name").is_ok());
+        assert!(validate_label_value("-x").is_err());
+    }
+}

@@ -1,0 +1,473 @@
+//! NetworkPolicy lowering: API-server defaulting and validation, then the internal form.
+//!
+//! Authority: k8s.io/kubernetes `pkg/apis/networking/v1/defaults.go` (policyTypes) and
+//! `pkg/apis/networking/validation/validation.go` (`ValidateNetworkPolicySpec`,
+//! `ValidateNetworkPolicyPort`, `ValidateNetworkPolicyPeer`, `ValidateIPBlock`), and
+//! apimachinery `ValidateLabelSelector`.
+
+use crate::diagnostic::Code;
+use crate::lower::fields::{is_port_name, validate_label_key, Ctx, Fields};
+use crate::model::{NamespaceMatch, Peer, PeerKind, Policy, PolicyPort, PortRef, Rule};
+use crate::net::{Cidr, CidrError};
+use crate::parse::node::Node;
+use crate::ports::Protocol;
+use crate::selector::{Operator, Requirement, Selector};
+use crate::span::Span;
+
+const SPEC_FIELDS: &[&str] = &["podSelector", "policyTypes", "ingress", "egress"];
+const INGRESS_FIELDS: &[&str] = &["from", "ports"];
+const EGRESS_FIELDS: &[&str] = &["to", "ports"];
+const PEER_FIELDS: &[&str] = &["podSelector", "namespaceSelector", "ipBlock"];
+const PORT_FIELDS: &[&str] = &["protocol", "port", "endPort"];
+const IPBLOCK_FIELDS: &[&str] = &["cidr", "except"];
+const SELECTOR_FIELDS: &[&str] = &["matchLabels", "matchExpressions"];
+const REQUIREMENT_FIELDS: &[&str] = &["key", "operator", "values"];
+
+/// Lowers `spec` of a NetworkPolicy named `namespace/name`. `None` when the API server would
+/// reject the object (the diagnostics say where).
+pub fn lower_policy(
+    ctx: &mut Ctx<'_>,
+    namespace: &str,
+    name: &str,
+    spec: Option<&Node>,
+    span: Span,
+) -> Option<Policy> {
+    let before = ctx.errors;
+    let empty_spec;
+    let spec = match spec {
+        Some(s) => s,
+        None => {
+            empty_spec = Node {
+                span,
+                kind: crate::parse::node::NodeKind::Map(Vec::new()),
+            };
+            &empty_spec
+        }
+    };
+    let f = ctx.fields(spec, "spec", SPEC_FIELDS)?;
+    let pod_selector = match f.get("podSelector") {
+        Some(n) => label_selector(ctx, n, "spec.podSelector"),
+        None => Some(Selector::everything(spec.span)),
+    };
+
+    let mut types: Option<(bool, bool)> = None;
+    if let Some(list) = f.get("policyTypes").and_then(|n| ctx.seq(n, "spec.policyTypes")) {
+        if list.len() > 2 {
+            ctx.error(
+                Code::InvalidPolicyType,
+                spec_field_span(&f, "policyTypes", spec.span),
+                "may not specify more than two policyTypes",
+            );
+        }
+        let (mut ing, mut eg) = (false, false);
+        for item in list {
+            match ctx.string(item, "spec.policyTypes[]") {
+                Some("Ingress") => ing = true,
+                Some("Egress") => eg = true,
+                Some(other) => {
+                    let d = ctx.error(
+                        Code::InvalidPolicyType,
+                        item.span,
+                        format!("unsupported policy type `{other}`"),
+                    );
+                    d.help = Some("supported values: `Ingress`, `Egress`".into());
+                }
+                None => {}
+            }
+        }
+        if !list.is_empty() {
+            types = Some((ing, eg));
+        }
+    }
+
+    let ingress = rules(ctx, &f, "ingress", "from", INGRESS_FIELDS, namespace);
+    let egress = rules(ctx, &f, "egress", "to", EGRESS_FIELDS, namespace);
+
+    // Defaulting: no policyTypes means Ingress, plus Egress only when the egress list is
+    // non-empty (`len(spec.Egress) != 0` in SetDefaults_NetworkPolicy).
+    let (affects_ingress, affects_egress) = types.unwrap_or_else(|| {
+        (true, egress.as_ref().is_some_and(|e| !e.is_empty()))
+    });
+
+    if ctx.errors > before {
+        return None;
+    }
+    Some(Policy {
+        namespace: namespace.to_string(),
+        name: name.to_string(),
+        pod_selector: pod_selector?,
+        affects_ingress,
+        affects_egress,
+        ingress: ingress?,
+        egress: egress?,
+        span,
+        enabled: true,
+    })
+}
+
+fn spec_field_span(f: &Fields<'_>, key: &str, fallback: Span) -> Span {
+    f.key(key).map_or(fallback, |k| k.span)
+}
+
+fn rules(
+    ctx: &mut Ctx<'_>,
+    f: &Fields<'_>,
+    dir: &str,
+    peers_key: &str,
+    known: &[&str],
+    namespace: &str,
+) -> Option<Vec<Rule>> {
+    let Some(list_node) = f.get(dir) else {
+        return Some(Vec::new());
+    };
+    let list = ctx.seq(list_node, &format!("spec.{dir}"))?;
+    let mut out = Vec::with_capacity(list.len());
+    let mut ok = true;
+    for (i, rule_node) in list.iter().enumerate() {
+        let path = format!("spec.{dir}[{i}]");
+        let Some(rf) = ctx.fields(rule_node, &path, known) else {
+            ok = false;
+            continue;
+        };
+        let peers = match rf.get(peers_key) {
+            None => None,
+            Some(n) => match ctx.seq(n, &format!("{path}.{peers_key}")) {
+                Some([]) => None,
+                Some(items) => {
+                    let mut v = Vec::with_capacity(items.len());
+                    for (j, p) in items.iter().enumerate() {
+                        match peer(ctx, p, &format!("{path}.{peers_key}[{j}]"), namespace) {
+                            Some(p) => v.push(p),
+                            None => ok = false,
+                        }
+                    }
+                    Some(v)
+                }
+                None => {
+                    ok = false;
+                    None
+                }
+            },
+        };
+        let ports = match rf.get("ports") {
+            None => None,
+            Some(n) => match ctx.seq(n, &format!("{path}.ports")) {
+                Some([]) => None,
+                Some(items) => {
+                    let mut v = Vec::with_capacity(items.len());
+                    for (j, p) in items.iter().enumerate() {
+                        match policy_port(ctx, p, &format!("{path}.ports[{j}]")) {
+                            Some(p) => v.push(p),
+                            None => ok = false,
+                        }
+                    }
+                    Some(v)
+                }
+                None => {
+                    ok = false;
+                    None
+                }
+            },
+        };
+        out.push(Rule {
+            peers,
+            ports,
+            span: rule_node.span,
+        });
+    }
+    ok.then_some(out)
+}
+
+fn peer(ctx: &mut Ctx<'_>, node: &Node, path: &str, namespace: &str) -> Option<Peer> {
+    let f = ctx.fields(node, path, PEER_FIELDS)?;
+    let pod = f.get("podSelector");
+    let ns = f.get("namespaceSelector");
+    let ip = f.get("ipBlock");
+    if let Some(ip) = ip {
+        if pod.is_some() || ns.is_some() {
+            ctx.error(
+                Code::InvalidPeer,
+                f.key("ipBlock").map_or(ip.span, |k| k.span),
+                "may not specify both `ipBlock` and another peer",
+            )
+            .help = Some("use a separate list item (`- ipBlock: ...`) for the address range".into());
+            return None;
+        }
+        return ip_block(ctx, ip, &format!("{path}.ipBlock")).map(|kind| Peer {
+            kind,
+            span: node.span,
+        });
+    }
+    if pod.is_none() && ns.is_none() {
+        ctx.error(Code::InvalidPeer, node.span, "must specify a peer")
+            .help = Some(
+            "give `podSelector`, `namespaceSelector` or `ipBlock`; to allow every peer, omit the peer list"
+                .into(),
+        );
+        return None;
+    }
+    let pods = match pod {
+        Some(p) => label_selector(ctx, p, &format!("{path}.podSelector"))?,
+        None => Selector::everything(node.span),
+    };
+    let namespaces = match ns {
+        Some(n) => NamespaceMatch::Selector(label_selector(
+            ctx,
+            n,
+            &format!("{path}.namespaceSelector"),
+        )?),
+        None => NamespaceMatch::Own(namespace.to_string()),
+    };
+    Some(Peer {
+        kind: PeerKind::Pods { namespaces, pods },
+        span: node.span,
+    })
+}
+
+fn cidr(ctx: &mut Ctx<'_>, node: &Node, what: &str) -> Option<Cidr> {
+    let s = ctx.string(node, what)?;
+    match Cidr::parse(s) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            let why = match e {
+                CidrError::Syntax => "expected an address and a prefix length, like `10.0.0.0/16`",
+                CidrError::Prefix => "the prefix length is too large for the address family",
+            };
+            ctx.error(Code::InvalidCidr, node.span, format!("invalid CIDR `{s}` in `{what}`"))
+                .help = Some(why.into());
+            None
+        }
+    }
+}
+
+fn ip_block(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<PeerKind> {
+    let f = ctx.fields(node, path, IPBLOCK_FIELDS)?;
+    let Some(cidr_node) = f.get("cidr") else {
+        ctx.error(Code::MissingField, node.span, format!("`{path}.cidr` is required"));
+        return None;
+    };
+    let block = cidr(ctx, cidr_node, &format!("{path}.cidr"))?;
+    let mut except = Vec::new();
+    let mut ok = true;
+    if let Some(list) = f.get("except").and_then(|n| ctx.seq(n, &format!("{path}.except"))) {
+        for (i, item) in list.iter().enumerate() {
+            let Some(e) = cidr(ctx, item, &format!("{path}.except[{i}]")) else {
+                ok = false;
+                continue;
+            };
+            // ValidateIPBlock: each except must be a strict subset of cidr.
+            if !block.contains_cidr(&e) || e == block {
+                ctx.error(
+                    Code::InvalidExcept,
+                    item.span,
+                    format!("`{e}` must be a strict subset of `cidr` `{block}`"),
+                );
+                ok = false;
+                continue;
+            }
+            except.push(e);
+        }
+    }
+    ok.then_some(PeerKind::IpBlock {
+        cidr: block,
+        except,
+    })
+}
+
+fn policy_port(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<PolicyPort> {
+    let f = ctx.fields(node, path, PORT_FIELDS)?;
+    let protocol = match f.get("protocol") {
+        None => Protocol::Tcp,
+        Some(p) => {
+            let s = ctx.string(p, &format!("{path}.protocol"))?;
+            match Protocol::parse(s) {
+                Some(p) => p,
+                None => {
+                    let d = ctx.error(
+                        Code::InvalidProtocol,
+                        p.span,
+                        format!("unsupported protocol `{s}`"),
+                    );
+                    d.help = Some(match Protocol::parse_loose(s) {
+                        Some(p) => format!("protocols are upper case: `{p}`"),
+                        None => "supported values: `TCP`, `UDP`, `SCTP`".into(),
+                    });
+                    return None;
+                }
+            }
+        }
+    };
+    let end = f.get("endPort");
+    let port = match f.get("port") {
+        None => {
+            if let Some(e) = end {
+                ctx.error(
+                    Code::InvalidEndPort,
+                    e.span,
+                    "`endPort` needs a numeric `port`",
+                );
+                return None;
+            }
+            PortRef::All
+        }
+        Some(p) => match p.as_int() {
+            Some(n) => {
+                let lo = port_number(ctx, p, n, &format!("{path}.port"))?;
+                let hi = match end {
+                    None => lo,
+                    Some(e) => {
+                        let en = ctx.int(e, &format!("{path}.endPort"))?;
+                        let hi = port_number(ctx, e, en, &format!("{path}.endPort"))?;
+                        if hi < lo {
+                            ctx.error(
+                                Code::InvalidEndPort,
+                                e.span,
+                                format!("`endPort` {hi} must be greater than or equal to `port` {lo}"),
+                            );
+                            return None;
+                        }
+                        hi
+                    }
+                };
+                PortRef::Range(lo, hi)
+            }
+            None => {
+                let name = ctx.string(p, &format!("{path}.port"))?;
+                if !is_port_name(name) {
+                    ctx.error(
+                        Code::InvalidPort,
+                        p.span,
+                        format!("invalid port `{name}`: must be a number 1-65535 or a port name"),
+                    )
+                    .help = Some(
+                        "port names have at most 15 lower-case letters, digits and `-`, with at least one letter"
+                            .into(),
+                    );
+                    return None;
+                }
+                if let Some(e) = end {
+                    ctx.error(
+                        Code::InvalidEndPort,
+                        e.span,
+                        format!("`endPort` cannot be used with the named port `{name}`"),
+                    );
+                    return None;
+                }
+                PortRef::Named(name.to_string())
+            }
+        },
+    };
+    Some(PolicyPort {
+        protocol,
+        port,
+        span: node.span,
+    })
+}
+
+pub fn port_number(ctx: &mut Ctx<'_>, node: &Node, n: i64, what: &str) -> Option<u16> {
+    match u16::try_from(n) {
+        Ok(p) if p >= 1 => Some(p),
+        _ => {
+            ctx.error(
+                Code::InvalidPort,
+                node.span,
+                format!("`{what}` {n} is out of range: must be between 1 and 65535"),
+            );
+            None
+        }
+    }
+}
+
+/// A metav1.LabelSelector, validated (ValidateLabelSelector) and normalised.
+pub fn label_selector(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Selector> {
+    let before = ctx.errors;
+    let f = ctx.fields(node, path, SELECTOR_FIELDS)?;
+    let mut sel = Selector::everything(node.span);
+    if let Some(ml) = f.get("matchLabels") {
+        if let Some(labels) = ctx.labels(ml, &format!("{path}.matchLabels")) {
+            sel.match_labels = labels.into_iter().collect();
+        }
+    }
+    if let Some(list) = f
+        .get("matchExpressions")
+        .and_then(|n| ctx.seq(n, &format!("{path}.matchExpressions")))
+    {
+        for (i, item) in list.iter().enumerate() {
+            let rpath = format!("{path}.matchExpressions[{i}]");
+            if let Some(r) = requirement(ctx, item, &rpath) {
+                sel.exprs.push(r);
+            }
+        }
+    }
+    (ctx.errors == before).then_some(sel)
+}
+
+fn requirement(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Requirement> {
+    let f = ctx.fields(node, path, REQUIREMENT_FIELDS)?;
+    let Some(key_node) = f.get("key") else {
+        ctx.error(Code::MissingField, node.span, format!("`{path}.key` is required"));
+        return None;
+    };
+    let key = ctx.string(key_node, &format!("{path}.key"))?;
+    if let Err(why) = validate_label_key(key) {
+        ctx.error(Code::InvalidLabel, key_node.span, format!("invalid label key `{key}`: {why}"));
+        return None;
+    }
+    let Some(op_node) = f.get("operator") else {
+        ctx.error(Code::MissingField, node.span, format!("`{path}.operator` is required"));
+        return None;
+    };
+    let op_text = ctx.string(op_node, &format!("{path}.operator"))?;
+    let Some(op) = Operator::parse(op_text) else {
+        let d = ctx.error(
+            Code::InvalidSelector,
+            op_node.span,
+            format!("unknown operator `{op_text}`"),
+        );
+        d.help = Some(
+            match crate::lower::fields::suggest(op_text, &["In", "NotIn", "Exists", "DoesNotExist"]) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "valid operators: `In`, `NotIn`, `Exists`, `DoesNotExist`".into(),
+            },
+        );
+        return None;
+    };
+    let mut values = Vec::new();
+    let values_node = f.get("values");
+    if let Some(vn) = values_node {
+        for item in ctx.seq(vn, &format!("{path}.values"))? {
+            let v = ctx.string(item, &format!("{path}.values[]"))?;
+            if let Err(why) = crate::lower::fields::validate_label_value(v) {
+                ctx.error(Code::InvalidLabel, item.span, format!("invalid label value `{v}`: {why}"));
+                return None;
+            }
+            values.push(v.to_string());
+        }
+    }
+    match op {
+        Operator::In | Operator::NotIn if values.is_empty() => {
+            ctx.error(
+                Code::InvalidSelector,
+                values_node.map_or(op_node.span, |n| n.span),
+                format!("`values` must be non-empty when `operator` is `{op_text}`"),
+            );
+            return None;
+        }
+        Operator::Exists | Operator::DoesNotExist if !values.is_empty() => {
+            ctx.error(
+                Code::InvalidSelector,
+                values_node.map_or(op_node.span, |n| n.span),
+                format!("`values` must be empty when `operator` is `{op_text}`"),
+            );
+            return None;
+        }
+        _ => {}
+    }
+    values.sort();
+    values.dedup();
+    Some(Requirement {
+        key: key.to_string(),
+        op,
+        values,
+    })
+}

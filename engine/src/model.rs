@@ -1,0 +1,296 @@
+//! The cluster as the engine sees it after lowering: API-server defaults applied, invalid objects
+//! dropped, every element remembering where it came from. Indices (`PodId`, `PolicyId`, ...) are
+//! positions in the [`Cluster`] vectors, which are sorted by namespace and name (deterministic).
+
+use std::net::IpAddr;
+
+use crate::net::Cidr;
+use crate::ports::Protocol;
+use crate::selector::{Labels, Selector};
+use crate::span::Span;
+
+pub type PodId = usize;
+pub type WorkloadId = usize;
+pub type ServiceId = usize;
+pub type PolicyId = usize;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Cluster {
+    pub namespaces: Vec<Namespace>,
+    pub pods: Vec<Pod>,
+    pub workloads: Vec<Workload>,
+    pub services: Vec<Service>,
+    pub policies: Vec<Policy>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Namespace {
+    pub name: String,
+    /// Always holds `kubernetes.io/metadata.name`.
+    pub labels: Labels,
+    /// `None` when only referenced, not declared.
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContainerPort {
+    pub name: Option<String>,
+    pub port: u16,
+    pub protocol: Protocol,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pod {
+    pub namespace: String,
+    pub name: String,
+    pub labels: Labels,
+    pub ports: Vec<ContainerPort>,
+    pub host_network: bool,
+    pub ips: Vec<IpAddr>,
+    /// The workload this pod belongs to (generated from it, or owned through ownerReferences).
+    pub workload: Option<WorkloadId>,
+    /// The Pod object, or the workload's pod template.
+    pub span: Span,
+}
+
+impl Pod {
+    /// Resolves a named port on this pod's containers, by name and protocol
+    /// (NetworkPolicyPort docs: "a named port on a pod").
+    pub fn named_port(&self, name: &str, protocol: Protocol) -> Option<u16> {
+        self.ports
+            .iter()
+            .find(|p| p.name.as_deref() == Some(name) && p.protocol == protocol)
+            .map(|p| p.port)
+    }
+
+    pub fn qualified(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WorkloadKind {
+    Deployment,
+    ReplicaSet,
+    StatefulSet,
+    DaemonSet,
+    Job,
+    CronJob,
+    ReplicationController,
+}
+
+impl WorkloadKind {
+    pub fn parse(kind: &str) -> Option<WorkloadKind> {
+        Some(match kind {
+            "Deployment" => WorkloadKind::Deployment,
+            "ReplicaSet" => WorkloadKind::ReplicaSet,
+            "StatefulSet" => WorkloadKind::StatefulSet,
+            "DaemonSet" => WorkloadKind::DaemonSet,
+            "Job" => WorkloadKind::Job,
+            "CronJob" => WorkloadKind::CronJob,
+            "ReplicationController" => WorkloadKind::ReplicationController,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkloadKind::Deployment => "Deployment",
+            WorkloadKind::ReplicaSet => "ReplicaSet",
+            WorkloadKind::StatefulSet => "StatefulSet",
+            WorkloadKind::DaemonSet => "DaemonSet",
+            WorkloadKind::Job => "Job",
+            WorkloadKind::CronJob => "CronJob",
+            WorkloadKind::ReplicationController => "ReplicationController",
+        }
+    }
+
+    /// The lower-case prefix accepted in names (`deployment:ns/name`).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            WorkloadKind::Deployment => "deployment",
+            WorkloadKind::ReplicaSet => "replicaset",
+            WorkloadKind::StatefulSet => "statefulset",
+            WorkloadKind::DaemonSet => "daemonset",
+            WorkloadKind::Job => "job",
+            WorkloadKind::CronJob => "cronjob",
+            WorkloadKind::ReplicationController => "replicationcontroller",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Workload {
+    pub kind: WorkloadKind,
+    pub namespace: String,
+    pub name: String,
+    /// Declared replicas (absent = 1; a DaemonSet counts as 1 representative pod).
+    pub replicas: u32,
+    pub pods: Vec<PodId>,
+    pub span: Span,
+}
+
+impl Workload {
+    pub fn qualified(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TargetPort {
+    Number(u16),
+    Name(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServicePort {
+    pub name: Option<String>,
+    pub port: u16,
+    pub protocol: Protocol,
+    pub target: TargetPort,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Service {
+    pub namespace: String,
+    pub name: String,
+    /// `None`: a Service without selector (endpoints managed by hand); it reaches no pod here.
+    pub selector: Option<Labels>,
+    pub ports: Vec<ServicePort>,
+    pub span: Span,
+}
+
+impl Service {
+    pub fn qualified(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
+
+    pub fn selects(&self, pod: &Pod) -> bool {
+        match &self.selector {
+            Some(sel) if !sel.is_empty() => {
+                pod.namespace == self.namespace
+                    && sel.iter().all(|(k, v)| pod.labels.get(k) == Some(v))
+            }
+            _ => false,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Direction {
+    Ingress,
+    Egress,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ingress => "ingress",
+            Direction::Egress => "egress",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Direction::Ingress => "Ingress",
+            Direction::Egress => "Egress",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Policy {
+    pub namespace: String,
+    pub name: String,
+    pub pod_selector: Selector,
+    /// Effective policyTypes after defaulting (see `lower::policy`).
+    pub affects_ingress: bool,
+    pub affects_egress: bool,
+    pub ingress: Vec<Rule>,
+    pub egress: Vec<Rule>,
+    pub span: Span,
+    /// What-if switch: a disabled policy is kept (for display) but ignored by evaluation.
+    pub enabled: bool,
+}
+
+impl Policy {
+    pub fn qualified(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
+
+    pub fn affects(&self, dir: Direction) -> bool {
+        self.enabled
+            && match dir {
+                Direction::Ingress => self.affects_ingress,
+                Direction::Egress => self.affects_egress,
+            }
+    }
+
+    pub fn rules(&self, dir: Direction) -> &[Rule] {
+        match dir {
+            Direction::Ingress => &self.ingress,
+            Direction::Egress => &self.egress,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rule {
+    /// `None`: `from`/`to` absent or empty — every peer, inside and outside the cluster.
+    pub peers: Option<Vec<Peer>>,
+    /// `None`: `ports` absent or empty — every port and protocol.
+    pub ports: Option<Vec<PolicyPort>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Peer {
+    pub kind: PeerKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PeerKind {
+    /// Pods matching `pods` in the namespaces `namespaces` designates.
+    Pods {
+        namespaces: NamespaceMatch,
+        pods: Selector,
+    },
+    IpBlock { cidr: Cidr, except: Vec<Cidr> },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum NamespaceMatch {
+    /// No namespaceSelector: the policy's own namespace.
+    Own(String),
+    Selector(Selector),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyPort {
+    pub protocol: Protocol,
+    pub port: PortRef,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PortRef {
+    /// Protocol given, port absent: every port of that protocol.
+    All,
+    /// `port`, or `port`..=`endPort`.
+    Range(u16, u16),
+    /// A named container port, resolved on the destination pod.
+    Named(String),
+}
+
+impl std::fmt::Display for PolicyPort {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.port {
+            PortRef::All => write!(f, "all {} ports", self.protocol),
+            PortRef::Range(lo, hi) if lo == hi => write!(f, "{}/{}", lo, self.protocol),
+            PortRef::Range(lo, hi) => write!(f, "{}-{}/{}", lo, hi, self.protocol),
+            PortRef::Named(n) => write!(f, "`{}`/{}", n, self.protocol),
+        }
+    }
+}
