@@ -3,73 +3,15 @@
 use serde_json::{json, Value};
 
 use engine::evaluate::{Endpoint, Outcome, RuleRef};
-use engine::parse::node::Node;
-use engine::parse::yaml::parse_documents;
+use engine::expect::{parse_expectations, Expectation};
 use engine::{Analysis, Protocol, Verdict};
 
 use crate::render::report_problems;
 use crate::Output;
 
-#[derive(Debug)]
-struct Assertion {
-    from: String,
-    to: String,
-    port: u16,
-    protocol: Protocol,
-    allowed: bool,
-    line: u32,
-}
-
-fn load_assertions(path: &str) -> Result<Vec<Assertion>, String> {
+fn load_assertions(path: &str) -> Result<Vec<Expectation>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    let mut diags = Vec::new();
-    let docs = parse_documents(0, &text, &mut diags);
-    if let Some(d) = diags.first() {
-        let s = d.span.unwrap_or_default();
-        return Err(format!("{path}:{}:{}: {}", s.start.line, s.start.col, d.message));
-    }
-    let root = docs
-        .iter()
-        .find_map(|d| d.root.as_ref())
-        .ok_or_else(|| format!("{path}: empty assertion file"))?;
-    let list = root
-        .get("expect")
-        .and_then(Node::as_seq)
-        .ok_or_else(|| format!("{path}:{}:{}: expected a top-level `expect:` list", root.span.start.line, root.span.start.col))?;
-    let mut out = Vec::new();
-    for item in list {
-        let at = |n: &Node, msg: &str| format!("{path}:{}:{}: {msg}", n.span.start.line, n.span.start.col);
-        let text_of = |key: &str| -> Result<String, String> {
-            let n = item.get(key).ok_or_else(|| at(item, &format!("missing `{key}`")))?;
-            n.text().map(str::to_string).ok_or_else(|| at(n, &format!("`{key}` must be a string")))
-        };
-        let port_node = item.get("port").ok_or_else(|| at(item, "missing `port`"))?;
-        let port = port_node
-            .as_int()
-            .and_then(|p| u16::try_from(p).ok())
-            .filter(|p| *p > 0)
-            .ok_or_else(|| at(port_node, "`port` must be a number between 1 and 65535"))?;
-        let protocol = match item.get("protocol") {
-            None => Protocol::Tcp,
-            Some(n) => n
-                .text()
-                .and_then(Protocol::parse_loose)
-                .ok_or_else(|| at(n, "`protocol` must be TCP, UDP or SCTP"))?,
-        };
-        let allowed_node = item.get("allowed").ok_or_else(|| at(item, "missing `allowed`"))?;
-        let allowed = allowed_node
-            .as_bool()
-            .ok_or_else(|| at(allowed_node, "`allowed` must be true or false"))?;
-        out.push(Assertion {
-            from: text_of("from")?,
-            to: text_of("to")?,
-            port,
-            protocol,
-            allowed,
-            line: item.span.start.line,
-        });
-    }
-    Ok(out)
+    parse_expectations(&text).map_err(|e| format!("{path}:{e}"))
 }
 
 pub fn run(files: &[String], expect: &str, output: Output) -> u8 {

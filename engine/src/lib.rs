@@ -14,6 +14,7 @@ pub mod analysis;
 pub mod connectivity;
 pub mod diagnostic;
 pub mod evaluate;
+pub mod expect;
 pub mod explain;
 pub mod lint;
 pub mod lower;

@@ -836,6 +836,35 @@ fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
         });
     }
 
+    // Pods owned by a controller that is not in the input (a dump of pods only) still belong to
+    // a workload named after that controller.
+    let mut workloads = workloads;
+    let mut synthetic: BTreeSet<(String, WorkloadKind, String)> = BTreeSet::new();
+    for p in &pods {
+        let Some(o) = &p.owner else { continue };
+        let Some(kind) = WorkloadKind::parse(&o.kind) else { continue };
+        let present = workloads
+            .iter()
+            .any(|w| w.namespace == p.namespace && w.kind == kind && w.name == o.name);
+        if !present && synthetic.insert((p.namespace.clone(), kind, o.name.clone())) {
+            workloads.push(RawWorkload {
+                kind,
+                namespace: p.namespace.clone(),
+                name: o.name.clone(),
+                replicas: 0,
+                template: PodShape {
+                    labels: Labels::new(),
+                    ports: Vec::new(),
+                    host_network: false,
+                    span: p.shape.span,
+                },
+                owner: None,
+                span: p.shape.span,
+            });
+        }
+    }
+    let workloads = workloads;
+
     // Ownership: find, for each workload and pod, the top-most owner present in the input.
     let index: OwnerIndex<'_> = workloads
         .iter()
@@ -916,6 +945,11 @@ fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
     for (i, p) in out_pods.iter().enumerate() {
         if let Some(w) = p.workload.and_then(|w| out_workloads.get_mut(w)) {
             w.pods.push(i);
+        }
+    }
+    for w in &mut out_workloads {
+        if w.replicas == 0 && !w.pods.is_empty() {
+            w.replicas = w.pods.len() as u32;
         }
     }
     services.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));

@@ -1,0 +1,132 @@
+//! Scenario corpora: our own (`tests/corpus/<case>/{manifests,expect}.yaml`, written from the
+//! Kubernetes docs and well-known recipes) and the peer corpus in `../shared/conformance/np-guard`
+//! when it is present. One test binary, one runner, every failure listed.
+
+use std::path::{Path, PathBuf};
+
+use engine::expect::parse_expectations;
+use engine::{analyze, Source};
+
+struct Outcome {
+    cases: usize,
+    verdicts: usize,
+    failures: Vec<String>,
+}
+
+fn case_dirs(root: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.join("expect.yaml").is_file() && p.join("manifests.yaml").is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    dirs.sort();
+    dirs
+}
+
+/// `own`: our corpus, whose manifests must be valid and whose explanations are checked.
+fn run_corpus(root: &Path, own: bool) -> Outcome {
+    let mut out = Outcome {
+        cases: 0,
+        verdicts: 0,
+        failures: Vec::new(),
+    };
+    for dir in case_dirs(root) {
+        let case = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let manifests = std::fs::read_to_string(dir.join("manifests.yaml")).unwrap();
+        let expect_text = std::fs::read_to_string(dir.join("expect.yaml")).unwrap();
+        let expectations = match parse_expectations(&expect_text) {
+            Ok(e) => e,
+            Err(e) => {
+                out.failures.push(format!("{case}: expect.yaml:{e}"));
+                continue;
+            }
+        };
+        out.cases += 1;
+        let a = analyze(&[Source::new("manifests.yaml", manifests)]);
+        let errors: Vec<_> = a
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == engine::Severity::Error)
+            .collect();
+        // The peer corpus keeps one deliberate typo (`containerport`) that the API server rejects.
+        if own && !errors.is_empty() {
+            out.failures.push(format!("{case}: manifests have errors: {errors:?}"));
+        }
+        for e in &expectations {
+            out.verdicts += 1;
+            let (from, to) = match (a.resolve(&e.from), a.resolve(&e.to)) {
+                (Ok(f), Ok(t)) => (f, t),
+                (f, t) => {
+                    out.failures.push(format!(
+                        "{case}:{}: cannot resolve: {:?} {:?}",
+                        e.line,
+                        f.err(),
+                        t.err()
+                    ));
+                    continue;
+                }
+            };
+            let v = a.verdict(from, to, e.port, e.protocol);
+            let text = a.explain(&v);
+            if v.allowed != e.allowed {
+                out.failures.push(format!(
+                    "{case}:{}: {} -> {} {}/{}: expected allowed={}, got {}\n{}",
+                    e.line, e.from, e.to, e.port, e.protocol, e.allowed, v.allowed, text
+                ));
+                continue;
+            }
+            if own {
+                for needle in &e.explain_contains {
+                    if !text.contains(needle.as_str()) {
+                        out.failures.push(format!(
+                            "{case}:{}: explanation lacks `{needle}`:\n{text}",
+                            e.line
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn own_corpus() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let out = run_corpus(&root, true);
+    println!("own corpus: {} cases, {} verdicts", out.cases, out.verdicts);
+    assert!(out.cases >= 60, "the corpus should hold at least 60 cases, found {}", out.cases);
+    assert!(out.failures.is_empty(), "{} failures:\n{}", out.failures.len(), out.failures.join("\n\n"));
+}
+
+#[test]
+fn every_semantics_point_has_a_case() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let names: Vec<String> = case_dirs(&root)
+        .iter()
+        .filter_map(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    for point in 1..=12 {
+        let prefix = format!("p{point:02}-");
+        assert!(
+            names.iter().any(|n| n.starts_with(&prefix)),
+            "no corpus case for semantics point {point} (a folder named {prefix}...)"
+        );
+    }
+}
+
+#[test]
+fn peer_corpus_np_guard() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance/np-guard");
+    if !root.is_dir() {
+        println!("notice: {} not found: peer corpus skipped (it ships with the project's shared folder, not with the repository)", root.display());
+        return;
+    }
+    let out = run_corpus(&root, false);
+    println!("np-guard corpus: {} cases, {} verdicts", out.cases, out.verdicts);
+    assert!(out.cases >= 20, "expected the 21 np-guard cases, found {}", out.cases);
+    assert!(out.failures.is_empty(), "{} failures:\n{}", out.failures.len(), out.failures.join("\n\n"));
+}
