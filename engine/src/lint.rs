@@ -7,6 +7,20 @@ use crate::model::{Cluster, Direction, NamespaceMatch, PeerKind, PortRef, Rule, 
 use crate::ports::Protocol;
 
 pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<Diagnostic>) {
+    for pod in cluster.pods.iter().filter(|p| p.host_network) {
+        // One note per workload template or Pod object.
+        if out.iter().any(|d| d.code == Code::LintHostNetwork && d.span == Some(pod.span)) {
+            continue;
+        }
+        out.push(
+            Diagnostic::info(
+                Code::LintHostNetwork,
+                pod.span,
+                format!("`{}` uses `hostNetwork: true`: verdicts treat it like any pod, but real clusters may treat its traffic as node traffic", pod.qualified()),
+            )
+            .with_help("such verdicts are marked CNI-dependent"),
+        );
+    }
     for policy in &cluster.policies {
         let q = policy.qualified();
         let selected: Vec<usize> = cluster
@@ -75,12 +89,56 @@ pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<Diagnostic>) {
             }
         }
 
+        // An allow-all rule voids every restriction other policies put on the same pods.
+        for (dir, rules) in [(Direction::Ingress, &policy.ingress), (Direction::Egress, &policy.egress)] {
+            if !policy.affects(dir) {
+                continue;
+            }
+            let Some(all) = rules.iter().find(|r| r.peers.is_none() && r.ports.is_none()) else {
+                continue;
+            };
+            let voided: Vec<String> = cluster
+                .policies
+                .iter()
+                .filter(|o| {
+                    o.namespace == policy.namespace
+                        && o.name != policy.name
+                        && o.affects(dir)
+                        && !o.rules(dir).iter().any(|r| r.peers.is_none() && r.ports.is_none())
+                        && selected.iter().any(|&p| {
+                            cluster.pods.get(p).is_some_and(|pod| o.pod_selector.matches(&pod.labels))
+                        })
+                })
+                .map(|o| format!("`{}`", o.qualified()))
+                .collect();
+            if !voided.is_empty() {
+                out.push(
+                    Diagnostic::warning(
+                        Code::LintAllowAllVoidsDeny,
+                        all.span,
+                        format!(
+                            "`{q}` allows all {} traffic to the pods it selects, so the restrictions of {} have no effect on them",
+                            dir.as_str(),
+                            voided.join(", ")
+                        ),
+                    )
+                    .with_help("policies only add allowances: narrow this rule's peers or ports"),
+                );
+            }
+        }
+
         for (dir, rules) in [(Direction::Ingress, &policy.ingress), (Direction::Egress, &policy.egress)] {
             for (ri, rule) in rules.iter().enumerate() {
                 lint_rule(cluster, index, &q, &policy.namespace, dir, ri, rule, &selected, out);
             }
         }
     }
+}
+
+/// Selectors for cluster add-ons (DNS in `kube-system`) usually point at pods that manifests
+/// do not include: no "selects nothing" warning for them.
+fn mentions_system(selector: &str) -> bool {
+    selector.contains("kube-dns") || selector.contains("kube-system") || selector.contains("coredns")
 }
 
 fn allows_dns(cluster: &Cluster, index: &Index, rules: &[Rule]) -> bool {
@@ -127,7 +185,7 @@ fn lint_rule(
                             );
                         }
                         let any_ns = cluster.namespaces.iter().any(|n| nsel.matches(&n.labels));
-                        if !any_ns {
+                        if !any_ns && !mentions_system(&nsel.to_string()) {
                             out.push(Diagnostic::warning(
                                 Code::LintSelectsNothing,
                                 nsel.span,
@@ -148,7 +206,7 @@ fn lint_rule(
                                     pods.span,
                                     format!("{} rule {n} of `{q}`: `podSelector` alone only matches pods in `{ns}`; the pods labelled `{pods}` are in other namespaces", dir.as_str()),
                                 ).with_help("add a `namespaceSelector` in the same peer (no `-` before it)"));
-                            } else if !pods.is_empty() {
+                            } else if !pods.is_empty() && !mentions_system(&pods.to_string()) {
                                 out.push(Diagnostic::warning(
                                     Code::LintSelectsNothing,
                                     pods.span,

@@ -1,0 +1,143 @@
+// The classic demo: Service svc-clusterip-httpd in front of the 3-replica Deployment
+// dep-httpd, and pod-centos calling it; open at first, blocked by deny-by-default,
+// reopened on exactly TCP 80 by an allow policy; the explanation names the policy.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  useApp, openApp, editorText, setEditorText, nodeNames, flows, expectFlow, clickFlow, shot,
+  appendDocs, withoutDocs, documents, expectedBlockedAt, waitReady,
+  DENY_BOTH, DENY_INGRESS_ONLY, ALLOW_HEALTHCHECK, DEMO, TIMEOUT,
+} from '../lib/harness.mjs';
+
+const TAG = 'demo';
+const app = useApp(TAG);
+const HTTPD = [DEMO.svc, DEMO.httpd];
+
+/** The first example's text, with its NetworkPolicies (if any) removed. */
+async function demoWithoutPolicies(page) {
+  return withoutDocs(await editorText(page), /kind:\s*NetworkPolicy/);
+}
+
+describe('classic demo', () => {
+  test('the first example loads by default: Service, 3-replica Deployment, pod-centos, all flows open', async () => {
+    const page = await app.newPage();
+    await openApp(page, app.baseUrl);
+    const text = await editorText(page);
+    for (const s of ['svc-clusterip-httpd', 'dep-httpd', 'pod-centos', 'component: httpd_webserver', 'app: healthchecker', 'replicas: 3']) {
+      assert.ok(text.includes(s), `the default example should contain \`${s}\``);
+    }
+    const nodes = await nodeNames(page);
+    for (const n of [DEMO.centos, DEMO.httpd, DEMO.svc]) {
+      assert.ok(nodes.includes(n), `node ${n} drawn (nodes: ${nodes.join(', ')})`);
+    }
+    await expectFlow(page, DEMO.centos, HTTPD, 'allowed');
+    const drawn = await flows(page);
+    const notOpen = drawn.filter((f) => f.verdict && f.verdict !== 'allowed');
+    assert.deepEqual(notOpen, [], 'the classic demo starts with all flows open');
+    await shot(page, TAG, '1-open');
+  });
+
+  test('the deny-by-default example blocks pod-centos -> httpd at the side the semantics give', async () => {
+    const page = await app.newPage();
+    page.on('dialog', (d) => d.accept());
+    await openApp(page, app.baseUrl);
+    const select = page.locator('#examples');
+    assert.equal(await select.count(), 1, 'an #examples menu');
+    const options = await select.locator('option').evaluateAll((os) => os.map((o) => ({ value: o.value, text: o.textContent })));
+    const deny = options.find((o) => /deny/i.test(`${o.value} ${o.text}`));
+    assert.ok(deny, `an example with deny-by-default among ${JSON.stringify(options)}`);
+    await select.selectOption(deny.value);
+    await page.waitForFunction(() => document.querySelector('#editor').value.includes('deny-by-default'), null, { timeout: TIMEOUT });
+    const text = await editorText(page);
+    const denyDoc = documents(text).find((d) => /name:\s*deny-by-default/.test(d));
+    assert.ok(denyDoc && /podSelector:\s*\{\s*\}/.test(denyDoc), 'deny-by-default selects every pod (podSelector: {})');
+    const where = expectedBlockedAt(denyDoc);
+    await expectFlow(page, DEMO.centos, HTTPD, 'blocked', { blockedAt: where });
+    await shot(page, TAG, '2-deny-example');
+  });
+
+  test('typing deny-by-default (Ingress+Egress) blocks at the source; ingress-only blocks at the destination', async () => {
+    const page = await app.newPage();
+    await openApp(page, app.baseUrl);
+    const base = await demoWithoutPolicies(page);
+    await setEditorText(page, base);
+    await expectFlow(page, DEMO.centos, HTTPD, 'allowed');
+
+    await setEditorText(page, appendDocs(base, DENY_BOTH));
+    await expectFlow(page, DEMO.centos, HTTPD, 'blocked', { blockedAt: 'source' });
+    // The reverse direction is blocked too, by dep-httpd's own egress.
+    await expectFlow(page, DEMO.httpd, [DEMO.centos], 'blocked', { blockedAt: 'source' });
+    await shot(page, TAG, '3-deny-both');
+
+    await setEditorText(page, appendDocs(base, DENY_INGRESS_ONLY));
+    await expectFlow(page, DEMO.centos, HTTPD, 'blocked', { blockedAt: 'destination' });
+  });
+
+  test('an allow policy reopens exactly pod-centos -> httpd on TCP 80', async () => {
+    const page = await app.newPage();
+    await openApp(page, app.baseUrl);
+    const base = await demoWithoutPolicies(page);
+    await setEditorText(page, appendDocs(base, DENY_BOTH));
+    await expectFlow(page, DEMO.centos, HTTPD, 'blocked');
+
+    const reopened = appendDocs(base, DENY_BOTH, ALLOW_HEALTHCHECK);
+    await setEditorText(page, reopened);
+    await expectFlow(page, DEMO.centos, HTTPD, 'allowed');
+    await waitReady(page);
+    // Everything else stays blocked (a pod reaching itself aside).
+    await expectFlow(page, DEMO.httpd, [DEMO.centos], 'blocked');
+    const others = (await flows(page)).filter(
+      (f) => f.verdict && f.from !== f.to && !(f.from === DEMO.centos && HTTPD.includes(f.to)),
+    );
+    const open = others.filter((f) => f.verdict !== 'blocked');
+    assert.deepEqual(open, [], 'only pod-centos -> httpd is open');
+    await shot(page, TAG, '4-allow-80');
+
+    // Exactly TCP 80: once httpd also serves 443, the flow to its pods is only partly open.
+    const with443 = reopened.replace(/(\n(\s*)- containerPort: 80\n)/, '$1$2- containerPort: 443\n');
+    assert.notEqual(with443, reopened, 'the demo declares containerPort 80');
+    await setEditorText(page, with443);
+    await expectFlow(page, DEMO.centos, [DEMO.httpd], 'partial');
+  });
+
+  test('clicking a blocked flow explains it with deny-by-default', async () => {
+    const page = await app.newPage();
+    await openApp(page, app.baseUrl);
+    const base = await demoWithoutPolicies(page);
+    await setEditorText(page, appendDocs(base, DENY_BOTH));
+    const seen = await expectFlow(page, DEMO.centos, HTTPD, 'blocked');
+    await waitReady(page);
+    const panel = page.locator('#explanation');
+    assert.equal(await panel.count(), 1, 'an #explanation panel');
+    const how = await clickFlow(page, DEMO.centos, seen[0].to);
+    await page.waitForFunction(
+      () => (document.querySelector('#explanation')?.textContent ?? '').includes('deny-by-default'),
+      null,
+      { timeout: TIMEOUT },
+    ).catch(() => {});
+    const text = await panel.textContent();
+    assert.match(text, /deny-by-default/, `the explanation (clicked by ${how}) names the policy; it says: ${text.slice(0, 400)}`);
+    assert.equal(how, 'mouse', 'the blocked flow can be clicked on its stroke');
+    await shot(page, TAG, '5-explanation');
+  });
+
+  test('what-if: switching deny-by-default off reopens the flow', async (t) => {
+    const page = await app.newPage();
+    await openApp(page, app.baseUrl);
+    const base = await demoWithoutPolicies(page);
+    await setEditorText(page, appendDocs(base, DENY_BOTH));
+    await expectFlow(page, DEMO.centos, HTTPD, 'blocked');
+    const toggles = await page.$$eval('[data-policy-toggle]', (els) => els.map((e) => e.getAttribute('data-policy-toggle')));
+    if (!toggles.length) {
+      t.skip('no [data-policy-toggle] hook in the page');
+      return;
+    }
+    const name = toggles.find((n) => /deny-by-default/.test(n));
+    assert.ok(name, `a toggle for deny-by-default among ${toggles.join(', ')}`);
+    await page.locator(`[data-policy-toggle="${name}"]`).first().click();
+    await expectFlow(page, DEMO.centos, HTTPD, 'allowed');
+    assert.match(await editorText(page), /deny-by-default/, 'switching a policy off does not delete its text');
+    await shot(page, TAG, '6-what-if');
+  });
+});

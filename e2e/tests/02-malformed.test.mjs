@@ -1,0 +1,89 @@
+// Malformed YAML keeps the last good graph (dimmed), marks the offending line, loses
+// nothing typed; fixing the text brings the live graph back.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useApp, openApp, editorText, setEditorText, nodeNames, flows, shot, TIMEOUT } from '../lib/harness.mjs';
+
+const TAG = 'malformed';
+const app = useApp(TAG);
+
+/** Is the graph shown as stale: data-state="stale", or visibly dimmed? */
+function graphStaleness(page) {
+  return page.$eval('svg#graph', (g) => {
+    let opacity = 1;
+    let filter = '';
+    for (let e = g; e && e !== document.body; e = e.parentElement) {
+      const cs = getComputedStyle(e);
+      opacity *= Number(cs.opacity);
+      if (cs.filter && cs.filter !== 'none') filter += cs.filter;
+    }
+    const inner = g.querySelector(':scope > g');
+    if (inner) opacity *= Number(getComputedStyle(inner).opacity);
+    return { state: g.getAttribute('data-state'), opacity, filter, cls: g.getAttribute('class') ?? '' };
+  });
+}
+
+test('malformed YAML keeps the last graph, dimmed, and marks the right line', async () => {
+  const page = await app.newPage();
+  await openApp(page, app.baseUrl);
+  const good = await editorText(page);
+  await page.waitForFunction(() => document.querySelectorAll('svg#graph [data-from][data-verdict]').length > 0, null, { timeout: TIMEOUT });
+  const nodesBefore = (await nodeNames(page)).sort();
+  const flowsBefore = (await flows(page)).length;
+  assert.ok(nodesBefore.includes('default/dep-httpd'), 'the demo draws dep-httpd');
+
+  // A syntax error inside the Deployment's metadata, on a known line.
+  const lines = good.split('\n');
+  const at = lines.findIndex((l) => /^\s*name:\s*dep-httpd\s*$/.test(l));
+  assert.ok(at >= 0, 'the demo names dep-httpd in its own metadata line');
+  const indent = /^\s*/.exec(lines[at])[0];
+  lines.splice(at + 1, 0, `${indent}bad: x: y`);
+  const badLine = at + 2; // 1-based number of the inserted line
+  const bad = lines.join('\n');
+  await setEditorText(page, bad);
+
+  const diag = page.locator(`#diagnostics [data-line="${badLine}"]`);
+  await diag.first().waitFor({ state: 'attached', timeout: TIMEOUT });
+  const msg = (await diag.first().textContent()) ?? '';
+  assert.ok(msg.trim().length > 0, 'the diagnostic says something');
+
+  const st = await graphStaleness(page);
+  assert.ok(
+    st.state === 'stale' || st.opacity < 0.95 || /stale|dim/.test(st.cls) || /grayscale|opacity|saturate/.test(st.filter),
+    `the kept graph is marked stale or dimmed (${JSON.stringify(st)})`,
+  );
+  const nodesDuring = (await nodeNames(page)).sort();
+  assert.deepEqual(nodesDuring, nodesBefore, 'the last good graph stays (the broken Deployment included)');
+  assert.equal((await flows(page)).length, flowsBefore, 'its flows stay too');
+  assert.equal(await editorText(page), bad, 'nothing typed is lost or reset');
+
+  // A marker on the line itself (the editor gutter), outside the diagnostics list.
+  const gutter = await page.$$eval(`[data-line="${badLine}"]`, (els) => els.filter((e) => !e.closest('#diagnostics')).length);
+  assert.ok(gutter > 0, `a gutter marker for line ${badLine}`);
+
+  // The entry jumps to its line: the caret lands on line `badLine`.
+  await diag.first().click();
+  const caretLine = await page.$eval('#editor', (el) => el.value.slice(0, el.selectionStart).split('\n').length);
+  assert.equal(caretLine, badLine, 'clicking the diagnostic puts the caret on its line');
+  await shot(page, TAG, '1-stale');
+
+  // Fix it: the graph is live again and the marker goes away.
+  await setEditorText(page, good);
+  await page.waitForFunction(
+    (n) => !document.querySelector(`#diagnostics [data-line="${n}"]`),
+    badLine,
+    { timeout: TIMEOUT },
+  );
+  await page.waitForFunction(
+    () => {
+      const g = document.querySelector('svg#graph');
+      return g && g.getAttribute('data-state') !== 'stale';
+    },
+    null,
+    { timeout: TIMEOUT },
+  );
+  const after = await graphStaleness(page);
+  assert.ok(after.opacity > 0.95 && after.state !== 'stale', `the graph is live again (${JSON.stringify(after)})`);
+  assert.deepEqual((await nodeNames(page)).sort(), nodesBefore);
+});

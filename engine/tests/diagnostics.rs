@@ -1,0 +1,291 @@
+//! Every validation error and lint on a minimal input: the code, the message, and the exact line
+//! and column of the offending field (not just of the document).
+
+use engine::{analyze, Code, Diagnostic, Severity, Source};
+
+/// 1-based (line, column) of the first occurrence of `needle`; in `context|target`, of `target`
+/// where it follows `context`.
+fn at(text: &str, needle: &str) -> (u32, u32) {
+    let (context, target) = needle.split_once('|').unwrap_or(("", needle));
+    let whole = format!("{context}{target}");
+    let idx = text.find(&whole).unwrap_or_else(|| panic!("`{whole}` not in the input")) + context.len();
+    let before = &text[..idx];
+    let line = before.matches('\n').count() as u32 + 1;
+    let col = before.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
+    (line, col)
+}
+
+fn diags(text: &str) -> Vec<Diagnostic> {
+    analyze(&[Source::new("t.yaml", text)]).diagnostics
+}
+
+/// Asserts a diagnostic with `code` starts exactly at `needle` and its message contains `msg`.
+#[track_caller]
+fn expect(text: &str, code: Code, needle: &str, msg: &str) -> Diagnostic {
+    let (line, col) = at(text, needle);
+    let all = diags(text);
+    let found = all.iter().find(|d| d.code == code).unwrap_or_else(|| panic!("no {code:?} in {all:#?}"));
+    let span = found.span.expect("span");
+    assert_eq!((span.start.line, span.start.col), (line, col), "{code:?} at the wrong place: {found:#?}");
+    assert!(found.message.contains(msg), "message `{}` lacks `{msg}`", found.message);
+    found.clone()
+}
+
+const POLICY_HEAD: &str = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\n  namespace: default\nspec:\n";
+
+fn policy(spec: &str) -> String {
+    format!("{POLICY_HEAD}{spec}")
+}
+
+fn assert_policy_dropped(text: &str) {
+    let a = analyze(&[Source::new("t.yaml", text)]);
+    assert!(a.cluster.policies.is_empty(), "an invalid policy must drop out");
+}
+
+#[test]
+fn yaml_syntax_error_names_line_and_column_and_keeps_other_documents() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n---\nkind: Pod\nmetadata: {name: [b\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: c\n";
+    let all = diags(text);
+    let d = all.iter().find(|d| d.code == Code::YamlSyntax).expect("syntax error");
+    assert_eq!(d.span.unwrap().start.line, 8);
+    assert!(d.message.starts_with("invalid YAML"));
+    let a = analyze(&[Source::new("t.yaml", text)]);
+    let names: Vec<_> = a.cluster.pods.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["a", "c"]);
+}
+
+#[test]
+fn unknown_field_with_suggestion() {
+    let text = policy("  podselector: {}\n");
+    let d = expect(&text, Code::UnknownField, "podselector", "unknown field `podselector` in `spec`");
+    assert_eq!(d.severity, Severity::Warning);
+    assert!(d.help.unwrap().contains("`podSelector`"));
+    // Kept, as kubectl's non-strict mode does.
+    assert_eq!(analyze(&[Source::new("t.yaml", text)]).cluster.policies.len(), 1);
+}
+
+#[test]
+fn unknown_operator() {
+    let text = policy("  podSelector:\n    matchExpressions:\n    - key: app\n      operator: Inn\n      values: [a]\n");
+    let d = expect(&text, Code::InvalidSelector, "Inn", "unknown operator `Inn`");
+    assert!(d.help.unwrap().contains("`In`"));
+    assert_policy_dropped(&text);
+}
+
+#[test]
+fn values_with_exists() {
+    let text = policy("  podSelector:\n    matchExpressions:\n    - key: app\n      operator: Exists\n      values: [a]\n");
+    expect(&text, Code::InvalidSelector, "[a]", "`values` must be empty when `operator` is `Exists`");
+    assert_policy_dropped(&text);
+}
+
+#[test]
+fn in_without_values() {
+    let text = policy("  podSelector:\n    matchExpressions:\n    - key: app\n      operator: In\n");
+    expect(&text, Code::InvalidSelector, "In\n", "`values` must be non-empty when `operator` is `In`");
+}
+
+#[test]
+fn port_out_of_range() {
+    let text = policy("  podSelector: {}\n  ingress:\n  - ports:\n    - port: 70000\n");
+    expect(&text, Code::InvalidPort, "70000", "70000 is out of range");
+    assert_policy_dropped(&text);
+}
+
+#[test]
+fn end_port_without_port() {
+    let text = policy("  podSelector: {}\n  ingress:\n  - ports:\n    - endPort: 90\n");
+    expect(&text, Code::InvalidEndPort, "90", "`endPort` needs a numeric `port`");
+}
+
+#[test]
+fn end_port_below_port() {
+    let text = policy("  podSelector: {}\n  egress:\n  - ports:\n    - port: 100\n      endPort: 90\n");
+    expect(&text, Code::InvalidEndPort, "90", "must be greater than or equal to `port` 100");
+}
+
+#[test]
+fn end_port_with_named_port() {
+    let text = policy("  podSelector: {}\n  ingress:\n  - ports:\n    - port: http\n      endPort: 90\n");
+    expect(&text, Code::InvalidEndPort, "90", "cannot be used with the named port `http`");
+}
+
+#[test]
+fn ip_block_mixed_with_selector() {
+    let text = policy("  podSelector: {}\n  ingress:\n  - from:\n    - podSelector: {}\n      ipBlock:\n        cidr: 10.0.0.0/8\n");
+    expect(&text, Code::InvalidPeer, "ipBlock", "may not specify both `ipBlock` and another peer");
+    assert_policy_dropped(&text);
+}
+
+#[test]
+fn empty_peer() {
+    let text = policy("  podSelector: {}\n  ingress:\n  - from:\n    - {}\n");
+    expect(&text, Code::InvalidPeer, "- |{}\n", "must specify a peer");
+}
+
+#[test]
+fn invalid_cidr() {
+    let text = policy("  podSelector: {}\n  egress:\n  - to:\n    - ipBlock:\n        cidr: 10.0.0.300/8\n");
+    expect(&text, Code::InvalidCidr, "10.0.0.300/8", "invalid CIDR `10.0.0.300/8`");
+}
+
+#[test]
+fn except_outside_cidr() {
+    let text = policy("  podSelector: {}\n  egress:\n  - to:\n    - ipBlock:\n        cidr: 10.0.0.0/16\n        except:\n        - 192.168.0.0/24\n");
+    expect(&text, Code::InvalidExcept, "192.168.0.0/24", "must be a strict subset of `cidr` `10.0.0.0/16`");
+}
+
+#[test]
+fn unknown_protocol_suggests_upper_case() {
+    let text = policy("  podSelector: {}\n  ingress:\n  - ports:\n    - protocol: tcp\n      port: 80\n");
+    let d = expect(&text, Code::InvalidProtocol, "tcp", "unsupported protocol `tcp`");
+    assert!(d.help.unwrap().contains("`TCP`"));
+}
+
+#[test]
+fn unknown_policy_type() {
+    let text = policy("  podSelector: {}\n  policyTypes: [Ingress, Egres]\n");
+    expect(&text, Code::InvalidPolicyType, "Egres", "unsupported policy type `Egres`");
+}
+
+#[test]
+fn label_value_of_the_wrong_type() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels:\n    version: 2\n";
+    let d = expect(text, Code::WrongType, "2\n", "must be a string, found an integer");
+    assert!(d.help.unwrap().contains("\"2\""));
+}
+
+#[test]
+fn invalid_label_value() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels:\n    app: -web\n";
+    expect(text, Code::InvalidLabel, "-web", "invalid label value `-web`");
+}
+
+#[test]
+fn missing_kind() {
+    let text = "apiVersion: v1\nmetadata:\n  name: a\n";
+    expect(text, Code::MissingField, "apiVersion", "missing field `kind`");
+}
+
+#[test]
+fn unknown_kind_is_a_warning() {
+    let text = "apiVersion: v1\nkind: Ingress\nmetadata:\n  name: a\n";
+    let d = expect(text, Code::UnknownKind, "Ingress", "kind `Ingress` is not analysed");
+    assert_eq!(d.severity, Severity::Warning);
+}
+
+#[test]
+fn invalid_name() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: Web_1\n";
+    expect(text, Code::InvalidName, "Web_1", "invalid name `Web_1`");
+}
+
+#[test]
+fn duplicate_key() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n";
+    expect(text, Code::DuplicateKey, "name: b", "mapping key `name` is defined twice");
+}
+
+#[test]
+fn container_port_out_of_range_drops_only_that_port() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec:\n  containers:\n  - name: c\n    ports:\n    - containerPort: 0\n    - containerPort: 80\n";
+    expect(text, Code::InvalidPort, "0\n", "between 1 and 65535");
+    let a = analyze(&[Source::new("t.yaml", text)]);
+    assert_eq!(a.cluster.pods.len(), 1);
+    assert_eq!(a.cluster.pods[0].ports.len(), 1);
+}
+
+// ---- lints ----
+
+const NS_AND_PODS: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: default\n  labels: {app: web}\nspec:\n  containers:\n  - name: c\n    ports:\n    - {name: http, containerPort: 8080}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: api\n  namespace: other\n  labels: {app: api}\n---\n";
+
+#[test]
+fn lint_no_dns_egress() {
+    let text = format!("{NS_AND_PODS}{}", policy("  podSelector: {}\n  policyTypes: [Egress]\n"));
+    let d = expect(&text, Code::LintNoDnsEgress, "apiVersion: networking", "isolates egress but no policy allows DNS");
+    assert!(d.help.unwrap().contains("kube-dns"));
+}
+
+#[test]
+fn lint_dns_port_tcp_only() {
+    let text = format!("{NS_AND_PODS}{}", policy("  podSelector: {}\n  egress:\n  - ports:\n    - port: 53\n"));
+    expect(&text, Code::LintDnsPortTcpOnly, "port: 53", "port 53 without `protocol` is TCP only");
+}
+
+#[test]
+fn lint_peer_with_both_selectors() {
+    let text = format!(
+        "{NS_AND_PODS}{}",
+        policy("  podSelector: {}\n  ingress:\n  - from:\n    - namespaceSelector:\n        matchLabels: {team: a}\n      podSelector:\n        matchLabels: {app: api}\n")
+    );
+    expect(&text, Code::LintPeerSelectorsCombined, "namespaceSelector", "needs BOTH namespace");
+}
+
+#[test]
+fn lint_pod_selector_never_reaches_other_namespaces() {
+    let text = format!("{NS_AND_PODS}{}", policy("  podSelector: {}\n  ingress:\n  - from:\n    - podSelector:\n        matchLabels: {app: api}\n"));
+    expect(&text, Code::LintPodSelectorOtherNamespace, "matchLabels: {app: api}", "only matches pods in `default`");
+}
+
+#[test]
+fn lint_rules_ignored_by_policy_types() {
+    let text = format!("{NS_AND_PODS}{}", policy("  podSelector: {}\n  policyTypes: [Ingress]\n  egress:\n  - {}\n"));
+    expect(&text, Code::LintDirectionNotInPolicyTypes, "egress:\n  - |{}", "does not list `Egress`: they are ignored");
+}
+
+#[test]
+fn lint_allow_all_voids_deny() {
+    let deny = policy("  podSelector: {}\n  policyTypes: [Ingress]\n").replace("name: p\n", "name: deny\n");
+    let allow = policy("  podSelector: {}\n  ingress:\n  - {}\n").replace("name: p\n", "name: allow-all\n");
+    let text = format!("{NS_AND_PODS}{deny}---\n{allow}");
+    expect(&text, Code::LintAllowAllVoidsDeny, "ingress:\n  - |{}", "restrictions of `default/deny` have no effect");
+}
+
+#[test]
+fn lint_selects_nothing() {
+    let text = format!("{NS_AND_PODS}{}", policy("  podSelector:\n    matchLabels: {app: wbe}\n"));
+    expect(&text, Code::LintSelectsNothing, "matchLabels: {app: wbe}", "selects no pod");
+}
+
+#[test]
+fn lint_named_port_undefined() {
+    let text = format!("{NS_AND_PODS}{}", policy("  podSelector: {}\n  ingress:\n  - ports:\n    - port: metrics\n"));
+    expect(&text, Code::LintNamedPortUndefined, "port: metrics", "no destination pod defines a container port named `metrics`");
+}
+
+#[test]
+fn lint_service_port_in_policy() {
+    let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: default\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n    targetPort: 8080\n---\n";
+    let text = format!("{NS_AND_PODS}{svc}{}", policy("  podSelector: {}\n  ingress:\n  - ports:\n    - port: 80\n"));
+    let d = expect(&text, Code::LintServicePortInPolicy, "- ports:\n    - |port: 80", "port 80 is the port of Service `default/web`");
+    assert!(d.help.unwrap().contains("8080"));
+}
+
+#[test]
+fn lint_ip_block_on_pod_ip() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: db\n  namespace: default\nstatus:\n  podIP: 10.1.2.3\n---\n";
+    let text = format!("{pod}{}", policy("  podSelector: {}\n  egress:\n  - to:\n    - ipBlock:\n        cidr: 10.1.0.0/16\n"));
+    expect(&text, Code::LintIpBlockOnPodIp, "ipBlock", "contains pod IPs (default/db)");
+}
+
+#[test]
+fn lint_missing_namespace() {
+    let text = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\nspec:\n  podSelector: {}\n";
+    expect(text, Code::LintMissingNamespace, "p\n", "it applies to `default`");
+}
+
+#[test]
+fn lint_duplicate_policy() {
+    let one = policy("  podSelector: {}\n");
+    let text = format!("{one}---\n{one}");
+    let all = diags(&text);
+    let d = all.iter().find(|d| d.code == Code::LintDuplicatePolicy).expect("duplicate");
+    assert_eq!(d.span.unwrap().start.line, 9);
+    assert!(d.message.contains("`default/p` is defined more than once"));
+}
+
+#[test]
+fn lint_host_network() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  hostNetwork: true\n";
+    expect(text, Code::LintHostNetwork, "apiVersion", "uses `hostNetwork: true`");
+}
