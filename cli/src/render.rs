@@ -24,13 +24,25 @@ pub fn short(a: &Analysis, d: &Diagnostic) -> String {
     format!("{}: {}[{}]: {}", location(a, d), d.severity.as_str(), d.code.as_str(), d.message)
 }
 
+/// The lines of every source, indexed once (rendering thousands of diagnostics stays linear).
+pub struct Lines<'a>(Vec<Vec<&'a str>>);
+
+impl<'a> Lines<'a> {
+    pub fn new(a: &'a Analysis) -> Lines<'a> {
+        Lines(a.sources.iter().map(|s| s.text.lines().collect()).collect())
+    }
+
+    fn get(&self, source: u32, line: u32) -> Option<&'a str> {
+        self.0.get(source as usize)?.get((line as usize).checked_sub(1)?).copied()
+    }
+}
+
 /// Full form with the source line and an underline.
-pub fn full(a: &Analysis, d: &Diagnostic) -> String {
+pub fn full(a: &Analysis, lines: &Lines<'_>, d: &Diagnostic) -> String {
     let mut out = format!("{}[{}]: {}\n", d.severity.as_str(), d.code.as_str(), d.message);
     if let Some(s) = d.span {
         let _ = writeln!(out, "  --> {}", location(a, d));
-        let text = a.sources.get(s.source as usize).map(|x| x.text.as_str()).unwrap_or("");
-        if let Some(line) = text.lines().nth((s.start.line as usize).saturating_sub(1)) {
+        if let Some(line) = lines.get(s.source, s.start.line) {
             let num = s.start.line.to_string();
             let pad = " ".repeat(num.len());
             let line_display: String = line.chars().take(200).collect();
@@ -105,9 +117,13 @@ pub fn lint(files: &[String], output: Output) -> u8 {
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
         _ => {
+            let lines = Lines::new(&a);
+            let mut out = String::new();
             for d in &a.diagnostics {
-                println!("{}", full(&a, d));
+                out.push_str(&full(&a, &lines, d));
+                out.push('\n');
             }
+            print!("{out}");
             println!(
                 "{} error{}, {} warning{}, {} note{}",
                 errors,

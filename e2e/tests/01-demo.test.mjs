@@ -14,6 +14,18 @@ const TAG = 'demo';
 const app = useApp(TAG);
 const HTTPD = [DEMO.svc, DEMO.httpd];
 
+/** Adds `containerPort: extra` as a new list item beside the one that declares `port`. */
+function addContainerPort(text, port, extra) {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => new RegExp(`containerPort:\\s*${port}\\s*$`).test(l));
+  assert.ok(at >= 0, `the demo declares containerPort ${port}`);
+  let item = at;
+  while (item > 0 && !/^\s*-\s/.test(lines[item])) item -= 1;
+  const dash = /^(\s*)-/.exec(lines[item])[1];
+  lines.splice(item, 0, `${dash}- containerPort: ${extra}`, `${dash}  protocol: TCP`);
+  return lines.join('\n');
+}
+
 /** The first example's text, with its NetworkPolicies (if any) removed. */
 async function demoWithoutPolicies(page) {
   return withoutDocs(await editorText(page), /kind:\s*NetworkPolicy/);
@@ -95,8 +107,7 @@ describe('classic demo', () => {
     await shot(page, TAG, '4-allow-80');
 
     // Exactly TCP 80: once httpd also serves 443, the flow to its pods is only partly open.
-    const with443 = reopened.replace(/(\n(\s*)- containerPort: 80\n)/, '$1$2- containerPort: 443\n');
-    assert.notEqual(with443, reopened, 'the demo declares containerPort 80');
+    const with443 = addContainerPort(reopened, 80, 443);
     await setEditorText(page, with443);
     await expectFlow(page, DEMO.centos, [DEMO.httpd], 'partial');
   });

@@ -1,12 +1,64 @@
 //! Lints: manifests the API server accepts but that probably do not mean what was meant.
 //! Each corresponds to a pitfall in the semantics notes.
 
+use std::collections::HashMap;
+
 use crate::diagnostic::{Code, Diagnostic};
 use crate::evaluate::Index;
 use crate::model::{Cluster, Direction, NamespaceMatch, PeerKind, PortRef, Rule, TargetPort};
 use crate::ports::Protocol;
 
+/// Caches shared by all policies: linting stays near-linear on clusters of thousands of pods.
+#[derive(Debug, Default)]
+struct Memo {
+    /// Whether some pod matches a peer, by the peer's canonical text.
+    peer_hits_any: HashMap<String, bool>,
+    /// (peers, port name, protocol) → (some destination exists, one of them defines the name).
+    named: HashMap<(String, String, Protocol), (bool, bool)>,
+}
+
+fn peer_key(kind: &PeerKind) -> String {
+    match kind {
+        PeerKind::Pods { namespaces, pods } => match namespaces {
+            NamespaceMatch::Own(ns) => format!("own:{ns}|{pods}"),
+            NamespaceMatch::Selector(sel) => format!("sel:{sel}|{pods}"),
+        },
+        PeerKind::IpBlock { cidr, except } => format!("ip:{cidr}:{except:?}"),
+    }
+}
+
 pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<Diagnostic>) {
+    let mut by_ns: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, p) in cluster.pods.iter().enumerate() {
+        by_ns.entry(p.namespace.as_str()).or_default().push(i);
+    }
+    let selected_by: Vec<Vec<usize>> = cluster
+        .policies
+        .iter()
+        .map(|policy| {
+            by_ns
+                .get(policy.namespace.as_str())
+                .map(|ids| {
+                    ids.iter()
+                        .copied()
+                        .filter(|&i| cluster.pods.get(i).is_some_and(|p| policy.pod_selector.matches(&p.labels)))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect();
+    // Pods whose egress some policy opens to DNS.
+    let mut dns_ok = vec![false; cluster.pods.len()];
+    for (policy, selected) in cluster.policies.iter().zip(&selected_by) {
+        if policy.affects_egress && allows_dns(&policy.egress) {
+            for &p in selected {
+                if let Some(flag) = dns_ok.get_mut(p) {
+                    *flag = true;
+                }
+            }
+        }
+    }
+    let mut memo = Memo::default();
     for pod in cluster.pods.iter().filter(|p| p.host_network) {
         // One note per workload template or Pod object.
         if out.iter().any(|d| d.code == Code::LintHostNetwork && d.span == Some(pod.span)) {
@@ -21,15 +73,8 @@ pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<Diagnostic>) {
             .with_help("such verdicts are marked CNI-dependent"),
         );
     }
-    for policy in &cluster.policies {
+    for (policy, selected) in cluster.policies.iter().zip(&selected_by) {
         let q = policy.qualified();
-        let selected: Vec<usize> = cluster
-            .pods
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.namespace == policy.namespace && policy.pod_selector.matches(&p.labels))
-            .map(|(i, _)| i)
-            .collect();
 
         // Rules for a direction that policyTypes leaves out are ignored.
         for (dir, affects, rules) in [
@@ -67,16 +112,9 @@ pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<Diagnostic>) {
         }
 
         // Egress isolation without DNS.
-        if policy.affects_egress && !selected.is_empty() && !allows_dns(cluster, index, &policy.egress) {
+        if policy.affects_egress && !selected.is_empty() && !allows_dns(&policy.egress) {
             // Only when no other policy on the same pods allows DNS either.
-            let others_allow = cluster.policies.iter().any(|o| {
-                o.namespace == policy.namespace
-                    && o.affects_egress
-                    && selected.iter().any(|&p| {
-                        cluster.pods.get(p).is_some_and(|pod| o.pod_selector.matches(&pod.labels))
-                    })
-                    && allows_dns(cluster, index, &o.egress)
-            });
+            let others_allow = selected.iter().any(|&p| dns_ok.get(p).copied().unwrap_or(false));
             if !others_allow {
                 out.push(
                     Diagnostic::info(
@@ -129,7 +167,7 @@ pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<Diagnostic>) {
 
         for (dir, rules) in [(Direction::Ingress, &policy.ingress), (Direction::Egress, &policy.egress)] {
             for (ri, rule) in rules.iter().enumerate() {
-                lint_rule(cluster, index, &q, &policy.namespace, dir, ri, rule, &selected, out);
+                lint_rule(cluster, index, &mut memo, &q, &policy.namespace, dir, ri, rule, selected, out);
             }
         }
     }
@@ -141,8 +179,7 @@ fn mentions_system(selector: &str) -> bool {
     selector.contains("kube-dns") || selector.contains("kube-system") || selector.contains("coredns")
 }
 
-fn allows_dns(cluster: &Cluster, index: &Index, rules: &[Rule]) -> bool {
-    let _ = (cluster, index);
+fn allows_dns(rules: &[Rule]) -> bool {
     rules.iter().any(|r| match &r.ports {
         None => true,
         Some(ports) => ports.iter().any(|p| {
@@ -160,6 +197,7 @@ fn allows_dns(cluster: &Cluster, index: &Index, rules: &[Rule]) -> bool {
 fn lint_rule(
     cluster: &Cluster,
     index: &Index,
+    memo: &mut Memo,
     q: &str,
     ns: &str,
     dir: Direction,
@@ -194,8 +232,10 @@ fn lint_rule(
                         }
                     }
                     if !cluster.pods.is_empty() {
-                        let any_pod = cluster.pods.iter().enumerate().any(|(i, _)| {
-                            crate::evaluate::peer_match(cluster, index, &peer.kind, crate::evaluate::Endpoint::Pod(i)).is_ok()
+                        let any_pod = *memo.peer_hits_any.entry(peer_key(&peer.kind)).or_insert_with(|| {
+                            (0..cluster.pods.len()).any(|i| {
+                                crate::evaluate::peer_match(cluster, index, &peer.kind, crate::evaluate::Endpoint::Pod(i)).is_ok()
+                            })
                         });
                         if !any_pod {
                             let other_ns = matches!(namespaces, NamespaceMatch::Own(_))
@@ -248,14 +288,23 @@ fn lint_rule(
             }
             if let PortRef::Named(name) = &p.port {
                 // Destinations: the selected pods on ingress; the peer pods on egress.
-                let dsts: Vec<usize> = match dir {
-                    Direction::Ingress => selected.to_vec(),
-                    Direction::Egress => (0..cluster.pods.len())
-                        .filter(|&i| crate::evaluate::rule_peer_matches(cluster, index, rule, crate::evaluate::Endpoint::Pod(i)))
-                        .collect(),
+                let defines = |i: &usize| cluster.pods.get(*i).is_some_and(|pod| pod.named_port(name, p.protocol).is_some());
+                let (any_dst, defined) = match dir {
+                    Direction::Ingress => (!selected.is_empty(), selected.iter().any(defines)),
+                    Direction::Egress => {
+                        let peers_key = rule.peers.as_ref().map_or_else(
+                            || "any".to_string(),
+                            |ps| ps.iter().map(|p| peer_key(&p.kind)).collect::<Vec<_>>().join(";"),
+                        );
+                        *memo.named.entry((peers_key, name.clone(), p.protocol)).or_insert_with(|| {
+                            let dsts: Vec<usize> = (0..cluster.pods.len())
+                                .filter(|&i| crate::evaluate::rule_peer_matches(cluster, index, rule, crate::evaluate::Endpoint::Pod(i)))
+                                .collect();
+                            (!dsts.is_empty(), dsts.iter().any(defines))
+                        })
+                    }
                 };
-                let defined = dsts.iter().any(|&i| cluster.pods.get(i).is_some_and(|pod| pod.named_port(name, p.protocol).is_some()));
-                if !dsts.is_empty() && !defined {
+                if any_dst && !defined {
                     out.push(Diagnostic::warning(
                         Code::LintNamedPortUndefined,
                         p.span,

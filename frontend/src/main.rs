@@ -1,7 +1,30 @@
+//! Netpol Playground, the browser UI. The pure modules (state, layout, scene, share, highlight,
+//! explanation formatting) compile natively and are unit-tested with `cargo test -p
+//! netpol-frontend`; the Yew components and DOM glue are compiled for wasm32 only.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+
+mod examples;
+mod explain_fmt;
+mod highlight;
+mod layout;
+mod scene;
+mod share;
+mod state;
+
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod components;
+#[cfg(target_arch = "wasm32")]
+mod web;
+
 fn main() {
     #[cfg(target_arch = "wasm32")]
-    yew::Renderer::<App>::new().render();
+    {
+        if let Some(root) = web::document().and_then(|d| d.get_element_by_id("app")) {
+            yew::Renderer::<app::App>::with_root(root).render();
+        } else {
+            yew::Renderer::<app::App>::new().render();
+        }
+    }
 }
-#[cfg(target_arch = "wasm32")]
-#[yew::function_component]
-fn App() -> yew::Html { yew::html! { <p>{"hello"}</p> } }

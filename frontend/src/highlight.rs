@@ -1,0 +1,232 @@
+//! YAML syntax colouring for the editor: text → HTML (escaped) with `<span class=..>` tokens,
+//! built as one string (set as the inner HTML of the layer under the textarea, which is much
+//! cheaper than a virtual-DOM node per token on every keystroke).
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(s: &str, out: &mut String) {
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+fn span(class: &str, text: &str, out: &mut String) {
+    if text.is_empty() {
+        return;
+    }
+    out.push_str("<span class=\"");
+    out.push_str(class);
+    out.push_str("\">");
+    escape(text, out);
+    out.push_str("</span>");
+}
+
+fn scalar_class(tok: &str) -> &'static str {
+    let t = tok.trim();
+    if matches!(t, "true" | "false" | "True" | "False" | "TRUE" | "FALSE" | "null" | "~" | "Null" | "NULL") {
+        "yb"
+    } else if !t.is_empty() && t.parse::<f64>().is_ok() {
+        "yn"
+    } else {
+        "yv"
+    }
+}
+
+/// Highlights one line (without its newline).
+pub fn line(l: &str, flow_depth: &mut u32, out: &mut String) {
+    let t = l.trim_end_matches('\r');
+    if *flow_depth == 0 && (t.starts_with("---") || t.starts_with("...")) && t[3..].trim().is_empty() {
+        span("yd", t, out);
+        return;
+    }
+    let chars: Vec<(usize, char)> = t.char_indices().collect();
+    let n = chars.len();
+    let at = |i: usize| chars.get(i).map(|&(_, c)| c);
+    let byte = |i: usize| chars.get(i).map_or(t.len(), |&(b, _)| b);
+    let slice = |a: usize, b: usize| t.get(byte(a)..byte(b)).unwrap_or("");
+    let mut i = 0;
+    let mut line_start = true;
+    while i < n {
+        let Some(c) = at(i) else { break };
+        if c == ' ' || c == '\t' {
+            let j = (i..n).find(|&j| !matches!(at(j), Some(' ' | '\t'))).unwrap_or(n);
+            escape(slice(i, j), out);
+            i = j;
+            continue;
+        }
+        if c == '#' && (i == 0 || matches!(at(i - 1), Some(' ' | '\t'))) {
+            span("yc", slice(i, n), out);
+            return;
+        }
+        if line_start && c == '-' && matches!(at(i + 1), None | Some(' ')) {
+            span("yp", "-", out);
+            i += 1;
+            continue;
+        }
+        line_start = false;
+        if matches!(c, '{' | '[') {
+            *flow_depth += 1;
+            span("yp", slice(i, i + 1), out);
+            i += 1;
+            continue;
+        }
+        if matches!(c, '}' | ']') {
+            *flow_depth = flow_depth.saturating_sub(1);
+            span("yp", slice(i, i + 1), out);
+            i += 1;
+            continue;
+        }
+        if c == ',' && *flow_depth > 0 {
+            span("yp", ",", out);
+            i += 1;
+            continue;
+        }
+        if c == '"' || c == '\'' {
+            let mut j = i + 1;
+            while j < n {
+                match at(j) {
+                    Some('\\') if c == '"' => j += 2,
+                    Some(q) if q == c => {
+                        j += 1;
+                        break;
+                    }
+                    _ => j += 1,
+                }
+            }
+            let j = j.min(n);
+            // A quoted key?
+            let is_key = at(j) == Some(':') && matches!(at(j + 1), None | Some(' '));
+            span(if is_key { "yk" } else { "ys" }, slice(i, j), out);
+            i = j;
+            continue;
+        }
+        if c == '|' || c == '>' {
+            span("yp", slice(i, n), out);
+            return;
+        }
+        // A plain scalar: up to `: `, ` #`, or a flow indicator inside flow collections.
+        let mut j = i;
+        let mut key = false;
+        while j < n {
+            let Some(cj) = at(j) else { break };
+            if cj == ':' && matches!(at(j + 1), None | Some(' ' | '\t')) {
+                key = true;
+                break;
+            }
+            if cj == '#' && j > i && matches!(at(j - 1), Some(' ' | '\t')) {
+                break;
+            }
+            if *flow_depth > 0 && matches!(cj, ',' | '{' | '}' | '[' | ']') {
+                break;
+            }
+            j += 1;
+        }
+        let tok = slice(i, j);
+        let trimmed_len = tok.trim_end().len();
+        let (tok_core, tok_ws) = tok.split_at(trimmed_len);
+        if key {
+            span("yk", tok_core, out);
+            escape(tok_ws, out);
+            span("yp", ":", out);
+            i = j + 1;
+            line_start = true; // `key: - x` is not valid, but `- key:` nests: allow `- ` again
+            line_start = line_start && false;
+        } else {
+            span(scalar_class(tok_core), tok_core, out);
+            escape(tok_ws, out);
+            i = j;
+        }
+    }
+}
+
+/// Highlights a whole text. One line of HTML per input line, joined by `\n`.
+pub fn highlight(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut depth = 0;
+    for (i, l) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        line(l, &mut depth, &mut out);
+        if l.trim_end().is_empty() {
+            continue;
+        }
+    }
+    // A final newline keeps the layer as tall as the textarea when the text ends with one.
+    out.push('\n');
+    out
+}
+
+/// Converts a 1-based column in Unicode scalar values to a UTF-16 offset within the line.
+pub fn col_to_utf16(line: &str, col: u32) -> usize {
+    line.chars().take(col.saturating_sub(1) as usize).map(char::len_utf16).sum()
+}
+
+/// UTF-16 offset of the start of a 1-based line (for `setSelectionRange`).
+pub fn line_start_utf16(text: &str, line: u32) -> usize {
+    let mut off = 0;
+    for (i, l) in text.split('\n').enumerate() {
+        if i + 1 >= line as usize {
+            return off;
+        }
+        off += l.encode_utf16().count() + 1;
+    }
+    off
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strip(html: &str) -> String {
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    }
+
+    #[test]
+    fn text_survives_highlighting() {
+        let src = "---\napiVersion: v1 # c\nkind: Pod\nmetadata: {name: a, labels: {app: \"x:y\"}}\nspec:\n  - name: <b>&\n    ports: [80, 'http']\n  x: |\n    #not a comment\n";
+        assert_eq!(strip(&highlight(src)), format!("{src}\n"));
+    }
+
+    #[test]
+    fn tokens_are_classified() {
+        let h = highlight("  - name: web # hi\n    port: 80\nx: true\n---");
+        assert!(h.contains("<span class=\"yk\">name</span>"));
+        assert!(h.contains("<span class=\"yv\">web</span>"));
+        assert!(h.contains("<span class=\"yc\"># hi</span>"));
+        assert!(h.contains("<span class=\"yn\">80</span>"));
+        assert!(h.contains("<span class=\"yb\">true</span>"));
+        assert!(h.contains("<span class=\"yd\">---</span>"));
+    }
+
+    #[test]
+    fn flow_mappings_have_keys() {
+        let h = highlight("labels: {app: web, tier: db}");
+        assert!(h.contains("<span class=\"yk\">app</span>"));
+        assert!(h.contains("<span class=\"yk\">tier</span>"));
+        assert!(h.contains("<span class=\"yv\">db</span>"));
+    }
+
+    #[test]
+    fn utf16_offsets() {
+        assert_eq!(col_to_utf16("a😀b", 3), 3);
+        assert_eq!(line_start_utf16("ab\n😀\nc", 3), 6);
+        assert_eq!(line_start_utf16("ab\ncd", 1), 0);
+    }
+}

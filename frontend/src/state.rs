@@ -1,0 +1,336 @@
+//! The page state, the actions that change it, and a pure reducer (unit-tested natively).
+//!
+//! Derived data (the analysis, the scene, the flows) is not here: it is recomputed from this
+//! state by the app. A no-op action returns `None`, so nothing re-renders.
+
+use std::collections::BTreeSet;
+
+use crate::share::Shared;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum View {
+    #[default]
+    Graph,
+    Matrix,
+}
+
+impl View {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Graph => "graph",
+            View::Matrix => "matrix",
+        }
+    }
+
+    pub fn parse(s: &str) -> View {
+        if s == "matrix" {
+            View::Matrix
+        } else {
+            View::Graph
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum FlowFilter {
+    #[default]
+    All,
+    Allowed,
+    Blocked,
+    Partial,
+}
+
+impl FlowFilter {
+    pub const ALL: [FlowFilter; 4] = [FlowFilter::All, FlowFilter::Allowed, FlowFilter::Blocked, FlowFilter::Partial];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlowFilter::All => "all",
+            FlowFilter::Allowed => "allowed",
+            FlowFilter::Blocked => "blocked",
+            FlowFilter::Partial => "partial",
+        }
+    }
+
+    pub fn parse(s: &str) -> FlowFilter {
+        FlowFilter::ALL.into_iter().find(|f| f.as_str() == s).unwrap_or_default()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Theme {
+    #[default]
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
+/// What the inspector panel shows.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Selection {
+    #[default]
+    None,
+    Node(String),
+    Flow { from: String, to: String },
+    Policy(String),
+    /// A matrix cell (pod names).
+    Cell { from: String, to: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct State {
+    pub text: String,
+    /// Bumped on every text change that does not come from typing (example, file, link), so
+    /// the editor can reset its scroll position.
+    pub text_generation: u64,
+    pub view: View,
+    /// As typed in the port filter box; parsed by `scene::parse_port_filter`.
+    pub port_filter: String,
+    pub flow_filter: FlowFilter,
+    pub selection: Selection,
+    /// The node whose flows are drawn in large scenarios (kept while a flow is inspected).
+    pub focus_node: Option<String>,
+    /// Policies switched off (what-if), by `namespace/name`.
+    pub off: BTreeSet<String>,
+    /// Bumped by every what-if switch, so the graph can mark the flows that changed.
+    pub whatif_generation: u64,
+    pub expanded: BTreeSet<String>,
+    pub theme: Theme,
+    pub paused: bool,
+    /// Editor lines to highlight (1-based, inclusive) and a nonce to scroll there again.
+    pub highlight: Option<(u32, u32)>,
+    pub jump_nonce: u64,
+    /// A plain-words problem with saving (quota exceeded, storage disabled).
+    pub storage_warning: Option<String>,
+    /// A transient message (link copied, file loaded, ...).
+    pub notice: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Typing in the editor.
+    Edit(String),
+    /// Replace the whole text (example, opened file).
+    Load(String),
+    SetView(View),
+    SetPortFilter(String),
+    SetFlowFilter(FlowFilter),
+    Select(Selection),
+    /// Clicking the background: clear selection and focus.
+    ClearSelection,
+    TogglePolicy(String),
+    ToggleExpand(String),
+    SetTheme(Theme),
+    TogglePause,
+    /// Highlight these lines and scroll the editor to the first.
+    Highlight(u32, u32),
+    StorageFailed(String),
+    StorageOk,
+    Notice(Option<String>),
+    Restore(Shared),
+}
+
+impl State {
+    /// The next state, or `None` when the action changes nothing.
+    pub fn reduce(&self, action: Action) -> Option<State> {
+        let mut s = self.clone();
+        match action {
+            Action::Edit(text) => {
+                if text == s.text {
+                    return None;
+                }
+                s.text = text;
+            }
+            Action::Load(text) => {
+                s.text = text;
+                s.text_generation += 1;
+                s.selection = Selection::None;
+                s.focus_node = None;
+                s.off.clear();
+                s.expanded.clear();
+                s.highlight = None;
+            }
+            Action::SetView(v) => s.view = v,
+            Action::SetPortFilter(p) => s.port_filter = p,
+            Action::SetFlowFilter(f) => s.flow_filter = f,
+            Action::Select(sel) => {
+                match &sel {
+                    Selection::Node(id) => s.focus_node = Some(id.clone()),
+                    Selection::Policy(_) => s.focus_node = None,
+                    _ => {}
+                }
+                s.selection = sel;
+            }
+            Action::ClearSelection => {
+                s.selection = Selection::None;
+                s.focus_node = None;
+                s.highlight = None;
+            }
+            Action::TogglePolicy(name) => {
+                if !s.off.remove(&name) {
+                    s.off.insert(name);
+                }
+                s.whatif_generation += 1;
+            }
+            Action::ToggleExpand(key) => {
+                if !s.expanded.remove(&key) {
+                    s.expanded.insert(key);
+                }
+            }
+            Action::SetTheme(t) => s.theme = t,
+            Action::TogglePause => s.paused = !s.paused,
+            Action::Highlight(a, b) => {
+                s.highlight = Some((a.min(b), a.max(b)));
+                s.jump_nonce += 1;
+            }
+            Action::StorageFailed(msg) => s.storage_warning = Some(msg),
+            Action::StorageOk => s.storage_warning = None,
+            Action::Notice(n) => s.notice = n,
+            Action::Restore(sh) => {
+                s.text = sh.text;
+                s.text_generation += 1;
+                s.view = View::parse(&sh.view);
+                s.port_filter = sh.port;
+                s.flow_filter = FlowFilter::parse(&sh.flows);
+                s.off = sh.off.into_iter().collect();
+                s.expanded = sh.expand.into_iter().collect();
+                s.highlight = None;
+                if sh.select.is_empty() {
+                    s.selection = Selection::None;
+                    s.focus_node = None;
+                } else {
+                    s.focus_node = Some(sh.select.clone());
+                    s.selection = Selection::Node(sh.select);
+                }
+            }
+        }
+        (s != *self).then_some(s)
+    }
+
+    /// The state a share link carries.
+    pub fn to_shared(&self) -> Shared {
+        Shared {
+            text: self.text.clone(),
+            view: self.view.as_str().to_string(),
+            port: self.port_filter.trim().to_string(),
+            flows: match self.flow_filter {
+                FlowFilter::All => String::new(),
+                f => f.as_str().to_string(),
+            },
+            select: self.focus_node.clone().unwrap_or_default(),
+            off: self.off.iter().cloned().collect(),
+            expand: self.expanded.iter().cloned().collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_text(t: &str) -> State {
+        State {
+            text: t.into(),
+            ..State::default()
+        }
+    }
+
+    #[test]
+    fn typing_the_same_text_is_a_no_op() {
+        let s = with_text("a");
+        assert_eq!(s.reduce(Action::Edit("a".into())), None);
+        assert_eq!(s.reduce(Action::Edit("ab".into())).map(|s| s.text), Some("ab".into()));
+    }
+
+    #[test]
+    fn typing_keeps_selection_and_switches() {
+        let mut s = with_text("a");
+        s = s.reduce(Action::TogglePolicy("default/p".into())).unwrap_or_default();
+        s = s.reduce(Action::Select(Selection::Node("default/x".into()))).unwrap_or_default();
+        let t = s.reduce(Action::Edit("ab".into())).unwrap_or_default();
+        assert!(t.off.contains("default/p"));
+        assert_eq!(t.selection, Selection::Node("default/x".into()));
+        assert_eq!(t.text_generation, s.text_generation);
+    }
+
+    #[test]
+    fn loading_resets_what_belongs_to_the_old_text() {
+        let mut s = with_text("a");
+        s.off.insert("default/p".into());
+        s.expanded.insert("default/w".into());
+        s.selection = Selection::Policy("default/p".into());
+        let t = s.reduce(Action::Load("b".into())).unwrap_or_default();
+        assert!(t.off.is_empty() && t.expanded.is_empty());
+        assert_eq!(t.selection, Selection::None);
+        assert_eq!(t.text_generation, 1);
+    }
+
+    #[test]
+    fn toggles_toggle_and_count() {
+        let s = State::default();
+        let on = s.reduce(Action::TogglePolicy("ns/p".into())).unwrap_or_default();
+        assert!(on.off.contains("ns/p"));
+        let off = on.reduce(Action::TogglePolicy("ns/p".into())).unwrap_or_default();
+        assert!(off.off.is_empty());
+        assert_eq!(off.whatif_generation, 2);
+        let ex = s.reduce(Action::ToggleExpand("ns/w".into())).unwrap_or_default();
+        assert!(ex.expanded.contains("ns/w"));
+        assert!(ex.reduce(Action::ToggleExpand("ns/w".into())).is_some_and(|s| s.expanded.is_empty()));
+    }
+
+    #[test]
+    fn selecting_a_flow_keeps_the_focus_node() {
+        let s = State::default()
+            .reduce(Action::Select(Selection::Node("default/a".into())))
+            .unwrap_or_default();
+        let t = s
+            .reduce(Action::Select(Selection::Flow { from: "default/a".into(), to: "default/b".into() }))
+            .unwrap_or_default();
+        assert_eq!(t.focus_node.as_deref(), Some("default/a"));
+        let u = t.reduce(Action::ClearSelection).unwrap_or_default();
+        assert_eq!((u.focus_node, u.selection), (None, Selection::None));
+    }
+
+    #[test]
+    fn highlight_orders_lines_and_bumps_the_nonce() {
+        let s = State::default().reduce(Action::Highlight(9, 4)).unwrap_or_default();
+        assert_eq!(s.highlight, Some((4, 9)));
+        let t = s.reduce(Action::Highlight(9, 4)).unwrap_or_default();
+        assert_eq!(t.jump_nonce, 2);
+    }
+
+    #[test]
+    fn share_round_trip_through_the_state() {
+        let mut s = with_text("kind: Pod");
+        s.view = View::Matrix;
+        s.port_filter = "53/UDP".into();
+        s.flow_filter = FlowFilter::Blocked;
+        s.focus_node = Some("default/a".into());
+        s.off.insert("default/p".into());
+        s.expanded.insert("default/w".into());
+        let restored = State::default().reduce(Action::Restore(s.to_shared())).unwrap_or_default();
+        assert_eq!(restored.text, s.text);
+        assert_eq!(restored.view, s.view);
+        assert_eq!(restored.port_filter, s.port_filter);
+        assert_eq!(restored.flow_filter, s.flow_filter);
+        assert_eq!(restored.focus_node, s.focus_node);
+        assert_eq!(restored.off, s.off);
+        assert_eq!(restored.expanded, s.expanded);
+    }
+
+    #[test]
+    fn storage_problems_are_kept_until_a_save_works() {
+        let s = State::default().reduce(Action::StorageFailed("quota".into())).unwrap_or_default();
+        assert_eq!(s.storage_warning.as_deref(), Some("quota"));
+        assert_eq!(s.reduce(Action::StorageFailed("quota".into())), None);
+        assert!(s.reduce(Action::StorageOk).is_some_and(|s| s.storage_warning.is_none()));
+    }
+}
