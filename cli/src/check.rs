@@ -80,7 +80,8 @@ pub fn run(files: &[String], expect: &str, output: Output) -> u8 {
     }
     match output {
         Output::Json => {
-            let v = json!({"results": results, "passed": passed, "failed": failed, "errors": errors});
+            let v =
+                json!({"results": results, "passed": passed, "failed": failed, "errors": errors});
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
         _ => {
@@ -162,7 +163,14 @@ pub fn verdict_json(a: &Analysis, v: &Verdict) -> Value {
     })
 }
 
-pub fn explain(files: &[String], from: &str, to: &str, port: u16, protocol: Protocol, output: Output) -> u8 {
+pub fn explain(
+    files: &[String],
+    from: &str,
+    to: &str,
+    port: u16,
+    protocol: Protocol,
+    output: Output,
+) -> u8 {
     let sources = crate::inputs::read(files);
     if sources.is_empty() {
         eprintln!("error: no readable manifest");
@@ -181,7 +189,10 @@ pub fn explain(files: &[String], from: &str, to: &str, port: u16, protocol: Prot
     };
     let v = a.verdict(f, t, port, protocol);
     match output {
-        Output::Json => println!("{}", serde_json::to_string_pretty(&verdict_json(&a, &v)).unwrap_or_default()),
+        Output::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&verdict_json(&a, &v)).unwrap_or_default()
+        ),
         _ => print!("{}", a.explain(&v)),
     }
     0

@@ -59,7 +59,10 @@ fn push_file(path: &Path, out: &mut Vec<Source>) {
             let text = match String::from_utf8(bytes) {
                 Ok(t) => t,
                 Err(e) => {
-                    eprintln!("warning: {}: not valid UTF-8; invalid bytes replaced", path.display());
+                    eprintln!(
+                        "warning: {}: not valid UTF-8; invalid bytes replaced",
+                        path.display()
+                    );
                     String::from_utf8_lossy(e.as_bytes()).into_owned()
                 }
             };

@@ -87,7 +87,9 @@ enum Command {
         output: Output,
     },
     /// Report invalid objects and likely mistakes, with the offending line
-    #[command(after_help = "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 nothing readable.")]
+    #[command(
+        after_help = "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 nothing readable."
+    )]
     Lint {
         #[arg(required = true)]
         files: Vec<String>,
@@ -103,7 +105,11 @@ fn parse_protocol(s: &str) -> Result<Protocol, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Check { files, expect, output } => check::run(&files, &expect, output),
+        Command::Check {
+            files,
+            expect,
+            output,
+        } => check::run(&files, &expect, output),
         Command::Matrix {
             files,
             port,

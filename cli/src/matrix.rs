@@ -104,7 +104,12 @@ pub fn to_json(a: &Analysis, conn: &Connectivity, port: Option<u16>, protocol: P
     })
 }
 
-fn row_json(from: Value, by_set: BTreeMap<&PortSet, Vec<Value>>, port: Option<u16>, protocol: Protocol) -> Value {
+fn row_json(
+    from: Value,
+    by_set: BTreeMap<&PortSet, Vec<Value>>,
+    port: Option<u16>,
+    protocol: Protocol,
+) -> Value {
     match port {
         Some(p) => {
             let to: Vec<Value> = by_set
@@ -128,7 +133,13 @@ enum Style {
     Md,
 }
 
-fn table(a: &Analysis, conn: &Connectivity, port: Option<u16>, protocol: Protocol, style: Style) -> String {
+fn table(
+    a: &Analysis,
+    conn: &Connectivity,
+    port: Option<u16>,
+    protocol: Protocol,
+    style: Style,
+) -> String {
     let names: Vec<String> = a.cluster.pods.iter().map(|p| p.qualified()).collect();
     let n = names.len();
     let cell = |i: usize, j: usize| -> String {
@@ -147,7 +158,12 @@ fn table(a: &Analysis, conn: &Connectivity, port: Option<u16>, protocol: Protoco
             let _ = writeln!(out, "from\\to,{}", names.join(","));
             for i in 0..n {
                 let cells: Vec<String> = (0..n).map(|j| csv_escape(&cell(i, j))).collect();
-                let _ = writeln!(out, "{},{}", names.get(i).map_or("", String::as_str), cells.join(","));
+                let _ = writeln!(
+                    out,
+                    "{},{}",
+                    names.get(i).map_or("", String::as_str),
+                    cells.join(",")
+                );
             }
         }
         Style::Md => {
@@ -155,7 +171,12 @@ fn table(a: &Analysis, conn: &Connectivity, port: Option<u16>, protocol: Protoco
             let _ = writeln!(out, "|---|{}", "---|".repeat(n));
             for i in 0..n {
                 let cells: Vec<String> = (0..n).map(|j| cell(i, j)).collect();
-                let _ = writeln!(out, "| {} | {} |", names.get(i).map_or("", String::as_str), cells.join(" | "));
+                let _ = writeln!(
+                    out,
+                    "| {} | {} |",
+                    names.get(i).map_or("", String::as_str),
+                    cells.join(" | ")
+                );
             }
         }
         Style::Text => match port {
@@ -169,7 +190,12 @@ fn table(a: &Analysis, conn: &Connectivity, port: Option<u16>, protocol: Protoco
                 }
                 let _ = writeln!(out, "{}", header.trim_end());
                 for i in 0..n {
-                    let mut line = format!("{:>w$}  {:nw$} ", i + 1, names.get(i).map_or("", String::as_str), nw = name_width(&names));
+                    let mut line = format!(
+                        "{:>w$}  {:nw$} ",
+                        i + 1,
+                        names.get(i).map_or("", String::as_str),
+                        nw = name_width(&names)
+                    );
                     for j in 0..n {
                         let _ = write!(line, "{:>w$}", cell(i, j));
                         line.push(' ');

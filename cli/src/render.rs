@@ -12,7 +12,10 @@ use crate::Output;
 pub fn location(a: &Analysis, d: &Diagnostic) -> String {
     match d.span {
         Some(s) => {
-            let name = a.sources.get(s.source as usize).map_or("?", |x| x.name.as_str());
+            let name = a
+                .sources
+                .get(s.source as usize)
+                .map_or("?", |x| x.name.as_str());
             format!("{name}:{}:{}", s.start.line, s.start.col)
         }
         None => "<input>".to_string(),
@@ -21,7 +24,13 @@ pub fn location(a: &Analysis, d: &Diagnostic) -> String {
 
 /// One-line form, for stderr during `check`/`matrix`/`explain`.
 pub fn short(a: &Analysis, d: &Diagnostic) -> String {
-    format!("{}: {}[{}]: {}", location(a, d), d.severity.as_str(), d.code.as_str(), d.message)
+    format!(
+        "{}: {}[{}]: {}",
+        location(a, d),
+        d.severity.as_str(),
+        d.code.as_str(),
+        d.message
+    )
 }
 
 /// The lines of every source, indexed once (rendering thousands of diagnostics stays linear).
@@ -33,13 +42,21 @@ impl<'a> Lines<'a> {
     }
 
     fn get(&self, source: u32, line: u32) -> Option<&'a str> {
-        self.0.get(source as usize)?.get((line as usize).checked_sub(1)?).copied()
+        self.0
+            .get(source as usize)?
+            .get((line as usize).checked_sub(1)?)
+            .copied()
     }
 }
 
 /// Full form with the source line and an underline.
 pub fn full(a: &Analysis, lines: &Lines<'_>, d: &Diagnostic) -> String {
-    let mut out = format!("{}[{}]: {}\n", d.severity.as_str(), d.code.as_str(), d.message);
+    let mut out = format!(
+        "{}[{}]: {}\n",
+        d.severity.as_str(),
+        d.code.as_str(),
+        d.message
+    );
     if let Some(s) = d.span {
         let _ = writeln!(out, "  --> {}", location(a, d));
         if let Some(line) = lines.get(s.source, s.start.line) {
@@ -54,7 +71,12 @@ pub fn full(a: &Analysis, lines: &Lines<'_>, d: &Diagnostic) -> String {
             };
             let _ = writeln!(out, "{pad} |");
             let _ = writeln!(out, "{num} | {line_display}");
-            let _ = writeln!(out, "{pad} | {}{}", " ".repeat(start), "^".repeat(width.clamp(1, 120)));
+            let _ = writeln!(
+                out,
+                "{pad} | {}{}",
+                " ".repeat(start),
+                "^".repeat(width.clamp(1, 120))
+            );
         }
     }
     if let Some(h) = &d.help {
@@ -103,8 +125,16 @@ pub fn lint(files: &[String], output: Output) -> u8 {
         return 2;
     }
     let a = engine::analyze(&sources);
-    let errors = a.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-    let warnings = a.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+    let errors = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     let infos = a.diagnostics.len() - errors - warnings;
     match output {
         Output::Json => {

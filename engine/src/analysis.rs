@@ -4,7 +4,9 @@ use std::net::IpAddr;
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::evaluate::{evaluate_direction, Endpoint, Index, Outcome};
-use crate::model::{Cluster, Direction, PeerKind, PodId, PortRef, ServiceId, TargetPort, WorkloadId};
+use crate::model::{
+    Cluster, Direction, PeerKind, PodId, PortRef, ServiceId, TargetPort, WorkloadId,
+};
 use crate::parse::yaml::parse_documents;
 use crate::ports::Protocol;
 use crate::span::Source;
@@ -33,7 +35,11 @@ pub fn analyze(sources: &[Source]) -> Analysis {
             diags.push(Diagnostic {
                 code: crate::diagnostic::Code::InputTooLarge,
                 severity: crate::diagnostic::Severity::Error,
-                message: format!("`{}` is larger than {} MB; it is skipped", s.name, MAX_SOURCE_BYTES >> 20),
+                message: format!(
+                    "`{}` is larger than {} MB; it is skipped",
+                    s.name,
+                    MAX_SOURCE_BYTES >> 20
+                ),
                 span: None,
                 help: None,
             });
@@ -109,10 +115,20 @@ pub struct Hop {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Problem {
     ServiceSource,
-    NoSuchServicePort { service: String, available: Vec<String> },
-    NoBackingPods { service: String },
-    TargetPortUnresolved { service: String, target: String },
-    NoPods { name: String },
+    NoSuchServicePort {
+        service: String,
+        available: Vec<String>,
+    },
+    NoBackingPods {
+        service: String,
+    },
+    TargetPortUnresolved {
+        service: String,
+        target: String,
+    },
+    NoPods {
+        name: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -126,6 +142,9 @@ pub struct Verdict {
     pub problem: Option<Problem>,
     pub flags: Vec<CniFlag>,
 }
+
+/// A destination pod, the port it sees, and the Service (and Service port) it was reached by.
+type DestinationPod = (Endpoint, u16, Option<(ServiceId, usize)>);
 
 impl Analysis {
     /// Endpoints a target stands for (all replicas of a workload).
@@ -162,7 +181,12 @@ impl Analysis {
 
     pub fn target_name(&self, t: Target) -> String {
         match t {
-            Target::Pod(id) => self.cluster.pods.get(id).map(|p| p.qualified()).unwrap_or_default(),
+            Target::Pod(id) => self
+                .cluster
+                .pods
+                .get(id)
+                .map(|p| p.qualified())
+                .unwrap_or_default(),
             Target::Workload(w) => self
                 .cluster
                 .workloads
@@ -181,7 +205,12 @@ impl Analysis {
 
     pub fn endpoint_name(&self, e: Endpoint) -> String {
         match e {
-            Endpoint::Pod(id) => self.cluster.pods.get(id).map(|p| p.qualified()).unwrap_or_default(),
+            Endpoint::Pod(id) => self
+                .cluster
+                .pods
+                .get(id)
+                .map(|p| p.qualified())
+                .unwrap_or_default(),
             Endpoint::External(ip) => ip.to_string(),
         }
     }
@@ -206,7 +235,9 @@ impl Analysis {
             Endpoint::External(_) => Outcome::NotAsked,
         };
         let ingress = match dst {
-            Endpoint::Pod(d) => evaluate_direction(c, i, d, Direction::Ingress, src, port, protocol),
+            Endpoint::Pod(d) => {
+                evaluate_direction(c, i, d, Direction::Ingress, src, port, protocol)
+            }
             Endpoint::External(_) => Outcome::NotAsked,
         };
         let allowed = egress.allowed() && ingress.allowed();
@@ -246,10 +277,12 @@ impl Analysis {
             return v;
         }
         // Destination pods with the port they see.
-        let mut dsts: Vec<(Endpoint, u16, Option<(ServiceId, usize)>)> = Vec::new();
+        let mut dsts: Vec<DestinationPod> = Vec::new();
         match to {
             Target::Service(sid) => {
-                let Some(svc) = self.cluster.services.get(sid) else { return v };
+                let Some(svc) = self.cluster.services.get(sid) else {
+                    return v;
+                };
                 let Some((pi, sp)) = svc
                     .ports
                     .iter()
@@ -346,9 +379,15 @@ impl Analysis {
                 }
             }
             for (outcome, other) in [(&hop.egress, hop.dst), (&hop.ingress, hop.src)] {
-                let Outcome::Allowed { by, .. } = outcome else { continue };
-                let Some(policy) = c.policies.get(by.policy) else { continue };
-                let Some(rule) = policy.rules(by.direction).get(by.rule) else { continue };
+                let Outcome::Allowed { by, .. } = outcome else {
+                    continue;
+                };
+                let Some(policy) = c.policies.get(by.policy) else {
+                    continue;
+                };
+                let Some(rule) = policy.rules(by.direction).get(by.rule) else {
+                    continue;
+                };
                 if let (Some(pi), Endpoint::Pod(_)) = (by.peer, other) {
                     if let Some(PeerKind::IpBlock { .. }) =
                         rule.peers.as_ref().and_then(|p| p.get(pi)).map(|p| &p.kind)

@@ -61,7 +61,11 @@ impl Connectivity {
             let na = self.classes.get(ca).map_or(0, Vec::len) as u64;
             for (cb, set) in row.iter().enumerate() {
                 let nb = self.classes.get(cb).map_or(0, Vec::len) as u64;
-                let pairs = if ca == cb { na * nb.saturating_sub(1) } else { na * nb };
+                let pairs = if ca == cb {
+                    na * nb.saturating_sub(1)
+                } else {
+                    na * nb
+                };
                 total += pairs * set.count();
             }
         }
@@ -86,7 +90,10 @@ pub fn outside_ranges(a: &Analysis) -> Vec<OutsideRange> {
     let mut out = Vec::new();
     for c in &cidrs {
         // Walk the block, skipping the more specific ranges inside it.
-        let inner: Vec<&Cidr> = cidrs.iter().filter(|o| *o != c && c.contains_cidr(o)).collect();
+        let inner: Vec<&Cidr> = cidrs
+            .iter()
+            .filter(|o| *o != c && c.contains_cidr(o))
+            .collect();
         let mut candidate = Some(c.first());
         let mut guard = 0;
         while let Some(ip) = candidate {
@@ -186,8 +193,9 @@ pub fn compute(a: &Analysis) -> Connectivity {
     // Pod signatures. Labels-equal pods in one namespace share selector results, so evaluate
     // peers once per distinct (namespace, labels, ips).
     type Sig = (Vec<PolicyId>, Vec<PolicyId>, Vec<usize>, Vec<(String, u16)>);
-    let mut sig_cache: HashMap<(&str, &crate::selector::Labels, &[IpAddr]), (Vec<PolicyId>, Vec<PolicyId>, Vec<usize>)> =
-        HashMap::new();
+    type LabelKey<'k> = (&'k str, &'k crate::selector::Labels, &'k [IpAddr]);
+    type Matches = (Vec<PolicyId>, Vec<PolicyId>, Vec<usize>);
+    let mut sig_cache: HashMap<LabelKey<'_>, Matches> = HashMap::new();
     let mut class_index: HashMap<Sig, usize> = HashMap::new();
     let mut classes: Vec<Vec<PodId>> = Vec::new();
     let mut class_sig: Vec<Sig> = Vec::new();
@@ -210,7 +218,10 @@ pub fn compute(a: &Analysis) -> Connectivity {
             .clone();
         let named: Vec<(String, u16)> = port_names
             .iter()
-            .filter_map(|(nm, proto)| pod.named_port(nm, *proto).map(|p| (format!("{nm}/{proto}"), p)))
+            .filter_map(|(nm, proto)| {
+                pod.named_port(nm, *proto)
+                    .map(|p| (format!("{nm}/{proto}"), p))
+            })
             .collect();
         let sig: Sig = (ing, eg, peers, named);
         let next = classes.len();
@@ -235,25 +246,37 @@ pub fn compute(a: &Analysis) -> Connectivity {
             Some(ids) => ids.iter().any(|i| sig.2.binary_search(i).is_ok()),
         }
     };
-    let rep_pod = |ci: usize| classes.get(ci).and_then(|v| v.first()).and_then(|&p| c.pods.get(p));
+    let rep_pod = |ci: usize| {
+        classes
+            .get(ci)
+            .and_then(|v| v.first())
+            .and_then(|&p| c.pods.get(p))
+    };
 
     // Egress per (egress policy set, destination class), memoised across classes that share it.
     let mut eg_memo: HashMap<(&[PolicyId], usize), PortSet> = HashMap::new();
     // Ingress per (destination's policy set and named ports, source class).
-    let mut ing_keys: HashMap<(&[PolicyId], &[(String, u16)]), usize> = HashMap::new();
+    type IngressKey<'k> = (&'k [PolicyId], &'k [(String, u16)]);
+    let mut ing_keys: HashMap<IngressKey<'_>, usize> = HashMap::new();
     let ing_key: Vec<usize> = class_sig
         .iter()
         .map(|s| {
             let next = ing_keys.len();
-            *ing_keys.entry((s.0.as_slice(), s.3.as_slice())).or_insert(next)
+            *ing_keys
+                .entry((s.0.as_slice(), s.3.as_slice()))
+                .or_insert(next)
         })
         .collect();
     let mut ing_memo: HashMap<(usize, usize), PortSet> = HashMap::new();
     let mut class_matrix = vec![vec![PortSet::none(); k]; k];
     for src in 0..k {
-        let Some(ssig) = class_sig.get(src) else { continue };
+        let Some(ssig) = class_sig.get(src) else {
+            continue;
+        };
         for dst in 0..k {
-            let Some(dsig) = class_sig.get(dst) else { continue };
+            let Some(dsig) = class_sig.get(dst) else {
+                continue;
+            };
             let eg = if ssig.1.is_empty() {
                 PortSet::all()
             } else {
@@ -305,16 +328,26 @@ pub fn compute(a: &Analysis) -> Connectivity {
     let mut to_outside = vec![Vec::with_capacity(outside.len()); k];
     let mut from_outside = vec![Vec::with_capacity(k); outside.len()];
     for (ci, row) in to_outside.iter_mut().enumerate() {
-        let Some(&p) = classes.get(ci).and_then(|v| v.first()) else { continue };
+        let Some(&p) = classes.get(ci).and_then(|v| v.first()) else {
+            continue;
+        };
         for r in &outside {
-            row.push(plain_between(a, Endpoint::Pod(p), Endpoint::External(r.representative)));
+            row.push(plain_between(
+                a,
+                Endpoint::Pod(p),
+                Endpoint::External(r.representative),
+            ));
         }
     }
     for (ri, row) in from_outside.iter_mut().enumerate() {
         let Some(r) = outside.get(ri) else { continue };
         for cl in &classes {
             let Some(&p) = cl.first() else { continue };
-            row.push(plain_between(a, Endpoint::External(r.representative), Endpoint::Pod(p)));
+            row.push(plain_between(
+                a,
+                Endpoint::External(r.representative),
+                Endpoint::Pod(p),
+            ));
         }
     }
 

@@ -34,10 +34,14 @@ impl Index {
     pub fn new(cluster: &Cluster) -> Index {
         let mut idx = Index::default();
         for ns in &cluster.namespaces {
-            idx.namespace_labels.insert(ns.name.clone(), ns.labels.clone());
+            idx.namespace_labels
+                .insert(ns.name.clone(), ns.labels.clone());
         }
         for (i, p) in cluster.policies.iter().enumerate() {
-            idx.policies_by_ns.entry(p.namespace.clone()).or_default().push(i);
+            idx.policies_by_ns
+                .entry(p.namespace.clone())
+                .or_default()
+                .push(i);
         }
         idx
     }
@@ -65,13 +69,29 @@ pub enum PeerMiss {
     /// A selector peer cannot match an address outside the cluster.
     NotAPod,
     /// `podSelector` without `namespaceSelector` only reaches the policy's own namespace.
-    OtherNamespace { policy_ns: String, pod_ns: String },
-    NamespaceLabels { namespace: String, miss: LabelMiss },
-    PodLabels { pod: String, miss: LabelMiss },
-    NotInCidr { cidr: String },
-    Excepted { cidr: String, except: String },
+    OtherNamespace {
+        policy_ns: String,
+        pod_ns: String,
+    },
+    NamespaceLabels {
+        namespace: String,
+        miss: LabelMiss,
+    },
+    PodLabels {
+        pod: String,
+        miss: LabelMiss,
+    },
+    NotInCidr {
+        cidr: String,
+    },
+    Excepted {
+        cidr: String,
+        except: String,
+    },
     /// An ipBlock against a pod whose IP the manifests do not give.
-    PodHasNoIp { cidr: String },
+    PodHasNoIp {
+        cidr: String,
+    },
 }
 
 impl PeerMiss {
@@ -111,7 +131,10 @@ pub enum RuleMiss {
     /// No peer matched (one reason per peer, in order).
     Peers(Vec<(usize, PeerMiss)>),
     /// The peer matched but no port entry admits the port.
-    Ports { peer: Option<usize>, misses: Vec<PortMiss> },
+    Ports {
+        peer: Option<usize>,
+        misses: Vec<PortMiss>,
+    },
 }
 
 impl RuleMiss {
@@ -162,12 +185,7 @@ pub struct DirectionPorts {
     pub ports: PortSet,
 }
 
-pub fn isolating(
-    cluster: &Cluster,
-    index: &Index,
-    pod: &Pod,
-    dir: Direction,
-) -> Vec<PolicyId> {
+pub fn isolating(cluster: &Cluster, index: &Index, pod: &Pod, dir: Direction) -> Vec<PolicyId> {
     index
         .policies_by_ns
         .get(&pod.namespace)
@@ -175,9 +193,10 @@ pub fn isolating(
             ids.iter()
                 .copied()
                 .filter(|&id| {
-                    cluster.policies.get(id).is_some_and(|p| {
-                        p.affects(dir) && p.pod_selector.matches(&pod.labels)
-                    })
+                    cluster
+                        .policies
+                        .get(id)
+                        .is_some_and(|p| p.affects(dir) && p.pod_selector.matches(&pod.labels))
                 })
                 .collect()
         })
@@ -230,7 +249,11 @@ pub fn peer_match(
         PeerKind::IpBlock { cidr, except } => {
             let ips: Vec<IpAddr> = match other {
                 Endpoint::External(ip) => vec![ip],
-                Endpoint::Pod(id) => cluster.pods.get(id).map(|p| p.ips.clone()).unwrap_or_default(),
+                Endpoint::Pod(id) => cluster
+                    .pods
+                    .get(id)
+                    .map(|p| p.ips.clone())
+                    .unwrap_or_default(),
             };
             if ips.is_empty() {
                 return Err(PeerMiss::PodHasNoIp {
@@ -330,7 +353,9 @@ pub fn direction_ports(
     };
     let mut ports = PortSet::none();
     for id in iso {
-        let Some(policy) = cluster.policies.get(id) else { continue };
+        let Some(policy) = cluster.policies.get(id) else {
+            continue;
+        };
         for rule in policy.rules(dir) {
             if rule_peer_matches(cluster, index, rule, other) {
                 ports.union(&rule_ports(rule, dst));
@@ -378,7 +403,9 @@ pub fn evaluate_direction(
     };
     let mut misses = Vec::new();
     for &id in &iso {
-        let Some(policy) = cluster.policies.get(id) else { continue };
+        let Some(policy) = cluster.policies.get(id) else {
+            continue;
+        };
         let mut rule_misses = Vec::new();
         for (ri, rule) in policy.rules(dir).iter().enumerate() {
             // Peers: the first matching peer, or every peer's reason.

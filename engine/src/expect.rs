@@ -74,12 +74,16 @@ pub fn parse_expectations(text: &str) -> Result<Vec<Expectation>, ExpectError> {
             return Err(err(item, "each entry must be a mapping"));
         }
         let text_of = |key: &str| -> Result<String, ExpectError> {
-            let n = item.get(key).ok_or_else(|| err(item, format!("missing `{key}`")))?;
+            let n = item
+                .get(key)
+                .ok_or_else(|| err(item, format!("missing `{key}`")))?;
             n.text()
                 .map(str::to_string)
                 .ok_or_else(|| err(n, format!("`{key}` must be a string")))
         };
-        let port_node = item.get("port").ok_or_else(|| err(item, "missing `port`"))?;
+        let port_node = item
+            .get("port")
+            .ok_or_else(|| err(item, "missing `port`"))?;
         let port = port_node
             .as_int()
             .and_then(|p| u16::try_from(p).ok())
@@ -92,7 +96,9 @@ pub fn parse_expectations(text: &str) -> Result<Vec<Expectation>, ExpectError> {
                 .and_then(Protocol::parse_loose)
                 .ok_or_else(|| err(n, "`protocol` must be TCP, UDP or SCTP"))?,
         };
-        let allowed_node = item.get("allowed").ok_or_else(|| err(item, "missing `allowed`"))?;
+        let allowed_node = item
+            .get("allowed")
+            .ok_or_else(|| err(item, "missing `allowed`"))?;
         let allowed = allowed_node
             .as_bool()
             .ok_or_else(|| err(allowed_node, "`allowed` must be true or false"))?;
@@ -137,7 +143,9 @@ mod tests {
 
     #[test]
     fn errors_name_the_position() {
-        let e = parse_expectations("expect:\n  - {from: a/b, to: c/d, port: 99999, allowed: true}\n").unwrap_err();
+        let e =
+            parse_expectations("expect:\n  - {from: a/b, to: c/d, port: 99999, allowed: true}\n")
+                .unwrap_err();
         assert_eq!((e.line, e.col), (2, 32));
     }
 }

@@ -19,7 +19,10 @@ impl Analysis {
     /// `line 12`, or `file.yaml line 12` when there are several sources.
     pub fn location(&self, span: crate::span::Span) -> String {
         if self.sources.len() > 1 {
-            let name = self.sources.get(span.source as usize).map_or("?", |s| s.name.as_str());
+            let name = self
+                .sources
+                .get(span.source as usize)
+                .map_or("?", |s| s.name.as_str());
             format!("{name}:{}", span.start.line)
         } else {
             format!("line {}", span.start.line)
@@ -38,14 +41,22 @@ impl Analysis {
             PeerKind::IpBlock { cidr, except } if except.is_empty() => format!("ipBlock `{cidr}`"),
             PeerKind::IpBlock { cidr, except } => format!(
                 "ipBlock `{cidr}` except {}",
-                except.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")
+                except
+                    .iter()
+                    .map(|e| format!("`{e}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         }
     }
 
     fn describe_rule_ref(&self, r: &RuleRef) -> String {
-        let Some(policy) = self.cluster.policies.get(r.policy) else { return "?".into() };
-        let Some(rule) = policy.rules(r.direction).get(r.rule) else { return "?".into() };
+        let Some(policy) = self.cluster.policies.get(r.policy) else {
+            return "?".into();
+        };
+        let Some(rule) = policy.rules(r.direction).get(r.rule) else {
+            return "?".into();
+        };
         let mut s = format!(
             "{} rule {} of `{}` ({})",
             r.direction.as_str(),
@@ -57,7 +68,10 @@ impl Analysis {
             Direction::Ingress => "from",
             Direction::Egress => "to",
         };
-        match r.peer.and_then(|i| rule.peers.as_ref().and_then(|p| p.get(i))) {
+        match r
+            .peer
+            .and_then(|i| rule.peers.as_ref().and_then(|p| p.get(i)))
+        {
             Some(peer) => {
                 let _ = write!(s, ": {side} {}", self.describe_peer(peer));
             }
@@ -65,7 +79,10 @@ impl Analysis {
                 let _ = write!(s, ": {side} anywhere");
             }
         }
-        match r.port.and_then(|i| rule.ports.as_ref().and_then(|p| p.get(i))) {
+        match r
+            .port
+            .and_then(|i| rule.ports.as_ref().and_then(|p| p.get(i)))
+        {
             Some(port) => {
                 let _ = write!(s, ", port {port}");
             }
@@ -76,13 +93,21 @@ impl Analysis {
 
     fn label_miss(miss: &LabelMiss, who: &str) -> String {
         match miss {
-            LabelMiss::Missing { key, want } => format!("needs label `{key}={want}`; `{who}` has no `{key}` label"),
+            LabelMiss::Missing { key, want } => {
+                format!("needs label `{key}={want}`; `{who}` has no `{key}` label")
+            }
             LabelMiss::WrongValue { key, want, have } => {
                 format!("needs label `{key}={want}`; `{who}` has `{key}={have}`")
             }
             LabelMiss::NotIn { key, values, have } => match have {
-                Some(h) => format!("needs `{key}` in ({}); `{who}` has `{key}={h}`", values.join(", ")),
-                None => format!("needs `{key}` in ({}); `{who}` has no `{key}` label", values.join(", ")),
+                Some(h) => format!(
+                    "needs `{key}` in ({}); `{who}` has `{key}={h}`",
+                    values.join(", ")
+                ),
+                None => format!(
+                    "needs `{key}` in ({}); `{who}` has no `{key}` label",
+                    values.join(", ")
+                ),
             },
             LabelMiss::InExcluded { key, values, have } => format!(
                 "needs `{key}` not in ({}); `{who}` has `{key}={have}`",
@@ -116,7 +141,9 @@ impl Analysis {
     }
 
     fn policy_miss(&self, pm: &PolicyMiss, dir: Direction, hop: &Hop, out: &mut String) {
-        let Some(policy) = self.cluster.policies.get(pm.policy) else { return };
+        let Some(policy) = self.cluster.policies.get(pm.policy) else {
+            return;
+        };
         let q = policy.qualified();
         let other = match dir {
             Direction::Ingress => self.endpoint_name(hop.src),
@@ -133,8 +160,15 @@ impl Analysis {
             return;
         }
         for (ri, miss) in &pm.rules {
-            let Some(rule) = policy.rules(dir).get(*ri) else { continue };
-            let head = format!("{} rule {} of `{q}` ({})", dir.as_str(), ri + 1, self.location(rule.span));
+            let Some(rule) = policy.rules(dir).get(*ri) else {
+                continue;
+            };
+            let head = format!(
+                "{} rule {} of `{q}` ({})",
+                dir.as_str(),
+                ri + 1,
+                self.location(rule.span)
+            );
             match miss {
                 RuleMiss::Peers(reasons) => {
                     for (pi, m) in reasons {
@@ -182,7 +216,9 @@ impl Analysis {
     /// "port 80 is the Service port; the pod listens on 8080".
     fn service_port_hint(&self, rule: &crate::model::Rule, hop: &Hop, out: &mut String) {
         let Endpoint::Pod(dst) = hop.dst else { return };
-        let Some(pod) = self.cluster.pods.get(dst) else { return };
+        let Some(pod) = self.cluster.pods.get(dst) else {
+            return;
+        };
         let Some(entries) = &rule.ports else { return };
         for svc in self.cluster.services.iter().filter(|s| s.selects(pod)) {
             for sp in &svc.ports {
@@ -207,12 +243,22 @@ impl Analysis {
         }
     }
 
-    fn outcome_text(&self, dir: Direction, who: Endpoint, outcome: &Outcome, hop: &Hop, out: &mut String) {
+    fn outcome_text(
+        &self,
+        dir: Direction,
+        who: Endpoint,
+        outcome: &Outcome,
+        hop: &Hop,
+        out: &mut String,
+    ) {
         let name = self.endpoint_name(who);
         let label = format!("{} of `{name}`", dir.as_str());
         match outcome {
             Outcome::NotAsked => {
-                let _ = writeln!(out, "    {label}: not governed by the cluster (an outside address)");
+                let _ = writeln!(
+                    out,
+                    "    {label}: not governed by the cluster (an outside address)"
+                );
             }
             Outcome::SelfTraffic => {
                 let _ = writeln!(out, "    {label}: allowed — a pod can always reach itself");
@@ -225,18 +271,30 @@ impl Analysis {
                 );
             }
             Outcome::Allowed { isolating, by } => {
-                let _ = writeln!(out, "    {label}: allowed by {}", self.describe_rule_ref(by));
+                let _ = writeln!(
+                    out,
+                    "    {label}: allowed by {}",
+                    self.describe_rule_ref(by)
+                );
                 let _ = writeln!(
                     out,
                     "      (isolated by {})",
-                    isolating.iter().map(|&i| self.policy_label(i)).collect::<Vec<_>>().join(", ")
+                    isolating
+                        .iter()
+                        .map(|&i| self.policy_label(i))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
             }
             Outcome::Denied { isolating, misses } => {
                 let _ = writeln!(
                     out,
                     "    {label}: DENIED — isolated by {}, and no rule allows it:",
-                    isolating.iter().map(|&i| self.policy_label(i)).collect::<Vec<_>>().join(", ")
+                    isolating
+                        .iter()
+                        .map(|&i| self.policy_label(i))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
                 for pm in misses {
                     self.policy_miss(pm, dir, hop, out);
@@ -301,7 +359,8 @@ impl Analysis {
                     TargetPort::Number(n) => n.to_string(),
                     TargetPort::Name(n) => format!("`{n}`"),
                 };
-                let pods: std::collections::BTreeSet<Endpoint> = v.hops.iter().map(|h| h.dst).collect();
+                let pods: std::collections::BTreeSet<Endpoint> =
+                    v.hops.iter().map(|h| h.dst).collect();
                 let _ = writeln!(
                     out,
                     "  Service port {}/{} → targetPort {} on {} backing pod{}; policies see the pod port",
@@ -318,16 +377,29 @@ impl Analysis {
         let mut shown_blocked = false;
         let mut same: Vec<String> = Vec::new();
         for hop in &v.hops {
-            let shown = if hop.allowed { &mut shown_allowed } else { &mut shown_blocked };
+            let shown = if hop.allowed {
+                &mut shown_allowed
+            } else {
+                &mut shown_blocked
+            };
             if *shown {
-                same.push(format!("{} → {}", self.endpoint_name(hop.src), self.endpoint_name(hop.dst)));
+                same.push(format!(
+                    "{} → {}",
+                    self.endpoint_name(hop.src),
+                    self.endpoint_name(hop.dst)
+                ));
                 continue;
             }
             *shown = true;
             self.hop_text(hop, &mut out);
         }
         if !same.is_empty() {
-            let _ = writeln!(out, "  ({} more pod pair{} evaluated alike)", same.len(), if same.len() == 1 { "" } else { "s" });
+            let _ = writeln!(
+                out,
+                "  ({} more pod pair{} evaluated alike)",
+                same.len(),
+                if same.len() == 1 { "" } else { "s" }
+            );
         }
         for f in &v.flags {
             let _ = writeln!(out, "  CNI-dependent: {}", f.sentence());

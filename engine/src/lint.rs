@@ -41,7 +41,12 @@ pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<Diagnostic>) {
                 .map(|ids| {
                     ids.iter()
                         .copied()
-                        .filter(|&i| cluster.pods.get(i).is_some_and(|p| policy.pod_selector.matches(&p.labels)))
+                        .filter(|&i| {
+                            cluster
+                                .pods
+                                .get(i)
+                                .is_some_and(|p| policy.pod_selector.matches(&p.labels))
+                        })
                         .collect()
                 })
                 .unwrap_or_default()
@@ -61,7 +66,10 @@ pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<Diagnostic>) {
     let mut memo = Memo::default();
     for pod in cluster.pods.iter().filter(|p| p.host_network) {
         // One note per workload template or Pod object.
-        if out.iter().any(|d| d.code == Code::LintHostNetwork && d.span == Some(pod.span)) {
+        if out
+            .iter()
+            .any(|d| d.code == Code::LintHostNetwork && d.span == Some(pod.span))
+        {
             continue;
         }
         out.push(
@@ -114,7 +122,9 @@ pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<Diagnostic>) {
         // Egress isolation without DNS.
         if policy.affects_egress && !selected.is_empty() && !allows_dns(&policy.egress) {
             // Only when no other policy on the same pods allows DNS either.
-            let others_allow = selected.iter().any(|&p| dns_ok.get(p).copied().unwrap_or(false));
+            let others_allow = selected
+                .iter()
+                .any(|&p| dns_ok.get(p).copied().unwrap_or(false));
             if !others_allow {
                 out.push(
                     Diagnostic::info(
@@ -128,11 +138,17 @@ pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<Diagnostic>) {
         }
 
         // An allow-all rule voids every restriction other policies put on the same pods.
-        for (dir, rules) in [(Direction::Ingress, &policy.ingress), (Direction::Egress, &policy.egress)] {
+        for (dir, rules) in [
+            (Direction::Ingress, &policy.ingress),
+            (Direction::Egress, &policy.egress),
+        ] {
             if !policy.affects(dir) {
                 continue;
             }
-            let Some(all) = rules.iter().find(|r| r.peers.is_none() && r.ports.is_none()) else {
+            let Some(all) = rules
+                .iter()
+                .find(|r| r.peers.is_none() && r.ports.is_none())
+            else {
                 continue;
             };
             let voided: Vec<String> = cluster
@@ -142,9 +158,15 @@ pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<Diagnostic>) {
                     o.namespace == policy.namespace
                         && o.name != policy.name
                         && o.affects(dir)
-                        && !o.rules(dir).iter().any(|r| r.peers.is_none() && r.ports.is_none())
+                        && !o
+                            .rules(dir)
+                            .iter()
+                            .any(|r| r.peers.is_none() && r.ports.is_none())
                         && selected.iter().any(|&p| {
-                            cluster.pods.get(p).is_some_and(|pod| o.pod_selector.matches(&pod.labels))
+                            cluster
+                                .pods
+                                .get(p)
+                                .is_some_and(|pod| o.pod_selector.matches(&pod.labels))
                         })
                 })
                 .map(|o| format!("`{}`", o.qualified()))
@@ -165,9 +187,23 @@ pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<Diagnostic>) {
             }
         }
 
-        for (dir, rules) in [(Direction::Ingress, &policy.ingress), (Direction::Egress, &policy.egress)] {
+        for (dir, rules) in [
+            (Direction::Ingress, &policy.ingress),
+            (Direction::Egress, &policy.egress),
+        ] {
             for (ri, rule) in rules.iter().enumerate() {
-                lint_rule(cluster, index, &mut memo, &q, &policy.namespace, dir, ri, rule, selected, out);
+                lint_rule(
+                    cluster,
+                    index,
+                    &mut memo,
+                    &q,
+                    &policy.namespace,
+                    dir,
+                    ri,
+                    rule,
+                    selected,
+                    out,
+                );
             }
         }
     }
@@ -176,7 +212,9 @@ pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<Diagnostic>) {
 /// Selectors for cluster add-ons (DNS in `kube-system`) usually point at pods that manifests
 /// do not include: no "selects nothing" warning for them.
 fn mentions_system(selector: &str) -> bool {
-    selector.contains("kube-dns") || selector.contains("kube-system") || selector.contains("coredns")
+    selector.contains("kube-dns")
+        || selector.contains("kube-system")
+        || selector.contains("coredns")
 }
 
 fn allows_dns(rules: &[Rule]) -> bool {
@@ -232,14 +270,26 @@ fn lint_rule(
                         }
                     }
                     if !cluster.pods.is_empty() {
-                        let any_pod = *memo.peer_hits_any.entry(peer_key(&peer.kind)).or_insert_with(|| {
-                            (0..cluster.pods.len()).any(|i| {
-                                crate::evaluate::peer_match(cluster, index, &peer.kind, crate::evaluate::Endpoint::Pod(i)).is_ok()
-                            })
-                        });
+                        let any_pod = *memo
+                            .peer_hits_any
+                            .entry(peer_key(&peer.kind))
+                            .or_insert_with(|| {
+                                (0..cluster.pods.len()).any(|i| {
+                                    crate::evaluate::peer_match(
+                                        cluster,
+                                        index,
+                                        &peer.kind,
+                                        crate::evaluate::Endpoint::Pod(i),
+                                    )
+                                    .is_ok()
+                                })
+                            });
                         if !any_pod {
                             let other_ns = matches!(namespaces, NamespaceMatch::Own(_))
-                                && cluster.pods.iter().any(|p| p.namespace != ns && pods.matches(&p.labels));
+                                && cluster
+                                    .pods
+                                    .iter()
+                                    .any(|p| p.namespace != ns && pods.matches(&p.labels));
                             if other_ns {
                                 out.push(Diagnostic::warning(
                                     Code::LintPodSelectorOtherNamespace,
@@ -247,11 +297,17 @@ fn lint_rule(
                                     format!("{} rule {n} of `{q}`: `podSelector` alone only matches pods in `{ns}`; the pods labelled `{pods}` are in other namespaces", dir.as_str()),
                                 ).with_help("add a `namespaceSelector` in the same peer (no `-` before it)"));
                             } else if !pods.is_empty() && !mentions_system(&pods.to_string()) {
-                                out.push(Diagnostic::warning(
-                                    Code::LintSelectsNothing,
-                                    pods.span,
-                                    format!("{} rule {n} of `{q}`: no pod matches `{pods}` here", dir.as_str()),
-                                ).with_help("check the labels for a typo"));
+                                out.push(
+                                    Diagnostic::warning(
+                                        Code::LintSelectsNothing,
+                                        pods.span,
+                                        format!(
+                                            "{} rule {n} of `{q}`: no pod matches `{pods}` here",
+                                            dir.as_str()
+                                        ),
+                                    )
+                                    .with_help("check the labels for a typo"),
+                                );
                             }
                         }
                     }
@@ -260,7 +316,11 @@ fn lint_rule(
                     let hits: Vec<String> = cluster
                         .pods
                         .iter()
-                        .filter(|p| p.ips.iter().any(|ip| cidr.contains(*ip) && !except.iter().any(|e| e.contains(*ip))))
+                        .filter(|p| {
+                            p.ips.iter().any(|ip| {
+                                cidr.contains(*ip) && !except.iter().any(|e| e.contains(*ip))
+                            })
+                        })
                         .map(|p| p.qualified())
                         .take(3)
                         .collect();
@@ -278,7 +338,8 @@ fn lint_rule(
     if let Some(ports) = &rule.ports {
         for p in ports {
             if let PortRef::Range(53, 53) = p.port {
-                if p.protocol == Protocol::Tcp && !ports.iter().any(|o| o.protocol == Protocol::Udp) {
+                if p.protocol == Protocol::Tcp && !ports.iter().any(|o| o.protocol == Protocol::Udp)
+                {
                     out.push(Diagnostic::info(
                         Code::LintDnsPortTcpOnly,
                         p.span,
@@ -288,20 +349,40 @@ fn lint_rule(
             }
             if let PortRef::Named(name) = &p.port {
                 // Destinations: the selected pods on ingress; the peer pods on egress.
-                let defines = |i: &usize| cluster.pods.get(*i).is_some_and(|pod| pod.named_port(name, p.protocol).is_some());
+                let defines = |i: &usize| {
+                    cluster
+                        .pods
+                        .get(*i)
+                        .is_some_and(|pod| pod.named_port(name, p.protocol).is_some())
+                };
                 let (any_dst, defined) = match dir {
                     Direction::Ingress => (!selected.is_empty(), selected.iter().any(defines)),
                     Direction::Egress => {
                         let peers_key = rule.peers.as_ref().map_or_else(
                             || "any".to_string(),
-                            |ps| ps.iter().map(|p| peer_key(&p.kind)).collect::<Vec<_>>().join(";"),
+                            |ps| {
+                                ps.iter()
+                                    .map(|p| peer_key(&p.kind))
+                                    .collect::<Vec<_>>()
+                                    .join(";")
+                            },
                         );
-                        *memo.named.entry((peers_key, name.clone(), p.protocol)).or_insert_with(|| {
-                            let dsts: Vec<usize> = (0..cluster.pods.len())
-                                .filter(|&i| crate::evaluate::rule_peer_matches(cluster, index, rule, crate::evaluate::Endpoint::Pod(i)))
-                                .collect();
-                            (!dsts.is_empty(), dsts.iter().any(defines))
-                        })
+                        *memo
+                            .named
+                            .entry((peers_key, name.clone(), p.protocol))
+                            .or_insert_with(|| {
+                                let dsts: Vec<usize> = (0..cluster.pods.len())
+                                    .filter(|&i| {
+                                        crate::evaluate::rule_peer_matches(
+                                            cluster,
+                                            index,
+                                            rule,
+                                            crate::evaluate::Endpoint::Pod(i),
+                                        )
+                                    })
+                                    .collect();
+                                (!dsts.is_empty(), dsts.iter().any(defines))
+                            })
                     }
                 };
                 if any_dst && !defined {
@@ -320,8 +401,14 @@ fn lint_rule(
                                 TargetPort::Number(t) => Some(*t),
                                 TargetPort::Name(_) => None,
                             };
-                            let selects_same = selected.iter().any(|&i| cluster.pods.get(i).is_some_and(|pod| svc.selects(pod)));
-                            if selects_same && sp.port == *lo && sp.protocol == p.protocol && tp.is_some_and(|t| t != *lo) {
+                            let selects_same = selected
+                                .iter()
+                                .any(|&i| cluster.pods.get(i).is_some_and(|pod| svc.selects(pod)));
+                            if selects_same
+                                && sp.port == *lo
+                                && sp.protocol == p.protocol
+                                && tp.is_some_and(|t| t != *lo)
+                            {
                                 out.push(Diagnostic::warning(
                                     Code::LintServicePortInPolicy,
                                     p.span,

@@ -257,7 +257,10 @@ pub enum PeerKind {
         namespaces: NamespaceMatch,
         pods: Selector,
     },
-    IpBlock { cidr: Cidr, except: Vec<Cidr> },
+    IpBlock {
+        cidr: Cidr,
+        except: Vec<Cidr>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

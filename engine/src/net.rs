@@ -131,7 +131,9 @@ mod tests {
         assert_eq!(all.after(), None);
         let v6 = Cidr::parse("2001:db8::/32").unwrap();
         assert!(v6.contains("2001:db8::1".parse().unwrap()));
-        assert!(Cidr::parse("::/0").unwrap().contains("::1".parse().unwrap()));
+        assert!(Cidr::parse("::/0")
+            .unwrap()
+            .contains("::1".parse().unwrap()));
         assert_eq!(Cidr::parse("10.1.2.3/8").unwrap().to_string(), "10.0.0.0/8");
         assert!(Cidr::parse("10.0.0.0/33").is_err());
         assert!(Cidr::parse("10.0.0.0").is_err());

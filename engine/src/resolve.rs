@@ -19,7 +19,15 @@ impl std::fmt::Display for ResolveError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)?;
         if !self.candidates.is_empty() {
-            write!(f, "; did you mean {}?", self.candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))?;
+            write!(
+                f,
+                "; did you mean {}?",
+                self.candidates
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )?;
         }
         Ok(())
     }
@@ -75,15 +83,27 @@ impl Analysis {
             Some("rs") => workload(Some("replicaset")),
             Some("rc") => workload(Some("replicationcontroller")),
             Some(k) => {
-                if ["deployment", "replicaset", "statefulset", "daemonset", "job", "cronjob", "replicationcontroller"]
-                    .contains(&k)
+                if [
+                    "deployment",
+                    "replicaset",
+                    "statefulset",
+                    "daemonset",
+                    "job",
+                    "cronjob",
+                    "replicationcontroller",
+                ]
+                .contains(&k)
                 {
                     workload(Some(k))
                 } else {
                     return Err(ResolveError {
                         name: name.to_string(),
                         message: format!("unknown kind prefix `{k}:` in `{name}`"),
-                        candidates: vec![format!("pod:{rest}"), format!("deployment:{rest}"), format!("service:{rest}")],
+                        candidates: vec![
+                            format!("pod:{rest}"),
+                            format!("deployment:{rest}"),
+                            format!("service:{rest}"),
+                        ],
                     });
                 }
             }
@@ -100,7 +120,11 @@ impl Analysis {
         let c = &self.cluster;
         let mut names: Vec<String> = c.pods.iter().map(|p| p.qualified()).collect();
         names.extend(c.workloads.iter().map(|w| w.qualified()));
-        names.extend(c.services.iter().map(|s| format!("service:{}", s.qualified())));
+        names.extend(
+            c.services
+                .iter()
+                .map(|s| format!("service:{}", s.qualified())),
+        );
         names.sort();
         names.dedup();
         names

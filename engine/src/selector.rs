@@ -215,13 +215,23 @@ impl fmt::Display for Selector {
 impl fmt::Display for LabelMiss {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LabelMiss::Missing { key, want } => write!(f, "needs label `{key}={want}`, which is absent"),
+            LabelMiss::Missing { key, want } => {
+                write!(f, "needs label `{key}={want}`, which is absent")
+            }
             LabelMiss::WrongValue { key, want, have } => {
                 write!(f, "needs label `{key}={want}` but has `{key}={have}`")
             }
             LabelMiss::NotIn { key, values, have } => match have {
-                Some(h) => write!(f, "needs `{key}` in ({}) but has `{key}={h}`", values.join(", ")),
-                None => write!(f, "needs `{key}` in ({}) but has no `{key}` label", values.join(", ")),
+                Some(h) => write!(
+                    f,
+                    "needs `{key}` in ({}) but has `{key}={h}`",
+                    values.join(", ")
+                ),
+                None => write!(
+                    f,
+                    "needs `{key}` in ({}) but has no `{key}` label",
+                    values.join(", ")
+                ),
             },
             LabelMiss::InExcluded { key, values, have } => write!(
                 f,

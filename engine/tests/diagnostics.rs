@@ -1,3 +1,10 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test code
+
 //! Every validation error and lint on a minimal input: the code, the message, and the exact line
 //! and column of the offending field (not just of the document).
 
@@ -8,7 +15,10 @@ use engine::{analyze, Code, Diagnostic, Severity, Source};
 fn at(text: &str, needle: &str) -> (u32, u32) {
     let (context, target) = needle.split_once('|').unwrap_or(("", needle));
     let whole = format!("{context}{target}");
-    let idx = text.find(&whole).unwrap_or_else(|| panic!("`{whole}` not in the input")) + context.len();
+    let idx = text
+        .find(&whole)
+        .unwrap_or_else(|| panic!("`{whole}` not in the input"))
+        + context.len();
     let before = &text[..idx];
     let line = before.matches('\n').count() as u32 + 1;
     let col = before.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
@@ -24,10 +34,21 @@ fn diags(text: &str) -> Vec<Diagnostic> {
 fn expect(text: &str, code: Code, needle: &str, msg: &str) -> Diagnostic {
     let (line, col) = at(text, needle);
     let all = diags(text);
-    let found = all.iter().find(|d| d.code == code).unwrap_or_else(|| panic!("no {code:?} in {all:#?}"));
+    let found = all
+        .iter()
+        .find(|d| d.code == code)
+        .unwrap_or_else(|| panic!("no {code:?} in {all:#?}"));
     let span = found.span.expect("span");
-    assert_eq!((span.start.line, span.start.col), (line, col), "{code:?} at the wrong place: {found:#?}");
-    assert!(found.message.contains(msg), "message `{}` lacks `{msg}`", found.message);
+    assert_eq!(
+        (span.start.line, span.start.col),
+        (line, col),
+        "{code:?} at the wrong place: {found:#?}"
+    );
+    assert!(
+        found.message.contains(msg),
+        "message `{}` lacks `{msg}`",
+        found.message
+    );
     found.clone()
 }
 
@@ -39,14 +60,20 @@ fn policy(spec: &str) -> String {
 
 fn assert_policy_dropped(text: &str) {
     let a = analyze(&[Source::new("t.yaml", text)]);
-    assert!(a.cluster.policies.is_empty(), "an invalid policy must drop out");
+    assert!(
+        a.cluster.policies.is_empty(),
+        "an invalid policy must drop out"
+    );
 }
 
 #[test]
 fn yaml_syntax_error_names_line_and_column_and_keeps_other_documents() {
     let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n---\nkind: Pod\nmetadata: {name: [b\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: c\n";
     let all = diags(text);
-    let d = all.iter().find(|d| d.code == Code::YamlSyntax).expect("syntax error");
+    let d = all
+        .iter()
+        .find(|d| d.code == Code::YamlSyntax)
+        .expect("syntax error");
     assert_eq!(d.span.unwrap().start.line, 8);
     assert!(d.message.starts_with("invalid YAML"));
     let a = analyze(&[Source::new("t.yaml", text)]);
@@ -57,17 +84,33 @@ fn yaml_syntax_error_names_line_and_column_and_keeps_other_documents() {
 #[test]
 fn unknown_field_with_suggestion() {
     let text = policy("  podselector: {}\n");
-    let d = expect(&text, Code::UnknownField, "podselector", "unknown field `podselector` in `spec`");
+    let d = expect(
+        &text,
+        Code::UnknownField,
+        "podselector",
+        "unknown field `podselector` in `spec`",
+    );
     assert_eq!(d.severity, Severity::Warning);
     assert!(d.help.unwrap().contains("`podSelector`"));
     // Kept, as kubectl's non-strict mode does.
-    assert_eq!(analyze(&[Source::new("t.yaml", text)]).cluster.policies.len(), 1);
+    assert_eq!(
+        analyze(&[Source::new("t.yaml", text)])
+            .cluster
+            .policies
+            .len(),
+        1
+    );
 }
 
 #[test]
 fn unknown_operator() {
     let text = policy("  podSelector:\n    matchExpressions:\n    - key: app\n      operator: Inn\n      values: [a]\n");
-    let d = expect(&text, Code::InvalidSelector, "Inn", "unknown operator `Inn`");
+    let d = expect(
+        &text,
+        Code::InvalidSelector,
+        "Inn",
+        "unknown operator `Inn`",
+    );
     assert!(d.help.unwrap().contains("`In`"));
     assert_policy_dropped(&text);
 }
@@ -75,14 +118,25 @@ fn unknown_operator() {
 #[test]
 fn values_with_exists() {
     let text = policy("  podSelector:\n    matchExpressions:\n    - key: app\n      operator: Exists\n      values: [a]\n");
-    expect(&text, Code::InvalidSelector, "[a]", "`values` must be empty when `operator` is `Exists`");
+    expect(
+        &text,
+        Code::InvalidSelector,
+        "[a]",
+        "`values` must be empty when `operator` is `Exists`",
+    );
     assert_policy_dropped(&text);
 }
 
 #[test]
 fn in_without_values() {
-    let text = policy("  podSelector:\n    matchExpressions:\n    - key: app\n      operator: In\n");
-    expect(&text, Code::InvalidSelector, "In\n", "`values` must be non-empty when `operator` is `In`");
+    let text =
+        policy("  podSelector:\n    matchExpressions:\n    - key: app\n      operator: In\n");
+    expect(
+        &text,
+        Code::InvalidSelector,
+        "In\n",
+        "`values` must be non-empty when `operator` is `In`",
+    );
 }
 
 #[test]
@@ -95,25 +149,47 @@ fn port_out_of_range() {
 #[test]
 fn end_port_without_port() {
     let text = policy("  podSelector: {}\n  ingress:\n  - ports:\n    - endPort: 90\n");
-    expect(&text, Code::InvalidEndPort, "90", "`endPort` needs a numeric `port`");
+    expect(
+        &text,
+        Code::InvalidEndPort,
+        "90",
+        "`endPort` needs a numeric `port`",
+    );
 }
 
 #[test]
 fn end_port_below_port() {
-    let text = policy("  podSelector: {}\n  egress:\n  - ports:\n    - port: 100\n      endPort: 90\n");
-    expect(&text, Code::InvalidEndPort, "90", "must be greater than or equal to `port` 100");
+    let text =
+        policy("  podSelector: {}\n  egress:\n  - ports:\n    - port: 100\n      endPort: 90\n");
+    expect(
+        &text,
+        Code::InvalidEndPort,
+        "90",
+        "must be greater than or equal to `port` 100",
+    );
 }
 
 #[test]
 fn end_port_with_named_port() {
-    let text = policy("  podSelector: {}\n  ingress:\n  - ports:\n    - port: http\n      endPort: 90\n");
-    expect(&text, Code::InvalidEndPort, "90", "cannot be used with the named port `http`");
+    let text =
+        policy("  podSelector: {}\n  ingress:\n  - ports:\n    - port: http\n      endPort: 90\n");
+    expect(
+        &text,
+        Code::InvalidEndPort,
+        "90",
+        "cannot be used with the named port `http`",
+    );
 }
 
 #[test]
 fn ip_block_mixed_with_selector() {
     let text = policy("  podSelector: {}\n  ingress:\n  - from:\n    - podSelector: {}\n      ipBlock:\n        cidr: 10.0.0.0/8\n");
-    expect(&text, Code::InvalidPeer, "ipBlock", "may not specify both `ipBlock` and another peer");
+    expect(
+        &text,
+        Code::InvalidPeer,
+        "ipBlock",
+        "may not specify both `ipBlock` and another peer",
+    );
     assert_policy_dropped(&text);
 }
 
@@ -125,52 +201,95 @@ fn empty_peer() {
 
 #[test]
 fn invalid_cidr() {
-    let text = policy("  podSelector: {}\n  egress:\n  - to:\n    - ipBlock:\n        cidr: 10.0.0.300/8\n");
-    expect(&text, Code::InvalidCidr, "10.0.0.300/8", "invalid CIDR `10.0.0.300/8`");
+    let text = policy(
+        "  podSelector: {}\n  egress:\n  - to:\n    - ipBlock:\n        cidr: 10.0.0.300/8\n",
+    );
+    expect(
+        &text,
+        Code::InvalidCidr,
+        "10.0.0.300/8",
+        "invalid CIDR `10.0.0.300/8`",
+    );
 }
 
 #[test]
 fn except_outside_cidr() {
     let text = policy("  podSelector: {}\n  egress:\n  - to:\n    - ipBlock:\n        cidr: 10.0.0.0/16\n        except:\n        - 192.168.0.0/24\n");
-    expect(&text, Code::InvalidExcept, "192.168.0.0/24", "must be a strict subset of `cidr` `10.0.0.0/16`");
+    expect(
+        &text,
+        Code::InvalidExcept,
+        "192.168.0.0/24",
+        "must be a strict subset of `cidr` `10.0.0.0/16`",
+    );
 }
 
 #[test]
 fn unknown_protocol_suggests_upper_case() {
-    let text = policy("  podSelector: {}\n  ingress:\n  - ports:\n    - protocol: tcp\n      port: 80\n");
-    let d = expect(&text, Code::InvalidProtocol, "tcp", "unsupported protocol `tcp`");
+    let text =
+        policy("  podSelector: {}\n  ingress:\n  - ports:\n    - protocol: tcp\n      port: 80\n");
+    let d = expect(
+        &text,
+        Code::InvalidProtocol,
+        "tcp",
+        "unsupported protocol `tcp`",
+    );
     assert!(d.help.unwrap().contains("`TCP`"));
 }
 
 #[test]
 fn unknown_policy_type() {
     let text = policy("  podSelector: {}\n  policyTypes: [Ingress, Egres]\n");
-    expect(&text, Code::InvalidPolicyType, "Egres", "unsupported policy type `Egres`");
+    expect(
+        &text,
+        Code::InvalidPolicyType,
+        "Egres",
+        "unsupported policy type `Egres`",
+    );
 }
 
 #[test]
 fn label_value_of_the_wrong_type() {
     let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels:\n    version: 2\n";
-    let d = expect(text, Code::WrongType, "2\n", "must be a string, found an integer");
+    let d = expect(
+        text,
+        Code::WrongType,
+        "2\n",
+        "must be a string, found an integer",
+    );
     assert!(d.help.unwrap().contains("\"2\""));
 }
 
 #[test]
 fn invalid_label_value() {
     let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels:\n    app: -web\n";
-    expect(text, Code::InvalidLabel, "-web", "invalid label value `-web`");
+    expect(
+        text,
+        Code::InvalidLabel,
+        "-web",
+        "invalid label value `-web`",
+    );
 }
 
 #[test]
 fn missing_kind() {
     let text = "apiVersion: v1\nmetadata:\n  name: a\n";
-    expect(text, Code::MissingField, "apiVersion", "missing field `kind`");
+    expect(
+        text,
+        Code::MissingField,
+        "apiVersion",
+        "missing field `kind`",
+    );
 }
 
 #[test]
 fn unknown_kind_is_a_warning() {
     let text = "apiVersion: v1\nkind: Ingress\nmetadata:\n  name: a\n";
-    let d = expect(text, Code::UnknownKind, "Ingress", "kind `Ingress` is not analysed");
+    let d = expect(
+        text,
+        Code::UnknownKind,
+        "Ingress",
+        "kind `Ingress` is not analysed",
+    );
     assert_eq!(d.severity, Severity::Warning);
 }
 
@@ -183,7 +302,12 @@ fn invalid_name() {
 #[test]
 fn duplicate_key() {
     let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  name: b\n";
-    expect(text, Code::DuplicateKey, "name: b", "mapping key `name` is defined twice");
+    expect(
+        text,
+        Code::DuplicateKey,
+        "name: b",
+        "mapping key `name` is defined twice",
+    );
 }
 
 #[test]
@@ -201,15 +325,31 @@ const NS_AND_PODS: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  
 
 #[test]
 fn lint_no_dns_egress() {
-    let text = format!("{NS_AND_PODS}{}", policy("  podSelector: {}\n  policyTypes: [Egress]\n"));
-    let d = expect(&text, Code::LintNoDnsEgress, "apiVersion: networking", "isolates egress but no policy allows DNS");
+    let text = format!(
+        "{NS_AND_PODS}{}",
+        policy("  podSelector: {}\n  policyTypes: [Egress]\n")
+    );
+    let d = expect(
+        &text,
+        Code::LintNoDnsEgress,
+        "apiVersion: networking",
+        "isolates egress but no policy allows DNS",
+    );
     assert!(d.help.unwrap().contains("kube-dns"));
 }
 
 #[test]
 fn lint_dns_port_tcp_only() {
-    let text = format!("{NS_AND_PODS}{}", policy("  podSelector: {}\n  egress:\n  - ports:\n    - port: 53\n"));
-    expect(&text, Code::LintDnsPortTcpOnly, "port: 53", "port 53 without `protocol` is TCP only");
+    let text = format!(
+        "{NS_AND_PODS}{}",
+        policy("  podSelector: {}\n  egress:\n  - ports:\n    - port: 53\n")
+    );
+    expect(
+        &text,
+        Code::LintDnsPortTcpOnly,
+        "port: 53",
+        "port 53 without `protocol` is TCP only",
+    );
 }
 
 #[test]
@@ -218,60 +358,124 @@ fn lint_peer_with_both_selectors() {
         "{NS_AND_PODS}{}",
         policy("  podSelector: {}\n  ingress:\n  - from:\n    - namespaceSelector:\n        matchLabels: {team: a}\n      podSelector:\n        matchLabels: {app: api}\n")
     );
-    expect(&text, Code::LintPeerSelectorsCombined, "namespaceSelector", "needs BOTH namespace");
+    expect(
+        &text,
+        Code::LintPeerSelectorsCombined,
+        "namespaceSelector",
+        "needs BOTH namespace",
+    );
 }
 
 #[test]
 fn lint_pod_selector_never_reaches_other_namespaces() {
     let text = format!("{NS_AND_PODS}{}", policy("  podSelector: {}\n  ingress:\n  - from:\n    - podSelector:\n        matchLabels: {app: api}\n"));
-    expect(&text, Code::LintPodSelectorOtherNamespace, "matchLabels: {app: api}", "only matches pods in `default`");
+    expect(
+        &text,
+        Code::LintPodSelectorOtherNamespace,
+        "matchLabels: {app: api}",
+        "only matches pods in `default`",
+    );
 }
 
 #[test]
 fn lint_rules_ignored_by_policy_types() {
-    let text = format!("{NS_AND_PODS}{}", policy("  podSelector: {}\n  policyTypes: [Ingress]\n  egress:\n  - {}\n"));
-    expect(&text, Code::LintDirectionNotInPolicyTypes, "egress:\n  - |{}", "does not list `Egress`: they are ignored");
+    let text = format!(
+        "{NS_AND_PODS}{}",
+        policy("  podSelector: {}\n  policyTypes: [Ingress]\n  egress:\n  - {}\n")
+    );
+    expect(
+        &text,
+        Code::LintDirectionNotInPolicyTypes,
+        "egress:\n  - |{}",
+        "does not list `Egress`: they are ignored",
+    );
 }
 
 #[test]
 fn lint_allow_all_voids_deny() {
-    let deny = policy("  podSelector: {}\n  policyTypes: [Ingress]\n").replace("name: p\n", "name: deny\n");
-    let allow = policy("  podSelector: {}\n  ingress:\n  - {}\n").replace("name: p\n", "name: allow-all\n");
+    let deny = policy("  podSelector: {}\n  policyTypes: [Ingress]\n")
+        .replace("name: p\n", "name: deny\n");
+    let allow =
+        policy("  podSelector: {}\n  ingress:\n  - {}\n").replace("name: p\n", "name: allow-all\n");
     let text = format!("{NS_AND_PODS}{deny}---\n{allow}");
-    expect(&text, Code::LintAllowAllVoidsDeny, "ingress:\n  - |{}", "restrictions of `default/deny` have no effect");
+    expect(
+        &text,
+        Code::LintAllowAllVoidsDeny,
+        "ingress:\n  - |{}",
+        "restrictions of `default/deny` have no effect",
+    );
 }
 
 #[test]
 fn lint_selects_nothing() {
-    let text = format!("{NS_AND_PODS}{}", policy("  podSelector:\n    matchLabels: {app: wbe}\n"));
-    expect(&text, Code::LintSelectsNothing, "matchLabels: {app: wbe}", "selects no pod");
+    let text = format!(
+        "{NS_AND_PODS}{}",
+        policy("  podSelector:\n    matchLabels: {app: wbe}\n")
+    );
+    expect(
+        &text,
+        Code::LintSelectsNothing,
+        "matchLabels: {app: wbe}",
+        "selects no pod",
+    );
 }
 
 #[test]
 fn lint_named_port_undefined() {
-    let text = format!("{NS_AND_PODS}{}", policy("  podSelector: {}\n  ingress:\n  - ports:\n    - port: metrics\n"));
-    expect(&text, Code::LintNamedPortUndefined, "port: metrics", "no destination pod defines a container port named `metrics`");
+    let text = format!(
+        "{NS_AND_PODS}{}",
+        policy("  podSelector: {}\n  ingress:\n  - ports:\n    - port: metrics\n")
+    );
+    expect(
+        &text,
+        Code::LintNamedPortUndefined,
+        "port: metrics",
+        "no destination pod defines a container port named `metrics`",
+    );
 }
 
 #[test]
 fn lint_service_port_in_policy() {
     let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: default\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n    targetPort: 8080\n---\n";
-    let text = format!("{NS_AND_PODS}{svc}{}", policy("  podSelector: {}\n  ingress:\n  - ports:\n    - port: 80\n"));
-    let d = expect(&text, Code::LintServicePortInPolicy, "- ports:\n    - |port: 80", "port 80 is the port of Service `default/web`");
+    let text = format!(
+        "{NS_AND_PODS}{svc}{}",
+        policy("  podSelector: {}\n  ingress:\n  - ports:\n    - port: 80\n")
+    );
+    let d = expect(
+        &text,
+        Code::LintServicePortInPolicy,
+        "- ports:\n    - |port: 80",
+        "port 80 is the port of Service `default/web`",
+    );
     assert!(d.help.unwrap().contains("8080"));
 }
 
 #[test]
 fn lint_ip_block_on_pod_ip() {
     let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: db\n  namespace: default\nstatus:\n  podIP: 10.1.2.3\n---\n";
-    let text = format!("{pod}{}", policy("  podSelector: {}\n  egress:\n  - to:\n    - ipBlock:\n        cidr: 10.1.0.0/16\n"));
-    expect(&text, Code::LintIpBlockOnPodIp, "ipBlock", "contains pod IPs (default/db)");
+    let text = format!(
+        "{pod}{}",
+        policy(
+            "  podSelector: {}\n  egress:\n  - to:\n    - ipBlock:\n        cidr: 10.1.0.0/16\n"
+        )
+    );
+    expect(
+        &text,
+        Code::LintIpBlockOnPodIp,
+        "ipBlock",
+        "contains pod IPs (default/db)",
+    );
 }
 
 #[test]
 fn lint_missing_namespace() {
     let text = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\nspec:\n  podSelector: {}\n";
-    expect(text, Code::LintMissingNamespace, "p\n", "it applies to `default`");
+    expect(
+        text,
+        Code::LintMissingNamespace,
+        "p\n",
+        "it applies to `default`",
+    );
 }
 
 #[test]
@@ -279,7 +483,10 @@ fn lint_duplicate_policy() {
     let one = policy("  podSelector: {}\n");
     let text = format!("{one}---\n{one}");
     let all = diags(&text);
-    let d = all.iter().find(|d| d.code == Code::LintDuplicatePolicy).expect("duplicate");
+    let d = all
+        .iter()
+        .find(|d| d.code == Code::LintDuplicatePolicy)
+        .expect("duplicate");
     assert_eq!(d.span.unwrap().start.line, 9);
     assert!(d.message.contains("`default/p` is defined more than once"));
 }
@@ -287,5 +494,10 @@ fn lint_duplicate_policy() {
 #[test]
 fn lint_host_network() {
     let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  hostNetwork: true\n";
-    expect(text, Code::LintHostNetwork, "apiVersion", "uses `hostNetwork: true`");
+    expect(
+        text,
+        Code::LintHostNetwork,
+        "apiVersion",
+        "uses `hostNetwork: true`",
+    );
 }

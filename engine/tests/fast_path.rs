@@ -1,3 +1,10 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test code
+
 //! The equivalence-class fast path against a plain per-pair evaluation on a synthetic cluster
 //! (`shared/bench/gen.py --pods 200 --policies 50 --seed 1`, committed as a fixture).
 
@@ -20,12 +27,21 @@ fn fast_path_equals_plain_per_pair_on_gen_200_50() {
             if s != d {
                 plain_triples += plain.count();
             }
-            assert_eq!(conn.between(s, d), plain, "{} -> {}", a.cluster.pods[s].qualified(), a.cluster.pods[d].qualified());
+            assert_eq!(
+                conn.between(s, d),
+                plain,
+                "{} -> {}",
+                a.cluster.pods[s].qualified(),
+                a.cluster.pods[d].qualified()
+            );
         }
     }
     assert_eq!(conn.allowed_triples(), plain_triples);
     assert!(plain_triples > 0, "the scenario should allow something");
-    assert!(conn.classes.len() < n, "pods should fall into shared classes");
+    assert!(
+        conn.classes.len() < n,
+        "pods should fall into shared classes"
+    );
 
     // Single-port verdicts with explanations agree too (a sample of pairs and ports).
     for s in (0..n).step_by(7) {
@@ -33,7 +49,12 @@ fn fast_path_equals_plain_per_pair_on_gen_200_50() {
             for port in [53u16, 80, 443, 5432, 8080, 5200, 8050] {
                 for proto in [Protocol::Tcp, Protocol::Udp] {
                     let v = a.verdict(Target::Pod(s), Target::Pod(d), port, proto);
-                    assert_eq!(v.allowed, conn.between(s, d).contains(proto, port), "{}", a.explain(&v));
+                    assert_eq!(
+                        v.allowed,
+                        conn.between(s, d).contains(proto, port),
+                        "{}",
+                        a.explain(&v)
+                    );
                 }
             }
         }

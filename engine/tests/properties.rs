@@ -1,3 +1,10 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test code
+
 //! Laws of NetworkPolicy semantics, checked on random clusters (written as YAML, so the parser
 //! and lowering are exercised too).
 
@@ -80,7 +87,11 @@ fn selector() -> impl Strategy<Value = Sel> {
         .prop_map(|(labels, expr)| Sel {
             labels: labels.into_iter().take(1).collect(),
             expr: expr.map(|(k, op, vals)| {
-                let vals = if matches!(op, "Exists" | "DoesNotExist") { Vec::new() } else { vals };
+                let vals = if matches!(op, "Exists" | "DoesNotExist") {
+                    Vec::new()
+                } else {
+                    vals
+                };
                 (k, op, vals)
             }),
         })
@@ -88,10 +99,18 @@ fn selector() -> impl Strategy<Value = Sel> {
 
 fn ns_selector() -> impl Strategy<Value = Sel> {
     prop_oneof![
-        Just(Sel { labels: vec![], expr: None }),
-        prop::sample::select(vec!["prod", "dev"]).prop_map(|e| Sel { labels: vec![("env", e)], expr: None }),
-        prop::sample::select(vec!["ns0", "ns1"])
-            .prop_map(|n| Sel { labels: vec![("kubernetes.io/metadata.name", n)], expr: None }),
+        Just(Sel {
+            labels: vec![],
+            expr: None
+        }),
+        prop::sample::select(vec!["prod", "dev"]).prop_map(|e| Sel {
+            labels: vec![("env", e)],
+            expr: None
+        }),
+        prop::sample::select(vec!["ns0", "ns1"]).prop_map(|n| Sel {
+            labels: vec![("kubernetes.io/metadata.name", n)],
+            expr: None
+        }),
     ]
 }
 
@@ -122,11 +141,20 @@ fn rule() -> impl Strategy<Value = RuleSpec> {
 
 fn policy(explicit_types: bool) -> impl Strategy<Value = PolicySpec> {
     let types = if explicit_types {
-        prop::sample::select(vec![vec!["Ingress"], vec!["Egress"], vec!["Ingress", "Egress"]])
-            .prop_map(Some)
-            .boxed()
+        prop::sample::select(vec![
+            vec!["Ingress"],
+            vec!["Egress"],
+            vec!["Ingress", "Egress"],
+        ])
+        .prop_map(Some)
+        .boxed()
     } else {
-        prop::option::of(prop::sample::select(vec![vec!["Ingress"], vec!["Egress"], vec!["Ingress", "Egress"]])).boxed()
+        prop::option::of(prop::sample::select(vec![
+            vec!["Ingress"],
+            vec!["Egress"],
+            vec!["Ingress", "Egress"],
+        ]))
+        .boxed()
     };
     (
         0usize..3,
@@ -135,20 +163,42 @@ fn policy(explicit_types: bool) -> impl Strategy<Value = PolicySpec> {
         prop::collection::vec(rule(), 0..3),
         prop::collection::vec(rule(), 0..3),
     )
-        .prop_map(|(ns, sel, types, ingress, egress)| PolicySpec { ns, sel, types, ingress, egress })
+        .prop_map(|(ns, sel, types, ingress, egress)| PolicySpec {
+            ns,
+            sel,
+            types,
+            ingress,
+            egress,
+        })
 }
 
 fn cluster(explicit_types: bool, max_policies: usize) -> impl Strategy<Value = ClusterSpec> {
     (
         prop::collection::vec(prop::sample::select(vec!["prod", "dev"]), 3),
         prop::collection::vec(
-            (0usize..3, labels(), prop::sample::select(vec![80u16, 8080]), any::<bool>(), prop::option::of(0u8..4))
-                .prop_map(|(ns, labels, http, dns, ip)| PodSpec { ns, labels, http, dns, ip }),
+            (
+                0usize..3,
+                labels(),
+                prop::sample::select(vec![80u16, 8080]),
+                any::<bool>(),
+                prop::option::of(0u8..4),
+            )
+                .prop_map(|(ns, labels, http, dns, ip)| PodSpec {
+                    ns,
+                    labels,
+                    http,
+                    dns,
+                    ip,
+                }),
             1..7,
         ),
         prop::collection::vec(policy(explicit_types), 0..=max_policies),
     )
-        .prop_map(|(ns_env, pods, policies)| ClusterSpec { ns_env, pods, policies })
+        .prop_map(|(ns_env, pods, policies)| ClusterSpec {
+            ns_env,
+            pods,
+            policies,
+        })
 }
 
 fn sel_yaml(s: &Sel, indent: &str) -> String {
@@ -160,7 +210,9 @@ fn sel_yaml(s: &Sel, indent: &str) -> String {
         }
     }
     if let Some((k, op, vals)) = &s.expr {
-        out.push_str(&format!("{indent}matchExpressions:\n{indent}- key: {k}\n{indent}  operator: {op}\n"));
+        out.push_str(&format!(
+            "{indent}matchExpressions:\n{indent}- key: {k}\n{indent}  operator: {op}\n"
+        ));
         if !vals.is_empty() {
             out.push_str(&format!("{indent}  values: [{}]\n", vals.join(", ")));
         }
@@ -191,8 +243,13 @@ fn rules_yaml(rules: &[RuleSpec], key: &str, side: &str) -> String {
             out.push_str(&format!("{side}:\n"));
             for p in peers {
                 match p {
-                    PeerSpec::Pod(s) => out.push_str(&format!("    - podSelector:{}", sel_yaml(s, "        "))),
-                    PeerSpec::Ns(s) => out.push_str(&format!("    - namespaceSelector:{}", sel_yaml(s, "        "))),
+                    PeerSpec::Pod(s) => {
+                        out.push_str(&format!("    - podSelector:{}", sel_yaml(s, "        ")))
+                    }
+                    PeerSpec::Ns(s) => out.push_str(&format!(
+                        "    - namespaceSelector:{}",
+                        sel_yaml(s, "        ")
+                    )),
                     PeerSpec::Both(n, s) => out.push_str(&format!(
                         "    - namespaceSelector:{}      podSelector:{}",
                         sel_yaml(n, "        "),
@@ -233,7 +290,10 @@ fn yaml(c: &ClusterSpec) -> String {
         out.push_str(&format!("---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns{i}\n  labels:\n    env: {env}\n"));
     }
     for (i, p) in c.pods.iter().enumerate() {
-        out.push_str(&format!("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: pod{i}\n  namespace: ns{}\n", p.ns));
+        out.push_str(&format!(
+            "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: pod{i}\n  namespace: ns{}\n",
+            p.ns
+        ));
         if !p.labels.is_empty() {
             out.push_str("  labels:\n");
             for (k, v) in &p.labels {
@@ -268,8 +328,16 @@ fn yaml(c: &ClusterSpec) -> String {
 
 fn analysed(c: &ClusterSpec) -> Analysis {
     let a = analyze(&[Source::new("gen.yaml", yaml(c))]);
-    let errors: Vec<_> = a.diagnostics.iter().filter(|d| d.severity == engine::Severity::Error).collect();
-    assert!(errors.is_empty(), "generator produced invalid YAML: {errors:?}\n{}", yaml(c));
+    let errors: Vec<_> = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == engine::Severity::Error)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "generator produced invalid YAML: {errors:?}\n{}",
+        yaml(c)
+    );
     assert_eq!(a.cluster.pods.len(), c.pods.len());
     assert_eq!(a.cluster.policies.len(), c.policies.len());
     a

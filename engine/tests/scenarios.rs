@@ -1,3 +1,10 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // test code
+
 //! Scenario corpora: our own (`tests/corpus/<case>/{manifests,expect}.yaml`, written from the
 //! Kubernetes docs and well-known recipes) and the peer corpus in `../shared/conformance/np-guard`
 //! when it is present. One test binary, one runner, every failure listed.
@@ -34,7 +41,10 @@ fn run_corpus(root: &Path, own: bool) -> Outcome {
         failures: Vec::new(),
     };
     for dir in case_dirs(root) {
-        let case = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let case = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let manifests = std::fs::read_to_string(dir.join("manifests.yaml")).unwrap();
         let expect_text = std::fs::read_to_string(dir.join("expect.yaml")).unwrap();
         let expectations = match parse_expectations(&expect_text) {
@@ -53,7 +63,8 @@ fn run_corpus(root: &Path, own: bool) -> Outcome {
             .collect();
         // The peer corpus keeps one deliberate typo (`containerport`) that the API server rejects.
         if own && !errors.is_empty() {
-            out.failures.push(format!("{case}: manifests have errors: {errors:?}"));
+            out.failures
+                .push(format!("{case}: manifests have errors: {errors:?}"));
         }
         for e in &expectations {
             out.verdicts += 1;
@@ -98,8 +109,17 @@ fn own_corpus() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
     let out = run_corpus(&root, true);
     println!("own corpus: {} cases, {} verdicts", out.cases, out.verdicts);
-    assert!(out.cases >= 60, "the corpus should hold at least 60 cases, found {}", out.cases);
-    assert!(out.failures.is_empty(), "{} failures:\n{}", out.failures.len(), out.failures.join("\n\n"));
+    assert!(
+        out.cases >= 60,
+        "the corpus should hold at least 60 cases, found {}",
+        out.cases
+    );
+    assert!(
+        out.failures.is_empty(),
+        "{} failures:\n{}",
+        out.failures.len(),
+        out.failures.join("\n\n")
+    );
 }
 
 #[test]
@@ -126,7 +146,19 @@ fn peer_corpus_np_guard() {
         return;
     }
     let out = run_corpus(&root, false);
-    println!("np-guard corpus: {} cases, {} verdicts", out.cases, out.verdicts);
-    assert!(out.cases >= 20, "expected the 21 np-guard cases, found {}", out.cases);
-    assert!(out.failures.is_empty(), "{} failures:\n{}", out.failures.len(), out.failures.join("\n\n"));
+    println!(
+        "np-guard corpus: {} cases, {} verdicts",
+        out.cases, out.verdicts
+    );
+    assert!(
+        out.cases >= 20,
+        "expected the 21 np-guard cases, found {}",
+        out.cases
+    );
+    assert!(
+        out.failures.is_empty(),
+        "{} failures:\n{}",
+        out.failures.len(),
+        out.failures.join("\n\n")
+    );
 }

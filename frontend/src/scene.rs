@@ -540,8 +540,15 @@ pub fn evaluate_flow(d: &Derived, sc: &Scene, from: usize, to: usize, filter: Op
         if verdicts.is_empty() {
             return None;
         }
-        let all = verdicts.iter().all(|v| v.allowed);
-        let any = verdicts.iter().any(|v| v.hops.iter().any(|h| h.allowed));
+        // A replica reaching itself through a Service (hairpin) is always allowed: it says
+        // nothing about the policies, so only pairs of distinct pods decide the colour.
+        let real = |v: &engine::Verdict| v.hops.iter().filter(|h| h.src != h.dst).cloned().collect::<Vec<_>>();
+        verdicts.retain(|v| !real(v).is_empty());
+        if verdicts.is_empty() {
+            return None;
+        }
+        let all = verdicts.iter().all(|v| real(v).iter().all(|h| h.allowed));
+        let any = verdicts.iter().any(|v| real(v).iter().any(|h| h.allowed));
         let verdict = if all {
             FlowVerdict::Allowed
         } else if any {
@@ -549,7 +556,7 @@ pub fn evaluate_flow(d: &Derived, sc: &Scene, from: usize, to: usize, filter: Op
         } else {
             FlowVerdict::Blocked
         };
-        let hops = || verdicts.iter().flat_map(|v| v.hops.iter());
+        let hops = || verdicts.iter().flat_map(|v| v.hops.iter()).filter(|h| h.src != h.dst);
         let blocked_at = (verdict == FlowVerdict::Blocked).then(|| {
             if hops().all(|h| !h.egress.allowed()) {
                 Side::Source
@@ -561,7 +568,8 @@ pub fn evaluate_flow(d: &Derived, sc: &Scene, from: usize, to: usize, filter: Op
             record(v, d, &mut decided);
         }
         // Blocked probes first: the explanation leads with what is wrong.
-        let mut probes: Vec<(bool, u16, Protocol)> = verdicts.iter().map(|v| (v.allowed, v.port, v.protocol)).collect();
+        let mut probes: Vec<(bool, u16, Protocol)> =
+            verdicts.iter().map(|v| (real(v).iter().all(|h| h.allowed), v.port, v.protocol)).collect();
         probes.sort_by_key(|&(allowed, port, proto)| (allowed, proto, port));
         let label = verdicts
             .iter()

@@ -24,11 +24,11 @@ impl Ctx<'_> {
         self.push(Diagnostic::warning(code, span, msg))
     }
 
+    #[allow(clippy::indexing_slicing)] // in bounds: the index of the element just pushed
     fn push(&mut self, d: Diagnostic) -> &mut Diagnostic {
+        let i = self.diags.len();
         self.diags.push(d);
-        let last = self.diags.len() - 1;
-        // The vector is non-empty: we just pushed.
-        &mut self.diags[last]
+        &mut self.diags[i]
     }
 
     /// A mapping's fields; warns about unknown ones (kubectl's non-strict mode keeps the object).
@@ -137,7 +137,11 @@ impl Ctx<'_> {
                 continue;
             };
             if let Err(why) = validate_label_key(key) {
-                self.error(Code::InvalidLabel, k.span, format!("invalid label key `{key}`: {why}"));
+                self.error(
+                    Code::InvalidLabel,
+                    k.span,
+                    format!("invalid label key `{key}`: {why}"),
+                );
             }
             let value = if v.is_null() {
                 ""
@@ -255,8 +259,13 @@ pub fn validate_label_value(v: &str) -> Result<(), String> {
         return Err("must be at most 63 characters".into());
     }
     let b = v.as_bytes();
-    let ends_ok = b.first().copied().is_some_and(is_alnum) && b.last().copied().is_some_and(is_alnum);
-    if !ends_ok || !b.iter().all(|&c| is_alnum(c) || matches!(c, b'-' | b'_' | b'.')) {
+    let ends_ok =
+        b.first().copied().is_some_and(is_alnum) && b.last().copied().is_some_and(is_alnum);
+    if !ends_ok
+        || !b
+            .iter()
+            .all(|&c| is_alnum(c) || matches!(c, b'-' | b'_' | b'.'))
+    {
         return Err(
             "must consist of alphanumerics, `-`, `_` or `.`, and start and end with an alphanumeric"
                 .into(),
@@ -270,7 +279,8 @@ pub fn is_dns1123_label(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
         && b.len() <= 63
-        && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && b.iter()
+            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
         && b.first().is_some_and(|c| *c != b'-')
         && b.last().is_some_and(|c| *c != b'-')
 }
@@ -286,7 +296,8 @@ pub fn is_port_name(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
         && b.len() <= 15
-        && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && b.iter()
+            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
         && b.iter().any(u8::is_ascii_lowercase)
         && !s.starts_with('-')
         && !s.ends_with('-')
@@ -299,7 +310,10 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(suggest("podselector", &["podSelector", "policyTypes"]), Some("podSelector"));
+        assert_eq!(
+            suggest("podselector", &["podSelector", "policyTypes"]),
+            Some("podSelector")
+        );
         assert_eq!(suggest("ingres", &["ingress", "egress"]), Some("ingress"));
         assert_eq!(suggest("zzz", &["ingress", "egress"]), None);
     }

@@ -143,8 +143,22 @@ const SERVICE_SPEC_FIELDS: &[&str] = &[
     "trafficDistribution",
     "type",
 ];
-const SERVICE_PORT_FIELDS: &[&str] = &["appProtocol", "name", "nodePort", "port", "protocol", "targetPort"];
-const OWNER_FIELDS: &[&str] = &["apiVersion", "blockOwnerDeletion", "controller", "kind", "name", "uid"];
+const SERVICE_PORT_FIELDS: &[&str] = &[
+    "appProtocol",
+    "name",
+    "nodePort",
+    "port",
+    "protocol",
+    "targetPort",
+];
+const OWNER_FIELDS: &[&str] = &[
+    "apiVersion",
+    "blockOwnerDeletion",
+    "controller",
+    "kind",
+    "name",
+    "uid",
+];
 
 fn workload_spec_fields(kind: WorkloadKind) -> &'static [&'static str] {
     match kind {
@@ -287,7 +301,10 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
             ctx.error(
                 Code::NotAnObject,
                 node.span,
-                format!("expected a Kubernetes object (a mapping), found {}", node.type_name()),
+                format!(
+                    "expected a Kubernetes object (a mapping), found {}",
+                    node.type_name()
+                ),
             );
         }
         return;
@@ -297,10 +314,14 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
             .help = Some("every object needs `apiVersion` and `kind`".into());
         return;
     };
-    let Some(kind) = ctx.string(kind_node, "kind") else { return };
+    let Some(kind) = ctx.string(kind_node, "kind") else {
+        return;
+    };
 
     if kind == "List" || (kind.ends_with("List") && node.get("items").is_some()) {
-        let Some(f) = ctx.fields(node, kind, LIST_FIELDS) else { return };
+        let Some(f) = ctx.fields(node, kind, LIST_FIELDS) else {
+            return;
+        };
         if depth > 4 {
             return;
         }
@@ -313,8 +334,10 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
     }
     let kind = kind.to_string();
     let workload_kind = WorkloadKind::parse(&kind);
-    let known = matches!(kind.as_str(), "Namespace" | "Pod" | "Service" | "NetworkPolicy")
-        || workload_kind.is_some();
+    let known = matches!(
+        kind.as_str(),
+        "Namespace" | "Pod" | "Service" | "NetworkPolicy"
+    ) || workload_kind.is_some();
     if !known {
         if !QUIET_KINDS.contains(&kind.as_str()) {
             let d = Diagnostic::warning(
@@ -331,19 +354,29 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
     }
 
     let before = ctx.errors;
-    let Some(top) = ctx.fields(node, &kind, TOP_FIELDS) else { return };
+    let Some(top) = ctx.fields(node, &kind, TOP_FIELDS) else {
+        return;
+    };
     let meta_node = top.get("metadata");
     let Some(meta_node) = meta_node else {
         ctx.error(Code::MissingField, node.span, "missing field `metadata`")
             .help = Some("every object needs `metadata.name`".into());
         return;
     };
-    let Some(meta) = ctx.fields(meta_node, "metadata", META_FIELDS) else { return };
-    let Some(name_node) = meta.get("name") else {
-        ctx.error(Code::MissingField, meta_node.span, "missing field `metadata.name`");
+    let Some(meta) = ctx.fields(meta_node, "metadata", META_FIELDS) else {
         return;
     };
-    let Some(name) = ctx.string(name_node, "metadata.name") else { return };
+    let Some(name_node) = meta.get("name") else {
+        ctx.error(
+            Code::MissingField,
+            meta_node.span,
+            "missing field `metadata.name`",
+        );
+        return;
+    };
+    let Some(name) = ctx.string(name_node, "metadata.name") else {
+        return;
+    };
     let name_ok = match kind.as_str() {
         "Namespace" | "Service" => is_dns1123_label(name),
         _ => is_dns1123_subdomain(name),
@@ -361,7 +394,9 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
     } else {
         match meta.get("namespace") {
             Some(n) => {
-                let Some(ns) = ctx.string(n, "metadata.namespace") else { return };
+                let Some(ns) = ctx.string(n, "metadata.namespace") else {
+                    return;
+                };
                 if !is_dns1123_label(ns) {
                     ctx.error(
                         Code::InvalidName,
@@ -497,7 +532,9 @@ fn owner(ctx: &mut Ctx<'_>, meta: &Fields<'_>) -> Option<Owner> {
 fn pod_ips(ctx: &mut Ctx<'_>, status: Option<&Node>) -> Vec<IpAddr> {
     let mut ips = Vec::new();
     let Some(status) = status else { return ips };
-    let Some(f) = ctx.fields(status, "status", &[]) else { return ips };
+    let Some(f) = ctx.fields(status, "status", &[]) else {
+        return ips;
+    };
     let mut add = |ctx: &mut Ctx<'_>, n: &Node| {
         if let Some(s) = n.as_str() {
             match s.parse::<IpAddr>() {
@@ -507,7 +544,11 @@ fn pod_ips(ctx: &mut Ctx<'_>, status: Option<&Node>) -> Vec<IpAddr> {
                     }
                 }
                 Err(_) => {
-                    ctx.warn(Code::InvalidIp, n.span, format!("`{s}` is not an IP address; ignored"));
+                    ctx.warn(
+                        Code::InvalidIp,
+                        n.span,
+                        format!("`{s}` is not an IP address; ignored"),
+                    );
                 }
             }
         }
@@ -545,13 +586,23 @@ fn pod_spec(
         shape.host_network = ctx.bool(h, &format!("{path}.hostNetwork"))?;
     }
     for list_name in ["containers", "initContainers"] {
-        let Some(list) = f.get(list_name) else { continue };
-        let Some(items) = ctx.seq(list, &format!("{path}.{list_name}")) else { continue };
+        let Some(list) = f.get(list_name) else {
+            continue;
+        };
+        let Some(items) = ctx.seq(list, &format!("{path}.{list_name}")) else {
+            continue;
+        };
         for (i, c) in items.iter().enumerate() {
             let cpath = format!("{path}.{list_name}[{i}]");
-            let Some(cf) = ctx.fields(c, &cpath, CONTAINER_FIELDS) else { continue };
-            let Some(ports) = cf.get("ports") else { continue };
-            let Some(ports) = ctx.seq(ports, &format!("{cpath}.ports")) else { continue };
+            let Some(cf) = ctx.fields(c, &cpath, CONTAINER_FIELDS) else {
+                continue;
+            };
+            let Some(ports) = cf.get("ports") else {
+                continue;
+            };
+            let Some(ports) = ctx.seq(ports, &format!("{cpath}.ports")) else {
+                continue;
+            };
             for (j, p) in ports.iter().enumerate() {
                 let saved = ctx.errors;
                 if let Some(cp) = container_port(ctx, p, &format!("{cpath}.ports[{j}]")) {
@@ -568,7 +619,11 @@ fn pod_spec(
 fn container_port(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<ContainerPort> {
     let f = ctx.fields(node, path, CONTAINER_PORT_FIELDS)?;
     let Some(pn) = f.get("containerPort") else {
-        ctx.error(Code::MissingField, node.span, format!("`{path}.containerPort` is required"));
+        ctx.error(
+            Code::MissingField,
+            node.span,
+            format!("`{path}.containerPort` is required"),
+        );
         return None;
     };
     let n = ctx.int(pn, &format!("{path}.containerPort"))?;
@@ -604,8 +659,12 @@ fn protocol_field(ctx: &mut Ctx<'_>, f: &Fields<'_>, path: &str) -> Option<Proto
             match Protocol::parse(s) {
                 Some(p) => Some(p),
                 None => {
-                    ctx.error(Code::InvalidProtocol, p.span, format!("unsupported protocol `{s}`"))
-                        .help = Some("supported values: `TCP`, `UDP`, `SCTP`".into());
+                    ctx.error(
+                        Code::InvalidProtocol,
+                        p.span,
+                        format!("unsupported protocol `{s}`"),
+                    )
+                    .help = Some("supported values: `TCP`, `UDP`, `SCTP`".into());
                     None
                 }
             }
@@ -651,7 +710,11 @@ fn service(
 fn service_port(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<ServicePort> {
     let f = ctx.fields(node, path, SERVICE_PORT_FIELDS)?;
     let Some(pn) = f.get("port") else {
-        ctx.error(Code::MissingField, node.span, format!("`{path}.port` is required"));
+        ctx.error(
+            Code::MissingField,
+            node.span,
+            format!("`{path}.port` is required"),
+        );
         return None;
     };
     let n = ctx.int(pn, &format!("{path}.port"))?;
@@ -695,7 +758,11 @@ fn workload(
     span: Span,
 ) -> Option<RawWorkload> {
     let Some(spec) = spec else {
-        ctx.error(Code::MissingField, span, format!("{} `{name}` has no `spec`", kind.as_str()));
+        ctx.error(
+            Code::MissingField,
+            span,
+            format!("{} `{name}` has no `spec`", kind.as_str()),
+        );
         return None;
     };
     let f = ctx.fields(spec, "spec", workload_spec_fields(kind))?;
@@ -727,7 +794,11 @@ fn workload(
         let jt = f.get("jobTemplate").and_then(|j| {
             let jf = ctx.fields(j, "spec.jobTemplate", TEMPLATE_FIELDS)?;
             let js = jf.get("spec")?;
-            let jsf = ctx.fields(js, "spec.jobTemplate.spec", workload_spec_fields(WorkloadKind::Job))?;
+            let jsf = ctx.fields(
+                js,
+                "spec.jobTemplate.spec",
+                workload_spec_fields(WorkloadKind::Job),
+            )?;
             jsf.get("template")
         });
         (jt, "spec.jobTemplate.spec.template")
@@ -753,7 +824,13 @@ fn workload(
         }
         None => Labels::new(),
     };
-    let shape = pod_spec(ctx, tf.get("spec"), labels, template.span, &format!("{tpath}.spec"))?;
+    let shape = pod_spec(
+        ctx,
+        tf.get("spec"),
+        labels,
+        template.span,
+        &format!("{tpath}.spec"),
+    )?;
     Some(RawWorkload {
         kind,
         namespace,
@@ -766,7 +843,13 @@ fn workload(
 }
 
 /// Keeps the last definition of each (kind, namespace, name), warning about the others.
-fn dedupe<T>(ctx: &mut Ctx<'_>, kind: &str, items: Vec<T>, key: impl Fn(&T) -> (String, String), span: impl Fn(&T) -> Span) -> Vec<T> {
+fn dedupe<T>(
+    ctx: &mut Ctx<'_>,
+    kind: &str,
+    items: Vec<T>,
+    key: impl Fn(&T) -> (String, String),
+    span: impl Fn(&T) -> Span,
+) -> Vec<T> {
     let mut last: HashMap<(String, String), usize> = HashMap::new();
     for (i, it) in items.iter().enumerate() {
         if let Some(_prev) = last.insert(key(it), i) {
@@ -796,7 +879,9 @@ fn top_owner(
     // Bounded: ownership cycles in hand-written input must not loop forever.
     for _ in 0..8 {
         let Some(o) = owner else { break };
-        let Some(&i) = index.get(&(ns, o.kind.as_str(), o.name.as_str())) else { break };
+        let Some(&i) = index.get(&(ns, o.kind.as_str(), o.name.as_str())) else {
+            break;
+        };
         found = Some(i);
         owner = workloads.get(i).and_then(|w| w.owner.as_ref());
     }
@@ -812,16 +897,39 @@ fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
         services,
         policies,
     } = c;
-    let pods = dedupe(ctx, "Pod", pods, |p| (p.namespace.clone(), p.name.clone()), |p| p.shape.span);
+    let pods = dedupe(
+        ctx,
+        "Pod",
+        pods,
+        |p| (p.namespace.clone(), p.name.clone()),
+        |p| p.shape.span,
+    );
     let workloads = dedupe(
         ctx,
         "workload",
         workloads,
-        |w| (w.namespace.clone(), format!("{}:{}", w.kind.as_str(), w.name)),
+        |w| {
+            (
+                w.namespace.clone(),
+                format!("{}:{}", w.kind.as_str(), w.name),
+            )
+        },
         |w| w.span,
     );
-    let mut services = dedupe(ctx, "Service", services, |s| (s.namespace.clone(), s.name.clone()), |s| s.span);
-    let mut policies = dedupe(ctx, "NetworkPolicy", policies, |p| (p.namespace.clone(), p.name.clone()), |p| p.span);
+    let mut services = dedupe(
+        ctx,
+        "Service",
+        services,
+        |s| (s.namespace.clone(), s.name.clone()),
+        |s| s.span,
+    );
+    let mut policies = dedupe(
+        ctx,
+        "NetworkPolicy",
+        policies,
+        |p| (p.namespace.clone(), p.name.clone()),
+        |p| p.span,
+    );
 
     // Namespaces that are referenced exist implicitly, with their name label.
     for ns in referenced_namespaces {
@@ -842,7 +950,9 @@ fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
     let mut synthetic: BTreeSet<(String, WorkloadKind, String)> = BTreeSet::new();
     for p in &pods {
         let Some(o) = &p.owner else { continue };
-        let Some(kind) = WorkloadKind::parse(&o.kind) else { continue };
+        let Some(kind) = WorkloadKind::parse(&o.kind) else {
+            continue;
+        };
         let present = workloads
             .iter()
             .any(|w| w.namespace == p.namespace && w.kind == kind && w.name == o.name);
@@ -884,9 +994,10 @@ fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
     let mut top: Vec<usize> = (0..workloads.len())
         .filter(|&i| workload_top.get(i).copied().flatten().is_none())
         .collect();
-    top.sort_by(|&a, &b| {
-        let (wa, wb) = (&workloads[a], &workloads[b]);
-        (&wa.namespace, &wa.name, wa.kind).cmp(&(&wb.namespace, &wb.name, wb.kind))
+    top.sort_by_key(|&i| {
+        workloads
+            .get(i)
+            .map(|w| (w.namespace.clone(), w.name.clone(), w.kind))
     });
     let mut new_id: HashMap<usize, usize> = HashMap::new();
     for (new, &old) in top.iter().enumerate() {
@@ -917,7 +1028,9 @@ fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
     }
     let mut out_workloads: Vec<Workload> = Vec::with_capacity(top.len());
     for (new, &old) in top.iter().enumerate() {
-        let w = &workloads[old];
+        let Some(w) = workloads.get(old) else {
+            continue;
+        };
         if !has_real_pods.contains(&new) {
             for r in 0..w.replicas.min(MAX_GENERATED_REPLICAS) {
                 out_pods.push(Pod {

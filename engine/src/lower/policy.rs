@@ -51,7 +51,10 @@ pub fn lower_policy(
     };
 
     let mut types: Option<(bool, bool)> = None;
-    if let Some(list) = f.get("policyTypes").and_then(|n| ctx.seq(n, "spec.policyTypes")) {
+    if let Some(list) = f
+        .get("policyTypes")
+        .and_then(|n| ctx.seq(n, "spec.policyTypes"))
+    {
         if list.len() > 2 {
             ctx.error(
                 Code::InvalidPolicyType,
@@ -85,9 +88,8 @@ pub fn lower_policy(
 
     // Defaulting: no policyTypes means Ingress, plus Egress only when the egress list is
     // non-empty (`len(spec.Egress) != 0` in SetDefaults_NetworkPolicy).
-    let (affects_ingress, affects_egress) = types.unwrap_or_else(|| {
-        (true, egress.as_ref().is_some_and(|e| !e.is_empty()))
-    });
+    let (affects_ingress, affects_egress) =
+        types.unwrap_or_else(|| (true, egress.as_ref().is_some_and(|e| !e.is_empty())));
 
     if ctx.errors > before {
         return None;
@@ -190,7 +192,8 @@ fn peer(ctx: &mut Ctx<'_>, node: &Node, path: &str, namespace: &str) -> Option<P
                 f.key("ipBlock").map_or(ip.span, |k| k.span),
                 "may not specify both `ipBlock` and another peer",
             )
-            .help = Some("use a separate list item (`- ipBlock: ...`) for the address range".into());
+            .help =
+                Some("use a separate list item (`- ipBlock: ...`) for the address range".into());
             return None;
         }
         return ip_block(ctx, ip, &format!("{path}.ipBlock")).map(|kind| Peer {
@@ -233,8 +236,12 @@ fn cidr(ctx: &mut Ctx<'_>, node: &Node, what: &str) -> Option<Cidr> {
                 CidrError::Syntax => "expected an address and a prefix length, like `10.0.0.0/16`",
                 CidrError::Prefix => "the prefix length is too large for the address family",
             };
-            ctx.error(Code::InvalidCidr, node.span, format!("invalid CIDR `{s}` in `{what}`"))
-                .help = Some(why.into());
+            ctx.error(
+                Code::InvalidCidr,
+                node.span,
+                format!("invalid CIDR `{s}` in `{what}`"),
+            )
+            .help = Some(why.into());
             None
         }
     }
@@ -243,13 +250,20 @@ fn cidr(ctx: &mut Ctx<'_>, node: &Node, what: &str) -> Option<Cidr> {
 fn ip_block(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<PeerKind> {
     let f = ctx.fields(node, path, IPBLOCK_FIELDS)?;
     let Some(cidr_node) = f.get("cidr") else {
-        ctx.error(Code::MissingField, node.span, format!("`{path}.cidr` is required"));
+        ctx.error(
+            Code::MissingField,
+            node.span,
+            format!("`{path}.cidr` is required"),
+        );
         return None;
     };
     let block = cidr(ctx, cidr_node, &format!("{path}.cidr"))?;
     let mut except = Vec::new();
     let mut ok = true;
-    if let Some(list) = f.get("except").and_then(|n| ctx.seq(n, &format!("{path}.except"))) {
+    if let Some(list) = f
+        .get("except")
+        .and_then(|n| ctx.seq(n, &format!("{path}.except")))
+    {
         for (i, item) in list.iter().enumerate() {
             let Some(e) = cidr(ctx, item, &format!("{path}.except[{i}]")) else {
                 ok = false;
@@ -310,31 +324,32 @@ fn policy_port(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<PolicyPort>
             }
             PortRef::All
         }
-        Some(p) => match p.as_int() {
-            Some(n) => {
-                let lo = port_number(ctx, p, n, &format!("{path}.port"))?;
-                let hi = match end {
-                    None => lo,
-                    Some(e) => {
-                        let en = ctx.int(e, &format!("{path}.endPort"))?;
-                        let hi = port_number(ctx, e, en, &format!("{path}.endPort"))?;
-                        if hi < lo {
-                            ctx.error(
+        Some(p) => {
+            match p.as_int() {
+                Some(n) => {
+                    let lo = port_number(ctx, p, n, &format!("{path}.port"))?;
+                    let hi = match end {
+                        None => lo,
+                        Some(e) => {
+                            let en = ctx.int(e, &format!("{path}.endPort"))?;
+                            let hi = port_number(ctx, e, en, &format!("{path}.endPort"))?;
+                            if hi < lo {
+                                ctx.error(
                                 Code::InvalidEndPort,
                                 e.span,
                                 format!("`endPort` {hi} must be greater than or equal to `port` {lo}"),
                             );
-                            return None;
+                                return None;
+                            }
+                            hi
                         }
-                        hi
-                    }
-                };
-                PortRef::Range(lo, hi)
-            }
-            None => {
-                let name = ctx.string(p, &format!("{path}.port"))?;
-                if !is_port_name(name) {
-                    ctx.error(
+                    };
+                    PortRef::Range(lo, hi)
+                }
+                None => {
+                    let name = ctx.string(p, &format!("{path}.port"))?;
+                    if !is_port_name(name) {
+                        ctx.error(
                         Code::InvalidPort,
                         p.span,
                         format!("invalid port `{name}`: must be a number 1-65535 or a port name"),
@@ -343,19 +358,20 @@ fn policy_port(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<PolicyPort>
                         "port names have at most 15 lower-case letters, digits and `-`, with at least one letter"
                             .into(),
                     );
-                    return None;
+                        return None;
+                    }
+                    if let Some(e) = end {
+                        ctx.error(
+                            Code::InvalidEndPort,
+                            e.span,
+                            format!("`endPort` cannot be used with the named port `{name}`"),
+                        );
+                        return None;
+                    }
+                    PortRef::Named(name.to_string())
                 }
-                if let Some(e) = end {
-                    ctx.error(
-                        Code::InvalidEndPort,
-                        e.span,
-                        format!("`endPort` cannot be used with the named port `{name}`"),
-                    );
-                    return None;
-                }
-                PortRef::Named(name.to_string())
             }
-        },
+        }
     };
     Some(PolicyPort {
         protocol,
@@ -405,16 +421,28 @@ pub fn label_selector(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Sele
 fn requirement(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Requirement> {
     let f = ctx.fields(node, path, REQUIREMENT_FIELDS)?;
     let Some(key_node) = f.get("key") else {
-        ctx.error(Code::MissingField, node.span, format!("`{path}.key` is required"));
+        ctx.error(
+            Code::MissingField,
+            node.span,
+            format!("`{path}.key` is required"),
+        );
         return None;
     };
     let key = ctx.string(key_node, &format!("{path}.key"))?;
     if let Err(why) = validate_label_key(key) {
-        ctx.error(Code::InvalidLabel, key_node.span, format!("invalid label key `{key}`: {why}"));
+        ctx.error(
+            Code::InvalidLabel,
+            key_node.span,
+            format!("invalid label key `{key}`: {why}"),
+        );
         return None;
     }
     let Some(op_node) = f.get("operator") else {
-        ctx.error(Code::MissingField, node.span, format!("`{path}.operator` is required"));
+        ctx.error(
+            Code::MissingField,
+            node.span,
+            format!("`{path}.operator` is required"),
+        );
         return None;
     };
     let op_text = ctx.string(op_node, &format!("{path}.operator"))?;
@@ -425,7 +453,8 @@ fn requirement(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Requirement
             format!("unknown operator `{op_text}`"),
         );
         d.help = Some(
-            match crate::lower::fields::suggest(op_text, &["In", "NotIn", "Exists", "DoesNotExist"]) {
+            match crate::lower::fields::suggest(op_text, &["In", "NotIn", "Exists", "DoesNotExist"])
+            {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "valid operators: `In`, `NotIn`, `Exists`, `DoesNotExist`".into(),
             },
@@ -438,7 +467,11 @@ fn requirement(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Requirement
         for item in ctx.seq(vn, &format!("{path}.values"))? {
             let v = ctx.string(item, &format!("{path}.values[]"))?;
             if let Err(why) = crate::lower::fields::validate_label_value(v) {
-                ctx.error(Code::InvalidLabel, item.span, format!("invalid label value `{v}`: {why}"));
+                ctx.error(
+                    Code::InvalidLabel,
+                    item.span,
+                    format!("invalid label value `{v}`: {why}"),
+                );
                 return None;
             }
             values.push(v.to_string());

@@ -11,7 +11,10 @@ pub struct Node {
 #[derive(Clone, Debug, PartialEq)]
 pub enum NodeKind {
     /// `plain` is false for quoted and block scalars, which are always strings.
-    Scalar { text: String, plain: bool },
+    Scalar {
+        text: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
 }
@@ -177,9 +180,9 @@ fn looks_like_float(text: &str) -> bool {
     let t = text.trim_start_matches(['-', '+']);
     matches!(t, ".inf" | ".Inf" | ".INF" | ".nan" | ".NaN" | ".NAN")
         || (t.bytes().any(|b| b.is_ascii_digit())
-            && t
-                .bytes()
-                .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+' | b'_'))
+            && t.bytes().all(|b| {
+                b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+' | b'_')
+            })
             && t.parse::<f64>().is_ok())
 }
 

@@ -52,10 +52,12 @@ fn split_documents(text: &str) -> Vec<Chunk<'_>> {
     let mut start = 0usize;
     let mut start_line = 1u32;
     let mut offset = 0usize;
-    let mut line_no = 1u32;
-    for line in text.split_inclusive('\n') {
+    for (line_no, line) in (1u32..).zip(text.split_inclusive('\n')) {
         let is_marker = line.starts_with("---")
-            && matches!(line.as_bytes().get(3), None | Some(b' ' | b'\t' | b'\n' | b'\r'));
+            && matches!(
+                line.as_bytes().get(3),
+                None | Some(b' ' | b'\t' | b'\n' | b'\r')
+            );
         if is_marker && offset > start {
             chunks.push(Chunk {
                 text: &text[start..offset],
@@ -65,7 +67,6 @@ fn split_documents(text: &str) -> Vec<Chunk<'_>> {
             start_line = line_no;
         }
         offset += line.len();
-        line_no += 1;
     }
     if offset > start || chunks.is_empty() {
         chunks.push(Chunk {
@@ -208,8 +209,9 @@ fn normalize_map(entries: &mut Vec<(Node, Node)>) -> Result<(), Diagnostic> {
     let is_merge =
         |k: &Node| matches!(&k.kind, NodeKind::Scalar { text, plain: true } if text == "<<");
     if entries.iter().any(|(k, _)| is_merge(k)) {
-        let (merges, mut rest): (Vec<_>, Vec<_>) =
-            std::mem::take(entries).into_iter().partition(|(k, _)| is_merge(k));
+        let (merges, mut rest): (Vec<_>, Vec<_>) = std::mem::take(entries)
+            .into_iter()
+            .partition(|(k, _)| is_merge(k));
         for (_, value) in merges {
             merge_into(&mut rest, value);
         }
@@ -345,8 +347,12 @@ fn scan_error(source: u32, doc: u32, first_line: u32, err: &ScanError) -> Diagno
     let col = m.col() as u32 + 1;
     let mut span = point(source, doc, line, col);
     span.end.col += 1;
-    Diagnostic::error(Code::YamlSyntax, span, format!("invalid YAML: {}", err.info()))
-        .with_help("this document is skipped; the others are still analysed")
+    Diagnostic::error(
+        Code::YamlSyntax,
+        span,
+        format!("invalid YAML: {}", err.info()),
+    )
+    .with_help("this document is skipped; the others are still analysed")
 }
 
 #[cfg(test)]
