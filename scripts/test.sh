@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Sets up what the tests need (idempotent) and runs every test: formatting, clippy for the native
+# and wasm32 targets, the engine/CLI tests (corpora, properties, snapshots, error tests), the
+# frontend's native unit tests, and the end-to-end browser tests in headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+./scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$ROOT/e2e/node_modules/.bin:$PATH"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "rustfmt"
+cargo fmt --all -- --check
+
+step "clippy (native: engine, CLI; tests included)"
+cargo clippy -p netpol-engine -p netpol --all-targets -- -D warnings
+
+step "clippy (wasm32: engine and frontend)"
+cargo clippy -p netpol-engine -p netpol-frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "engine and CLI tests"
+cargo test -p netpol-engine -p netpol
+
+step "frontend unit tests (native: reducer, layout, share links)"
+cargo test -p netpol-frontend
+
+step "end-to-end browser tests"
+bash scripts/e2e.sh
