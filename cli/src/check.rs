@@ -82,11 +82,11 @@ pub fn run(files: &[String], expect: &str, output: Output) -> u8 {
         Output::Json => {
             let v =
                 json!({"results": results, "passed": passed, "failed": failed, "errors": errors});
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
         _ => {
-            print!("{text}");
-            println!("{passed} passed, {failed} failed");
+            out!("{text}");
+            outln!("{passed} passed, {failed} failed");
         }
     }
     if !errors.is_empty() {
@@ -189,11 +189,11 @@ pub fn explain(
     };
     let v = a.verdict(f, t, port, protocol);
     match output {
-        Output::Json => println!(
+        Output::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&verdict_json(&a, &v)).unwrap_or_default()
         ),
-        _ => print!("{}", a.explain(&v)),
+        _ => out!("{}", a.explain(&v)),
     }
     0
 }

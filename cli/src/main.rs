@@ -1,5 +1,20 @@
 //! `netpol`: Kubernetes NetworkPolicy verdicts, explanations and lints in a terminal or CI.
 
+/// Writes to stdout, ignoring a closed pipe (`netpol matrix … | head` must not panic).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod check;
 mod inputs;
 mod matrix;

@@ -144,7 +144,7 @@ pub fn lint(files: &[String], output: Output) -> u8 {
                 "warnings": warnings,
                 "infos": infos,
             });
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
         _ => {
             let lines = Lines::new(&a);
@@ -153,8 +153,8 @@ pub fn lint(files: &[String], output: Output) -> u8 {
                 out.push_str(&full(&a, &lines, d));
                 out.push('\n');
             }
-            print!("{out}");
-            println!(
+            out!("{out}");
+            outln!(
                 "{} error{}, {} warning{}, {} note{}",
                 errors,
                 if errors == 1 { "" } else { "s" },
