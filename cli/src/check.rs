@@ -39,7 +39,7 @@ pub fn run(files: &[String], expect: &str, output: Output) -> u8 {
             (Ok(f), Ok(t)) => (f, t),
             (f, t) => {
                 for e in [f.err(), t.err()].into_iter().flatten() {
-                    let msg = format!("{expect}:{}: {e}", asr.line);
+                    let msg = format!("{expect}:{}:{}: {e}", asr.line, asr.col);
                     eprintln!("error: {msg}");
                     errors.push(msg);
                 }

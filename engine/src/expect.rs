@@ -20,8 +20,9 @@ pub struct Expectation {
     pub allowed: bool,
     /// Substrings the explanation must contain (used by the corpus).
     pub explain_contains: Vec<String>,
-    /// Line of the entry in the assertion file.
+    /// Line and column of the entry in the assertion file.
     pub line: u32,
+    pub col: u32,
 }
 
 /// An error in the assertion file, with `line:column`.
@@ -119,6 +120,7 @@ pub fn parse_expectations(text: &str) -> Result<Vec<Expectation>, ExpectError> {
             allowed,
             explain_contains,
             line: item.span.start.line,
+            col: item.span.start.col,
         });
     }
     Ok(out)
