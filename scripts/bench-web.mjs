@@ -15,6 +15,8 @@
 //                 node the edit added, and #graph not stale). Also dispatch → DOM and
 //                 dispatch → next frame. Per scenario: the demo, and
 //                 gen.py --pods 200 --policies 50 --seed 1 (targets: ≤ 50 ms, ≤ 300 ms)
+//   typing lag    per scenario, from the `input` event to the next frame (the keystroke's
+//                 echo, before any analysis): the issue asks that typing never lags
 //   idle trace    5 s with flows animating on the 50-workload scenario (a node selected):
 //                 Chromium trace (devtools.timeline): long tasks (≥ 50 ms), main-thread
 //                 script time, animation-frame callbacks and timer fires, DOM mutations seen
@@ -109,9 +111,11 @@ const INIT = () => {
     }, delay, ...rest);
   };
   const origRaf = window.requestAnimationFrame.bind(window);
+  b.raf = origRaf; // the benchmark's own frames are not counted
+  b.setTimeout = origST;
   window.requestAnimationFrame = function (fn) {
     return origRaf((t) => {
-      if (!b.benchRaf) b.rafs += 1;
+      b.rafs += 1;
       return fn(t);
     });
   };
@@ -164,19 +168,19 @@ async function measureEdit(page, text, node) {
           !!graph.querySelector(`[data-node="${CSS.escape(node)}"]`) && graph.getAttribute('data-state') !== 'stale';
         const timersBefore = b.timers.length;
         let t1 = null;
+        let echo = null;
         const finish = () => {
           const t2 = performance.now(); // the frame after the DOM update
           const fires = b.timers.slice(timersBefore).filter((t) => t.scheduled >= t0 && t.fired <= t1);
           // The debounce: the latest-firing timer with a real delay scheduled after the input.
           const deb = fires.filter((t) => t.delay >= 10).sort((a, c) => a.fired - c.fired).pop();
-          resolve({ dispatchToDom: t1 - t0, fireToDom: deb ? t1 - deb.fired : null, debounceMs: deb ? deb.delay : null, dispatchToFrame: t2 - t0 });
+          resolve({ dispatchToDom: t1 - t0, fireToDom: deb ? t1 - deb.fired : null, debounceMs: deb ? deb.delay : null, dispatchToFrame: t2 - t0, inputToEcho: echo });
         };
         const mo = new MutationObserver(() => {
           if (t1 === null && done()) {
             t1 = performance.now();
             mo.disconnect();
-            b.benchRaf = true;
-            requestAnimationFrame(() => setTimeout(() => { b.benchRaf = false; finish(); }, 0));
+            b.raf(() => b.setTimeout(finish, 0));
           }
         });
         mo.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
@@ -184,6 +188,8 @@ async function measureEdit(page, text, node) {
         const t0 = performance.now();
         ed.value = text;
         ed.dispatchEvent(new Event('input', { bubbles: true }));
+        // The keystroke's own echo: the first frame after the input (typing lag).
+        b.raf(() => b.setTimeout(() => { echo = performance.now() - t0; }, 0));
         void timeout;
       }),
     { text, node },
@@ -251,6 +257,8 @@ try {
       fireToDomMax: fire.length ? Math.max(...fire) : null,
       dispatchToDomMedian: median(samples.map((s) => s.dispatchToDom)),
       dispatchToFrameMedian: median(samples.map((s) => s.dispatchToFrame)),
+      inputToEchoMedian: median(samples.map((s) => s.inputToEcho).filter((x) => x !== null)),
+      inputToEchoMax: Math.max(...samples.map((s) => s.inputToEcho).filter((x) => x !== null)),
       debounceMs: samples.find((s) => s.debounceMs !== null)?.debounceMs ?? null,
       nodes: await page.$$eval('svg#graph [data-node]', (els) => new Set(els.map((e) => e.getAttribute('data-node'))).size),
     };
@@ -262,6 +270,12 @@ try {
         (r.debounceMs !== null ? ` (debounce ${r.debounceMs} ms; input → DOM ${ms(r.dispatchToDomMedian)})` : ' (no debounce timer seen: input → DOM)'),
       `≤ ${sc.target} ms`,
       (r.fireToDomMax ?? Math.max(...samples.map((s) => s.dispatchToDom))) <= sc.target,
+    ]);
+    rows.push([
+      `typing lag, ${sc.name}: input event → next frame`,
+      `${ms(r.inputToEchoMedian)} median, ${ms(r.inputToEchoMax)} max`,
+      '≤ 50 ms (issue: "never making typing lag")',
+      r.inputToEchoMax <= 50,
     ]);
     await context.close();
   }

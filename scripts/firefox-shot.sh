@@ -24,7 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-node e2e/serve.mjs dist 0 127.0.0.1 >"$LOG" 2>&1 &
+node e2e/lib/shot-server.mjs dist 0 "${FIREFOX_SHOT_DELAY_MS:-4000}" >"$LOG" 2>&1 &
 SERVER_PID=$!
 URL=
 for _ in $(seq 1 100); do
@@ -56,15 +56,13 @@ user_pref("network.prefetch-next", false);
 user_pref("privacy.resistFingerprinting", false);
 EOF
 
-# --screenshot waits for the load event; the wasm app renders right after it, so the
-# window-size screenshot of a short-lived page is retried once when it comes out tiny.
+# --screenshot is taken at the load event, before the wasm app has rendered: shoot the
+# wrapper page of shot-server.mjs, which shows the app in a full-size iframe and holds
+# its own load event back for FIREFOX_SHOT_DELAY_MS (default 4000).
 OUT_ABS=$(realpath -m "$OUT")
-for attempt in 1 2; do
-  rm -f "$OUT_ABS"
-  timeout 90 firefox-esr --headless --no-remote --profile "$PROFILE" \
-    --window-size "${SIZE/x/,}" --screenshot "$OUT_ABS" "$URL" >/dev/null 2>&1 || true
-  if [ -s "$OUT_ABS" ] && [ "$(stat -c %s "$OUT_ABS")" -gt 20000 ]; then break; fi
-done
+rm -f "$OUT_ABS"
+timeout 90 firefox-esr --headless --no-remote --profile "$PROFILE" \
+  --window-size "${SIZE/x/,}" --screenshot "$OUT_ABS" "${URL}__shot.html" >/dev/null 2>&1 || true
 if [ -s "$OUT_ABS" ]; then
   echo "firefox-esr screenshot: $OUT ($(stat -c %s "$OUT_ABS") bytes)"
 else

@@ -222,7 +222,9 @@ export async function expectFlow(page, from, tos, verdict, { blockedAt, timeout 
   let seen;
   for (;;) {
     seen = await flowSummary(page, from, tos);
+    const state = await page.$eval('svg#graph', (g) => g.getAttribute('data-state')).catch(() => null);
     const ok =
+      state !== 'stale' &&
       seen.length > 0 &&
       seen.every(
         (s) =>
@@ -305,10 +307,8 @@ export async function clickNode(page, name) {
   await loc.click({ timeout: TIMEOUT }).catch(async () => loc.dispatchEvent('click'));
 }
 
-let shotCounter = 0;
 /** A full-page screenshot into e2e/artifacts/<tag>--<name>.png; returns the path. */
 export async function shot(page, tag, name) {
-  shotCounter += 1;
   const file = path.join(ARTIFACTS, `${tag}--${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
@@ -419,3 +419,45 @@ export const DEMO = {
   svc: 'service:default/svc-clusterip-httpd',
   intruder: 'default/pod-intruder',
 };
+
+/**
+ * Pairs of visible SVG texts in #graph whose screen boxes overlap (by more than `tol`
+ * px both ways), as readable strings; `scope` narrows the texts (a CSS selector inside
+ * the graph, e.g. '[data-node] text').
+ */
+export function overlappingTexts(page, { scope = 'text', tol = 1 } = {}) {
+  return page.evaluate(
+    ({ scope, tol }) => {
+      const owner = (t) => {
+        const n = t.closest('[data-node]');
+        if (n) return n.getAttribute('data-node');
+        const s = t.closest('[data-service]');
+        if (s) return `fan ${s.getAttribute('data-service')} -> ${s.getAttribute('data-fan-to')}`;
+        const f = t.closest('[data-from]');
+        if (f) return `flow ${f.getAttribute('data-from')} -> ${f.getAttribute('data-to')}`;
+        const ns = t.closest('[data-namespace]');
+        if (ns) return `namespace ${ns.getAttribute('data-namespace')}`;
+        return 'graph';
+      };
+      const texts = [...document.querySelectorAll(`svg#graph ${scope}`)]
+        .filter((t) => {
+          const cs = getComputedStyle(t);
+          const r = t.getBoundingClientRect();
+          return r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && cs.display !== 'none' && Number(cs.opacity) > 0 && t.textContent.trim();
+        })
+        .map((t) => ({ r: t.getBoundingClientRect(), label: `${owner(t)} "${t.textContent.trim()}"` }));
+      const out = [];
+      for (let i = 0; i < texts.length; i++) {
+        for (let j = i + 1; j < texts.length; j++) {
+          const a = texts[i].r;
+          const b = texts[j].r;
+          const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+          const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+          if (w > tol && h > tol) out.push(`${texts[i].label} / ${texts[j].label} (${w.toFixed(0)}x${h.toFixed(0)}px)`);
+        }
+      }
+      return out;
+    },
+    { scope, tol },
+  );
+}

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   useApp, openApp, editorText, setEditorText, nodeNames, flows, expectFlow, clickFlow, shot,
-  appendDocs, withoutDocs, documents, expectedBlockedAt, waitReady,
+  appendDocs, withoutDocs, documents, expectedBlockedAt, waitReady, overlappingTexts,
   DENY_BOTH, DENY_INGRESS_ONLY, ALLOW_HEALTHCHECK, DEMO, TIMEOUT,
 } from '../lib/harness.mjs';
 
@@ -48,6 +48,8 @@ describe('classic demo', () => {
     const notOpen = drawn.filter((f) => f.verdict && f.verdict !== 'allowed');
     assert.deepEqual(notOpen, [], 'the classic demo starts with all flows open');
     await shot(page, TAG, '1-open');
+    // Readable: no text of the graph (node names, kinds, badges, Service port labels) on another.
+    assert.deepEqual(await overlappingTexts(page), [], 'no two texts of the graph overlap');
   });
 
   test('the deny-by-default example blocks pod-centos -> httpd at the side the semantics give', async () => {
@@ -133,6 +135,43 @@ describe('classic demo', () => {
     await shot(page, TAG, '5-explanation');
   });
 
+  test('hairpin traffic through the Service is flagged CNI-dependent, direct traffic is not', async () => {
+    const page = await app.newPage();
+    await openApp(page, app.baseUrl);
+    await expectFlow(page, DEMO.centos, HTTPD, 'allowed');
+    const all = await flows(page);
+    const hairpin = all.filter((f) => f.from === DEMO.httpd && f.to === DEMO.svc && f.verdict);
+    assert.ok(hairpin.length > 0, 'dep-httpd -> its own Service is drawn');
+    assert.ok(hairpin.every((f) => f.cniDependent === 'true'), `hairpin flagged: ${JSON.stringify(hairpin)}`);
+    const direct = all.filter((f) => f.from === DEMO.centos && HTTPD.includes(f.to) && f.verdict);
+    assert.ok(direct.every((f) => f.cniDependent !== 'true'), `pod-centos -> httpd is not CNI-dependent: ${JSON.stringify(direct)}`);
+    await shot(page, TAG, '6-cni');
+  });
+
+  test('matrix view: pod x pod truth table on port 80, a cell explains itself', async () => {
+    const page = await app.newPage();
+    await openApp(page, app.baseUrl);
+    const base = await demoWithoutPolicies(page);
+    await setEditorText(page, appendDocs(base, DENY_BOTH, ALLOW_HEALTHCHECK));
+    await expectFlow(page, DEMO.centos, HTTPD, 'allowed');
+    await page.locator('#view-matrix').click();
+    await page.locator('#matrix td[data-verdict]').first().waitFor({ state: 'attached', timeout: TIMEOUT });
+    const cells = await page.$$eval('#matrix td[data-verdict]', (tds) =>
+      tds.map((td) => ({ from: td.getAttribute('data-from'), to: td.getAttribute('data-to'), v: td.getAttribute('data-verdict') })),
+    );
+    const replicas = [...new Set(cells.map((c) => c.to).filter((n) => /^default\/dep-httpd-/.test(n)))];
+    assert.equal(replicas.length, 3, `three dep-httpd pods in the matrix (${replicas.join(', ')})`);
+    for (const r of replicas) {
+      assert.equal(cells.find((c) => c.from === DEMO.centos && c.to === r)?.v, 'allowed', `pod-centos -> ${r} on 80`);
+      assert.equal(cells.find((c) => c.from === r && c.to === DEMO.centos)?.v, 'blocked', `${r} -> pod-centos`);
+    }
+    const open = cells.filter((c) => c.v === 'allowed' && !(c.from === DEMO.centos && replicas.includes(c.to)));
+    assert.deepEqual(open, [], 'only pod-centos -> httpd pods are open');
+    await page.locator(`#matrix td[data-from="${replicas[0]}"][data-to="${DEMO.centos}"] button`).click();
+    await page.waitForFunction(() => /deny-by-default/.test(document.querySelector('#explanation')?.textContent ?? ''), null, { timeout: TIMEOUT });
+    await shot(page, TAG, '7-matrix');
+  });
+
   test('what-if: switching deny-by-default off reopens the flow', async (t) => {
     const page = await app.newPage();
     await openApp(page, app.baseUrl);
@@ -149,6 +188,6 @@ describe('classic demo', () => {
     await page.locator(`[data-policy-toggle="${name}"]`).first().click();
     await expectFlow(page, DEMO.centos, HTTPD, 'allowed');
     assert.match(await editorText(page), /deny-by-default/, 'switching a policy off does not delete its text');
-    await shot(page, TAG, '6-what-if');
+    await shot(page, TAG, '8-what-if');
   });
 });

@@ -20,7 +20,7 @@ function graphStaleness(page) {
     }
     const inner = g.querySelector(':scope > g');
     if (inner) opacity *= Number(getComputedStyle(inner).opacity);
-    return { state: g.getAttribute('data-state'), opacity, filter, cls: g.getAttribute('class') ?? '' };
+    return { state: g.getAttribute('data-state'), dimmed: g.getAttribute('data-dimmed'), opacity, filter, cls: `${g.getAttribute('class') ?? ''} ${g.parentElement?.getAttribute('class') ?? ''}` };
   });
 }
 
@@ -50,7 +50,7 @@ test('malformed YAML keeps the last graph, dimmed, and marks the right line', as
 
   const st = await graphStaleness(page);
   assert.ok(
-    st.state === 'stale' || st.opacity < 0.95 || /stale|dim/.test(st.cls) || /grayscale|opacity|saturate/.test(st.filter),
+    st.state === 'stale' || st.dimmed === 'true' || st.opacity < 0.95 || /stale|dim/.test(st.cls) || /grayscale|opacity|saturate/.test(st.filter),
     `the kept graph is marked stale or dimmed (${JSON.stringify(st)})`,
   );
   const nodesDuring = (await nodeNames(page)).sort();
@@ -78,12 +78,12 @@ test('malformed YAML keeps the last graph, dimmed, and marks the right line', as
   await page.waitForFunction(
     () => {
       const g = document.querySelector('svg#graph');
-      return g && g.getAttribute('data-state') !== 'stale';
+      return g && g.getAttribute('data-state') !== 'stale' && g.getAttribute('data-dimmed') !== 'true';
     },
     null,
     { timeout: TIMEOUT },
   );
   const after = await graphStaleness(page);
-  assert.ok(after.opacity > 0.95 && after.state !== 'stale', `the graph is live again (${JSON.stringify(after)})`);
+  assert.ok(after.opacity > 0.95 && after.state !== 'stale' && after.dimmed !== 'true', `the graph is live again (${JSON.stringify(after)})`);
   assert.deepEqual((await nodeNames(page)).sort(), nodesBefore);
 });

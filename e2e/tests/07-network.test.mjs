@@ -32,6 +32,7 @@ test('a whole session makes no request beyond 127.0.0.1, and every example rende
     rendered.push({ value, nodes: nodes.length, flows: drawn.length });
     assert.ok(nodes.length >= 2, `example ${value} draws nodes (${nodes.length})`);
   }
+
   await shot(page, TAG, '1-last-example');
 
   // The controls that might fetch something: theme, pause, matrix, copy link, exports.
@@ -53,5 +54,5 @@ test('a whole session makes no request beyond 127.0.0.1, and every example rende
   const outside = app.requests.filter((r) => !isLocalUrl(r.url)).map((r) => r.url);
   assert.deepEqual(outside, [], 'every request stays on 127.0.0.1');
   assert.ok(app.requests.length > 0);
-  console.log(`# ${app.requests.length} requests, all local; examples: ${JSON.stringify(rendered)}`);
+  console.log(`${app.requests.length} requests, all local; examples: ${JSON.stringify(rendered)}`);
 });

@@ -36,7 +36,10 @@ fn push_text(s: &str, segs: &mut Vec<Seg>) {
                 if li > 0 {
                     segs.push(Seg::Text(rest[..li].to_string()));
                 }
-                let digits: String = rest[li + 5..].chars().take_while(char::is_ascii_digit).collect();
+                let digits: String = rest[li + 5..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
                 let n = digits.parse().unwrap_or(0);
                 segs.push(Seg::Line(n));
                 rest = &rest[li + 5 + digits.len()..];
@@ -88,8 +91,13 @@ mod tests {
 
     #[test]
     fn segments() {
-        let l = format("    egress of `a/b`: DENIED — isolated by `x/y` (line 54), and no rule allows it:");
-        let first = l.first().cloned().unwrap_or(Line { indent: 0, segs: vec![] });
+        let l = format(
+            "    egress of `a/b`: DENIED — isolated by `x/y` (line 54), and no rule allows it:",
+        );
+        let first = l.first().cloned().unwrap_or(Line {
+            indent: 0,
+            segs: vec![],
+        });
         assert_eq!(first.indent, 4);
         assert_eq!(
             first.segs,
@@ -110,7 +118,13 @@ mod tests {
     #[test]
     fn hop_verdicts_and_plain_lines() {
         let l = format("  a → b port 80/TCP: allowed\nline of text");
-        assert_eq!(l.first().and_then(|l| l.segs.last().cloned()), Some(Seg::Verdict("allowed".into())));
-        assert_eq!(l.get(1).map(|l| l.segs.clone()), Some(vec![Seg::Text("line of text".into())]));
+        assert_eq!(
+            l.first().and_then(|l| l.segs.last().cloned()),
+            Some(Seg::Verdict("allowed".into()))
+        );
+        assert_eq!(
+            l.get(1).map(|l| l.segs.clone()),
+            Some(vec![Seg::Text("line of text".into())])
+        );
     }
 }

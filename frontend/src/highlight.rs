@@ -29,7 +29,10 @@ fn span(class: &str, text: &str, out: &mut String) {
 
 fn scalar_class(tok: &str) -> &'static str {
     let t = tok.trim();
-    if matches!(t, "true" | "false" | "True" | "False" | "TRUE" | "FALSE" | "null" | "~" | "Null" | "NULL") {
+    if matches!(
+        t,
+        "true" | "false" | "True" | "False" | "TRUE" | "FALSE" | "null" | "~" | "Null" | "NULL"
+    ) {
         "yb"
     } else if !t.is_empty() && t.parse::<f64>().is_ok() {
         "yn"
@@ -41,7 +44,10 @@ fn scalar_class(tok: &str) -> &'static str {
 /// Highlights one line (without its newline).
 pub fn line(l: &str, flow_depth: &mut u32, out: &mut String) {
     let t = l.trim_end_matches('\r');
-    if *flow_depth == 0 && (t.starts_with("---") || t.starts_with("...")) && t[3..].trim().is_empty() {
+    if *flow_depth == 0
+        && (t.starts_with("---") || t.starts_with("..."))
+        && t[3..].trim().is_empty()
+    {
         span("yd", t, out);
         return;
     }
@@ -55,7 +61,9 @@ pub fn line(l: &str, flow_depth: &mut u32, out: &mut String) {
     while i < n {
         let Some(c) = at(i) else { break };
         if c == ' ' || c == '\t' {
-            let j = (i..n).find(|&j| !matches!(at(j), Some(' ' | '\t'))).unwrap_or(n);
+            let j = (i..n)
+                .find(|&j| !matches!(at(j), Some(' ' | '\t')))
+                .unwrap_or(n);
             escape(slice(i, j), out);
             i = j;
             continue;
@@ -135,8 +143,7 @@ pub fn line(l: &str, flow_depth: &mut u32, out: &mut String) {
             escape(tok_ws, out);
             span("yp", ":", out);
             i = j + 1;
-            line_start = true; // `key: - x` is not valid, but `- key:` nests: allow `- ` again
-            line_start = line_start && false;
+            line_start = false;
         } else {
             span(scalar_class(tok_core), tok_core, out);
             escape(tok_ws, out);
@@ -154,9 +161,6 @@ pub fn highlight(text: &str) -> String {
             out.push('\n');
         }
         line(l, &mut depth, &mut out);
-        if l.trim_end().is_empty() {
-            continue;
-        }
     }
     // A final newline keeps the layer as tall as the textarea when the text ends with one.
     out.push('\n');
@@ -164,8 +168,12 @@ pub fn highlight(text: &str) -> String {
 }
 
 /// Converts a 1-based column in Unicode scalar values to a UTF-16 offset within the line.
+#[cfg(test)]
 pub fn col_to_utf16(line: &str, col: u32) -> usize {
-    line.chars().take(col.saturating_sub(1) as usize).map(char::len_utf16).sum()
+    line.chars()
+        .take(col.saturating_sub(1) as usize)
+        .map(char::len_utf16)
+        .sum()
 }
 
 /// UTF-16 offset of the start of a 1-based line (for `setSelectionRange`).
@@ -195,7 +203,11 @@ mod tests {
                 _ => {}
             }
         }
-        out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+        out.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
     }
 
     #[test]

@@ -9,11 +9,13 @@
 
 use std::collections::BTreeMap;
 
-pub const SLOT_W: f64 = 200.0;
-pub const SLOT_H: f64 = 130.0;
-pub const PAD: f64 = 24.0;
-pub const HEADER: f64 = 30.0;
-pub const GAP: f64 = 40.0;
+pub const SLOT_W: f64 = 122.0;
+pub const SLOT_H: f64 = 74.0;
+pub const PAD: f64 = 10.0;
+pub const HEADER: f64 = 22.0;
+pub const GAP: f64 = 22.0;
+/// Width / height the shelves aim at (the graph pane is roughly square on a laptop screen).
+pub const ASPECT: f64 = 1.0;
 
 /// One region to lay out: a namespace, or the outside of the cluster.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,11 +93,11 @@ pub fn layout(groups: &[Group]) -> Layout {
     let mut sorted: Vec<&Group> = groups.iter().filter(|g| !g.keys.is_empty()).collect();
     sorted.sort_by(|a, b| (a.outside, &a.name).cmp(&(b.outside, &b.name)));
 
-    // Region sizes first, then shelves at a width that keeps the whole roughly 16:10.
+    // Region sizes first, then shelves at a width that keeps the whole near `ASPECT`.
     struct Sized<'a> {
         g: &'a Group,
         cols: usize,
-        rows: usize,
+        k: f64,
         w: f64,
         h: f64,
     }
@@ -108,20 +110,62 @@ pub fn layout(groups: &[Group]) -> Layout {
                 k.dedup();
                 k.len()
             };
-            let (cols, rows) = if g.outside { (1, n) } else { (grid_side(n), grid_side(n)) };
-            let w = cols as f64 * SLOT_W + 2.0 * PAD;
-            let h = rows as f64 * SLOT_H + 2.0 * PAD + HEADER;
-            Sized { g, cols, rows, w, h }
+            let (cols, rows) = if g.outside {
+                (1, n)
+            } else {
+                (grid_side(n), grid_side(n))
+            };
+            // Small namespaces get roomier slots (their few labels and flows need the space).
+            let k = if !g.outside && cols <= 2 { 1.45 } else { 1.0 };
+            let w =
+                (cols as f64 * SLOT_W * k + 2.0 * PAD).max(if g.outside { 170.0 } else { 150.0 });
+            let h = rows as f64 * SLOT_H * k + 2.0 * PAD + HEADER;
+            Sized { g, cols, k, w, h }
         })
         .collect();
-    let area: f64 = sized.iter().map(|s| (s.w + GAP) * (s.h + GAP)).sum();
-    let widest = sized.iter().map(|s| s.w).fold(0.0, f64::max);
-    let shelf_w = (area * 1.6).sqrt().max(widest);
+    // Shelf width: among the widths where a shelf break can happen, the one whose bounding box
+    // needs the least shrinking to fit a box of aspect ASPECT (ties: the narrower).
+    let widths: Vec<f64> = sized.iter().map(|s| s.w).collect();
+    let widest = widths.iter().copied().fold(0.0, f64::max);
+    let mut candidates: Vec<f64> = Vec::new();
+    for i in 0..widths.len() {
+        let mut acc = 0.0;
+        for w in widths.iter().skip(i) {
+            acc += w + if acc > 0.0 { GAP } else { 0.0 };
+            if acc >= widest {
+                candidates.push(acc);
+            }
+        }
+    }
+    candidates.push(widest);
+    let extent = |shelf_w: f64| {
+        let (mut x, mut y, mut shelf_h, mut width) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+        for s in &sized {
+            if x > 0.0 && x + s.w > shelf_w + 1e-6 {
+                x = 0.0;
+                y += shelf_h + GAP;
+                shelf_h = 0.0;
+            }
+            x += s.w + GAP;
+            shelf_h = shelf_h.max(s.h);
+            width = width.max(x - GAP);
+        }
+        (width, y + shelf_h)
+    };
+    let shelf_w = candidates
+        .iter()
+        .copied()
+        .map(|c| {
+            let (w, h) = extent(c);
+            ((w / ASPECT).max(h), c)
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)))
+        .map_or(widest, |(_, c)| c);
 
     let mut out = Layout::default();
     let (mut x, mut y, mut shelf_h) = (0.0f64, 0.0f64, 0.0f64);
     for s in &sized {
-        if x > 0.0 && x + s.w > shelf_w {
+        if x > 0.0 && x + s.w > shelf_w + 1e-6 {
             x = 0.0;
             y += shelf_h + GAP;
             shelf_h = 0.0;
@@ -138,17 +182,19 @@ pub fn layout(groups: &[Group]) -> Layout {
             let mut k: Vec<&String> = s.g.keys.iter().collect();
             k.sort();
             k.dedup();
-            k.into_iter().enumerate().map(|(i, k)| (k.clone(), i)).collect()
+            k.into_iter()
+                .enumerate()
+                .map(|(i, k)| (k.clone(), i))
+                .collect()
         } else {
             assign_slots(&s.g.keys, s.cols)
         };
         for (k, i) in slots {
             let (c, r) = (i % s.cols.max(1), i / s.cols.max(1));
-            let cx = x + PAD + (c as f64 + 0.5) * SLOT_W;
-            let cy = y + HEADER + PAD + (r as f64 + 0.5) * SLOT_H;
+            let cx = x + PAD + (c as f64 + 0.5) * SLOT_W * s.k;
+            let cy = y + HEADER + PAD + (r as f64 + 0.5) * SLOT_H * s.k;
             out.slots.insert(k, (cx, cy));
         }
-        let _ = s.rows;
         x += s.w + GAP;
         shelf_h = shelf_h.max(s.h);
         out.width = out.width.max(x - GAP);
@@ -178,16 +224,30 @@ mod tests {
 
     #[test]
     fn same_input_same_layout_whatever_the_order() {
-        let a = layout(&[group("default", &["default/a", "default/b", "default/c"]), group("kube-system", &["kube-system/dns"])]);
-        let b = layout(&[group("kube-system", &["kube-system/dns"]), group("default", &["default/c", "default/a", "default/b"])]);
+        let a = layout(&[
+            group("default", &["default/a", "default/b", "default/c"]),
+            group("kube-system", &["kube-system/dns"]),
+        ]);
+        let b = layout(&[
+            group("kube-system", &["kube-system/dns"]),
+            group("default", &["default/c", "default/a", "default/b"]),
+        ]);
         assert_eq!(a, b);
     }
 
     #[test]
     fn slots_do_not_overlap() {
         let keys: Vec<String> = (0..50).map(|i| format!("ns/pod-{i}")).collect();
-        let l = layout(&[Group { name: "ns".into(), outside: false, keys }]);
-        let mut seen: Vec<(i64, i64)> = l.slots.values().map(|&(x, y)| (x as i64, y as i64)).collect();
+        let l = layout(&[Group {
+            name: "ns".into(),
+            outside: false,
+            keys,
+        }]);
+        let mut seen: Vec<(i64, i64)> = l
+            .slots
+            .values()
+            .map(|&(x, y)| (x as i64, y as i64))
+            .collect();
         seen.sort();
         seen.dedup();
         assert_eq!(seen.len(), 50);
@@ -196,8 +256,27 @@ mod tests {
     #[test]
     fn adding_a_pod_keeps_the_others_in_place_within_a_grid() {
         // 5 nodes and 6 nodes both fit a 3×3 grid.
-        let before = layout(&[group("default", &["default/a", "default/b", "default/c", "default/d", "default/e"])]);
-        let after = layout(&[group("default", &["default/a", "default/b", "default/c", "default/d", "default/e", "default/aa"])]);
+        let before = layout(&[group(
+            "default",
+            &[
+                "default/a",
+                "default/b",
+                "default/c",
+                "default/d",
+                "default/e",
+            ],
+        )]);
+        let after = layout(&[group(
+            "default",
+            &[
+                "default/a",
+                "default/b",
+                "default/c",
+                "default/d",
+                "default/e",
+                "default/aa",
+            ],
+        )]);
         let moved: Vec<&String> = before
             .slots
             .iter()
@@ -219,7 +298,11 @@ mod tests {
     #[test]
     fn outside_comes_last_in_one_column() {
         let l = layout(&[
-            Group { name: "outside".into(), outside: true, keys: vec!["0.0.0.0/0".into(), "10.0.0.0/8".into()] },
+            Group {
+                name: "outside".into(),
+                outside: true,
+                keys: vec!["0.0.0.0/0".into(), "10.0.0.0/8".into()],
+            },
             group("default", &["default/a"]),
         ]);
         assert_eq!(l.regions.last().map(|r| r.outside), Some(true));

@@ -27,7 +27,6 @@ pub struct Derived {
     /// With the switched-off policies disabled.
     pub eff: Analysis,
     pub conn: Connectivity,
-    pub off: BTreeSet<String>,
 }
 
 impl PartialEq for Derived {
@@ -45,12 +44,7 @@ impl Derived {
             }
         }
         let conn = compute(&eff);
-        Derived {
-            base,
-            eff,
-            conn,
-            off: off.clone(),
-        }
+        Derived { base, eff, conn }
     }
 }
 
@@ -132,7 +126,7 @@ impl Scene {
 pub fn replica_offsets(n: usize) -> Vec<(f64, f64)> {
     let cols = n.clamp(1, 4);
     let rows = n.div_ceil(cols);
-    let (dx, dy) = (36.0, 30.0);
+    let (dx, dy) = (26.0, 22.0);
     (0..n)
         .map(|i| {
             let (c, r) = ((i % cols) as f64, (i / cols) as f64);
@@ -223,7 +217,11 @@ pub fn build_scene(d: &Derived, expanded: &BTreeSet<String>) -> Scene {
     }
     let groups: Vec<Group> = groups
         .into_iter()
-        .map(|((outside, name), keys)| Group { name, outside, keys })
+        .map(|((outside, name), keys)| Group {
+            name,
+            outside,
+            keys,
+        })
         .collect();
     let lay = layout::layout(&groups);
     for s in &mut slots {
@@ -246,9 +244,12 @@ pub fn build_scene(d: &Derived, expanded: &BTreeSet<String>) -> Scene {
     for (idx, s) in slots.iter().enumerate() {
         match s.kind {
             SlotKind::Workload => {
-                let Some(w) = c.workloads.get(wi) else { continue };
+                let Some(w) = c.workloads.get(wi) else {
+                    continue;
+                };
                 if s.expanded {
-                    let shown: Vec<PodId> = w.pods.iter().copied().take(MAX_REPLICAS_SHOWN).collect();
+                    let shown: Vec<PodId> =
+                        w.pods.iter().copied().take(MAX_REPLICAS_SHOWN).collect();
                     for (&pid, (dx, dy)) in shown.iter().zip(replica_offsets(shown.len())) {
                         let id = c.pods.get(pid).map(|p| p.qualified()).unwrap_or_default();
                         nodes.push(Node {
@@ -260,7 +261,7 @@ pub fn build_scene(d: &Derived, expanded: &BTreeSet<String>) -> Scene {
                             outside: None,
                             x: s.x + dx,
                             y: s.y + dy,
-                            r: 12.0,
+                            r: 9.0,
                         });
                     }
                 } else {
@@ -273,7 +274,7 @@ pub fn build_scene(d: &Derived, expanded: &BTreeSet<String>) -> Scene {
                         outside: None,
                         x: s.x,
                         y: s.y,
-                        r: 28.0,
+                        r: 20.0,
                     });
                 }
                 wi += 1;
@@ -289,7 +290,7 @@ pub fn build_scene(d: &Derived, expanded: &BTreeSet<String>) -> Scene {
                     outside: None,
                     x: s.x,
                     y: s.y,
-                    r: 22.0,
+                    r: 15.0,
                 });
                 pi += 1;
             }
@@ -303,12 +304,14 @@ pub fn build_scene(d: &Derived, expanded: &BTreeSet<String>) -> Scene {
                     outside: None,
                     x: s.x,
                     y: s.y,
-                    r: 24.0,
+                    r: 17.0,
                 });
                 si += 1;
             }
             SlotKind::Outside => {
-                let Some(r) = d.conn.outside.get(oi) else { continue };
+                let Some(r) = d.conn.outside.get(oi) else {
+                    continue;
+                };
                 nodes.push(Node {
                     id: s.key.clone(),
                     slot: idx,
@@ -318,7 +321,7 @@ pub fn build_scene(d: &Derived, expanded: &BTreeSet<String>) -> Scene {
                     outside: Some(oi),
                     x: s.x,
                     y: s.y,
-                    r: 28.0,
+                    r: 20.0,
                 });
                 oi += 1;
             }
@@ -327,14 +330,24 @@ pub fn build_scene(d: &Derived, expanded: &BTreeSet<String>) -> Scene {
 
     // Service fan-out: to every node holding a backing pod.
     let mut fans = Vec::new();
-    for (si_node, n) in nodes.iter().enumerate().filter(|(_, n)| n.kind == SlotKind::Service) {
-        let Target::Service(sid) = n.target else { continue };
-        let Some(svc) = c.services.get(sid) else { continue };
+    for (si_node, n) in nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.kind == SlotKind::Service)
+    {
+        let Target::Service(sid) = n.target else {
+            continue;
+        };
+        let Some(svc) = c.services.get(sid) else {
+            continue;
+        };
         for (ni, m) in nodes.iter().enumerate() {
             if m.kind == SlotKind::Service || m.kind == SlotKind::Outside {
                 continue;
             }
-            let Some(&pod_id) = m.pods.iter().find(|p| n.pods.contains(p)) else { continue };
+            let Some(&pod_id) = m.pods.iter().find(|p| n.pods.contains(p)) else {
+                continue;
+            };
             let pod = c.pods.get(pod_id);
             let label = svc
                 .ports
@@ -342,11 +355,13 @@ pub fn build_scene(d: &Derived, expanded: &BTreeSet<String>) -> Scene {
                 .map(|sp| {
                     let target = match &sp.target {
                         TargetPort::Number(t) => t.to_string(),
-                        TargetPort::Name(name) => match pod.and_then(|p| p.named_port(name, sp.protocol)) {
-                            Some(t) if t.to_string() != *name => format!("{name} ({t})"),
-                            Some(t) => t.to_string(),
-                            None => format!("{name} (undefined)"),
-                        },
+                        TargetPort::Name(name) => {
+                            match pod.and_then(|p| p.named_port(name, sp.protocol)) {
+                                Some(t) if t.to_string() != *name => format!("{name} ({t})"),
+                                Some(t) => t.to_string(),
+                                None => format!("{name} (undefined)"),
+                            }
+                        }
                     };
                     format!("{} → {}", sp.port, target)
                 })
@@ -432,8 +447,14 @@ pub enum Focus {
 pub fn pairs_to_draw(d: &Derived, sc: &Scene, focus: &Focus) -> (Vec<(usize, usize)>, bool) {
     let n = sc.nodes.len();
     let is_source = |i: usize| sc.nodes.get(i).is_some_and(|x| x.kind != SlotKind::Service);
+    let same_slot = |a: usize, b: usize| match (sc.nodes.get(a), sc.nodes.get(b)) {
+        (Some(x), Some(y)) => x.slot == y.slot,
+        _ => false,
+    };
+    // Replicas of one expanded workload to each other: left to the matrix (too short to read).
     let ok = |a: usize, b: usize| {
         a != b
+            && !same_slot(a, b)
             && is_source(a)
             && !(sc.nodes.get(a).is_some_and(|x| x.kind == SlotKind::Outside)
                 && sc.nodes.get(b).is_some_and(|x| x.kind == SlotKind::Outside))
@@ -469,15 +490,17 @@ pub fn pairs_to_draw(d: &Derived, sc: &Scene, focus: &Focus) -> (Vec<(usize, usi
 /// Nodes holding a pod that the policy selects.
 pub fn policy_nodes(d: &Derived, sc: &Scene, name: &str) -> Vec<usize> {
     let c = &d.eff.cluster;
-    let Some(p) = c.policies.iter().find(|p| p.qualified() == name) else { return Vec::new() };
+    let Some(p) = c.policies.iter().find(|p| p.qualified() == name) else {
+        return Vec::new();
+    };
     sc.nodes
         .iter()
         .enumerate()
         .filter(|(_, n)| {
             n.pods.iter().any(|&pid| {
-                c.pods
-                    .get(pid)
-                    .is_some_and(|pod| pod.namespace == p.namespace && p.pod_selector.matches(&pod.labels))
+                c.pods.get(pid).is_some_and(|pod| {
+                    pod.namespace == p.namespace && p.pod_selector.matches(&pod.labels)
+                })
             }) && n.kind != SlotKind::Service
         })
         .map(|(i, _)| i)
@@ -485,7 +508,11 @@ pub fn policy_nodes(d: &Derived, sc: &Scene, name: &str) -> Vec<usize> {
 }
 
 /// The ports a flow to `node` is probed on: the filter, the Service's ports, or the pods' declared ports.
-pub fn probe_ports(d: &Derived, node: &Node, filter: Option<(u16, Protocol)>) -> Vec<(u16, Protocol)> {
+pub fn probe_ports(
+    d: &Derived,
+    node: &Node,
+    filter: Option<(u16, Protocol)>,
+) -> Vec<(u16, Protocol)> {
     if let Some(f) = filter {
         return vec![f];
     }
@@ -516,7 +543,9 @@ fn record(v: &engine::Verdict, d: &Derived, decided: &mut BTreeSet<String>) {
         for o in [&h.egress, &h.ingress] {
             match o {
                 Outcome::Allowed { by, .. } => decided.extend(name(by.policy)),
-                Outcome::Denied { isolating, .. } => decided.extend(isolating.iter().filter_map(|&i| name(i))),
+                Outcome::Denied { isolating, .. } => {
+                    decided.extend(isolating.iter().filter_map(|&i| name(i)))
+                }
                 _ => {}
             }
         }
@@ -525,7 +554,13 @@ fn record(v: &engine::Verdict, d: &Derived, decided: &mut BTreeSet<String>) {
 
 /// Evaluates one drawn flow. `None` when there is nothing to evaluate (a Service without pods,
 /// a filter port the Service does not expose, a single pod to itself).
-pub fn evaluate_flow(d: &Derived, sc: &Scene, from: usize, to: usize, filter: Option<(u16, Protocol)>) -> Option<Flow> {
+pub fn evaluate_flow(
+    d: &Derived,
+    sc: &Scene,
+    from: usize,
+    to: usize,
+    filter: Option<(u16, Protocol)>,
+) -> Option<Flow> {
     let (src, dst) = (sc.nodes.get(from)?, sc.nodes.get(to)?);
     let ports = probe_ports(d, dst, filter);
     let mut decided = BTreeSet::new();
@@ -542,7 +577,13 @@ pub fn evaluate_flow(d: &Derived, sc: &Scene, from: usize, to: usize, filter: Op
         }
         // A replica reaching itself through a Service (hairpin) is always allowed: it says
         // nothing about the policies, so only pairs of distinct pods decide the colour.
-        let real = |v: &engine::Verdict| v.hops.iter().filter(|h| h.src != h.dst).cloned().collect::<Vec<_>>();
+        let real = |v: &engine::Verdict| {
+            v.hops
+                .iter()
+                .filter(|h| h.src != h.dst)
+                .cloned()
+                .collect::<Vec<_>>()
+        };
         verdicts.retain(|v| !real(v).is_empty());
         if verdicts.is_empty() {
             return None;
@@ -556,7 +597,12 @@ pub fn evaluate_flow(d: &Derived, sc: &Scene, from: usize, to: usize, filter: Op
         } else {
             FlowVerdict::Blocked
         };
-        let hops = || verdicts.iter().flat_map(|v| v.hops.iter()).filter(|h| h.src != h.dst);
+        let hops = || {
+            verdicts
+                .iter()
+                .flat_map(|v| v.hops.iter())
+                .filter(|h| h.src != h.dst)
+        };
         let blocked_at = (verdict == FlowVerdict::Blocked).then(|| {
             if hops().all(|h| !h.egress.allowed()) {
                 Side::Source
@@ -568,8 +614,10 @@ pub fn evaluate_flow(d: &Derived, sc: &Scene, from: usize, to: usize, filter: Op
             record(v, d, &mut decided);
         }
         // Blocked probes first: the explanation leads with what is wrong.
-        let mut probes: Vec<(bool, u16, Protocol)> =
-            verdicts.iter().map(|v| (real(v).iter().all(|h| h.allowed), v.port, v.protocol)).collect();
+        let mut probes: Vec<(bool, u16, Protocol)> = verdicts
+            .iter()
+            .map(|v| (real(v).iter().all(|h| h.allowed), v.port, v.protocol))
+            .collect();
         probes.sort_by_key(|&(allowed, port, proto)| (allowed, proto, port));
         let label = verdicts
             .iter()
@@ -605,7 +653,10 @@ pub fn evaluate_flow(d: &Derived, sc: &Scene, from: usize, to: usize, filter: Op
         (None, Some(r)) => {
             for &a in &src.pods {
                 let cl = conn.class_of.get(a).copied();
-                if let Some(s) = cl.and_then(|cl| conn.to_outside.get(cl)).and_then(|row| row.get(r)) {
+                if let Some(s) = cl
+                    .and_then(|cl| conn.to_outside.get(cl))
+                    .and_then(|row| row.get(r))
+                {
                     sets.push(s.clone());
                 }
             }
@@ -613,7 +664,9 @@ pub fn evaluate_flow(d: &Derived, sc: &Scene, from: usize, to: usize, filter: Op
         (Some(r), None) => {
             for &b in &dst.pods {
                 let cl = conn.class_of.get(b).copied();
-                if let Some(s) = cl.and_then(|cl| conn.from_outside.get(r).and_then(|row| row.get(cl))) {
+                if let Some(s) =
+                    cl.and_then(|cl| conn.from_outside.get(r).and_then(|row| row.get(cl)))
+                {
                     sets.push(s.clone());
                 }
             }
@@ -679,7 +732,12 @@ pub fn evaluate_flow(d: &Derived, sc: &Scene, from: usize, to: usize, filter: Op
     })
 }
 
-pub fn evaluate_flows(d: &Derived, sc: &Scene, pairs: &[(usize, usize)], filter: Option<(u16, Protocol)>) -> Vec<Flow> {
+pub fn evaluate_flows(
+    d: &Derived,
+    sc: &Scene,
+    pairs: &[(usize, usize)],
+    filter: Option<(u16, Protocol)>,
+) -> Vec<Flow> {
     pairs
         .iter()
         .filter_map(|&(a, b)| evaluate_flow(d, sc, a, b, filter))
@@ -688,7 +746,9 @@ pub fn evaluate_flows(d: &Derived, sc: &Scene, pairs: &[(usize, usize)], filter:
 
 /// The explanation text of a flow: the engine's explanation for each probed port.
 pub fn explain_flow(d: &Derived, sc: &Scene, f: &Flow) -> String {
-    let (Some(src), Some(dst)) = (sc.nodes.get(f.from), sc.nodes.get(f.to)) else { return String::new() };
+    let (Some(src), Some(dst)) = (sc.nodes.get(f.from), sc.nodes.get(f.to)) else {
+        return String::new();
+    };
     let mut out = String::new();
     if f.any_port {
         out.push_str(&format!(
@@ -735,7 +795,8 @@ pub fn parse_port_filter(s: &str) -> Result<Option<(u16, Protocol)>, String> {
     if port == 0 {
         return Err("port 0 is not a valid port".into());
     }
-    let proto = Protocol::parse_loose(proto).ok_or_else(|| format!("unknown protocol `{proto}`: TCP, UDP or SCTP"))?;
+    let proto = Protocol::parse_loose(proto)
+        .ok_or_else(|| format!("unknown protocol `{proto}`: TCP, UDP or SCTP"))?;
     Ok(Some((port, proto)))
 }
 
@@ -779,10 +840,19 @@ mod tests {
         let ids: BTreeSet<&str> = sc.nodes.iter().map(|n| n.id.as_str()).collect();
         assert_eq!(
             ids,
-            ["default/dep-httpd", "default/pod-centos", "service:default/svc-clusterip-httpd"].into_iter().collect()
+            [
+                "default/dep-httpd",
+                "default/pod-centos",
+                "service:default/svc-clusterip-httpd"
+            ]
+            .into_iter()
+            .collect()
         );
         assert_eq!(sc.fans.len(), 1);
-        assert_eq!(sc.fans.first().map(|f| f.label.as_str()), Some("80 → http (80)"));
+        assert_eq!(
+            sc.fans.first().map(|f| f.label.as_str()),
+            Some("80 → http (80)")
+        );
     }
 
     #[test]
@@ -790,10 +860,17 @@ mod tests {
         let open = flows_of(text("demo"), &[]);
         assert!(!open.is_empty());
         assert!(open.iter().all(|f| f.2 == FlowVerdict::Allowed), "{open:?}");
-        assert!(open.iter().any(|f| f.0 == "default/pod-centos" && f.1 == "service:default/svc-clusterip-httpd"));
+        assert!(open
+            .iter()
+            .any(|f| f.0 == "default/pod-centos" && f.1 == "service:default/svc-clusterip-httpd"));
         let denied = flows_of(text("demo-deny"), &[]);
         assert_eq!(denied.len(), open.len());
-        assert!(denied.iter().all(|f| f.2 == FlowVerdict::Blocked && f.3 == Some(Side::Source)), "{denied:?}");
+        assert!(
+            denied
+                .iter()
+                .all(|f| f.2 == FlowVerdict::Blocked && f.3 == Some(Side::Source)),
+            "{denied:?}"
+        );
         // What-if: switching the policy off reopens everything.
         let off = flows_of(text("demo-deny"), &["default/deny-by-default"]);
         assert!(off.iter().all(|f| f.2 == FlowVerdict::Allowed));
@@ -802,9 +879,16 @@ mod tests {
     #[test]
     fn ingress_only_deny_blocks_at_the_destination() {
         let f = flows_of(text("wordpress"), &[]);
-        let client_to_mysql = f.iter().find(|f| f.0 == "default/debug-client" && f.1 == "default/mysql");
-        assert_eq!(client_to_mysql.map(|f| (f.2, f.3)), Some((FlowVerdict::Blocked, Some(Side::Destination))));
-        let wp_to_mysql = f.iter().find(|f| f.0 == "default/wordpress" && f.1 == "service:default/mysql");
+        let client_to_mysql = f
+            .iter()
+            .find(|f| f.0 == "default/debug-client" && f.1 == "default/mysql");
+        assert_eq!(
+            client_to_mysql.map(|f| (f.2, f.3)),
+            Some((FlowVerdict::Blocked, Some(Side::Destination)))
+        );
+        let wp_to_mysql = f
+            .iter()
+            .find(|f| f.0 == "default/wordpress" && f.1 == "service:default/mysql");
         assert_eq!(wp_to_mysql.map(|f| f.2), Some(FlowVerdict::Allowed));
     }
 
@@ -812,10 +896,15 @@ mod tests {
     fn outside_ranges_become_nodes() {
         let d = derived(text("ipblock"), &[]);
         let sc = build_scene(&d, &BTreeSet::new());
-        assert!(sc.nodes.iter().any(|n| n.id == "0.0.0.0/0" && n.kind == SlotKind::Outside));
+        assert!(sc
+            .nodes
+            .iter()
+            .any(|n| n.id == "0.0.0.0/0" && n.kind == SlotKind::Outside));
         assert!(sc.nodes.iter().any(|n| n.id == "203.0.113.0/24"));
         let f = flows_of(text("ipblock"), &[]);
-        let web_out = f.iter().find(|f| f.0 == "default/web" && f.1 == "0.0.0.0/0");
+        let web_out = f
+            .iter()
+            .find(|f| f.0 == "default/web" && f.1 == "0.0.0.0/0");
         assert_eq!(web_out.map(|f| f.2), Some(FlowVerdict::Partial));
     }
 
@@ -828,7 +917,10 @@ mod tests {
         for i in 0..3 {
             assert!(sc.node_index(&format!("default/dep-httpd-{i}")).is_some());
         }
-        assert_eq!(sc.layout, collapsed.layout, "expanding never moves other nodes");
+        assert_eq!(
+            sc.layout, collapsed.layout,
+            "expanding never moves other nodes"
+        );
         assert_eq!(sc.nodes_of("default/dep-httpd").len(), 3);
     }
 

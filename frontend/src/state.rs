@@ -41,7 +41,12 @@ pub enum FlowFilter {
 }
 
 impl FlowFilter {
-    pub const ALL: [FlowFilter; 4] = [FlowFilter::All, FlowFilter::Allowed, FlowFilter::Blocked, FlowFilter::Partial];
+    pub const ALL: [FlowFilter; 4] = [
+        FlowFilter::All,
+        FlowFilter::Allowed,
+        FlowFilter::Blocked,
+        FlowFilter::Partial,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -53,7 +58,10 @@ impl FlowFilter {
     }
 
     pub fn parse(s: &str) -> FlowFilter {
-        FlowFilter::ALL.into_iter().find(|f| f.as_str() == s).unwrap_or_default()
+        FlowFilter::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .unwrap_or_default()
     }
 }
 
@@ -79,10 +87,16 @@ pub enum Selection {
     #[default]
     None,
     Node(String),
-    Flow { from: String, to: String },
+    Flow {
+        from: String,
+        to: String,
+    },
     Policy(String),
     /// A matrix cell (pod names).
-    Cell { from: String, to: String },
+    Cell {
+        from: String,
+        to: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -247,14 +261,21 @@ mod tests {
     fn typing_the_same_text_is_a_no_op() {
         let s = with_text("a");
         assert_eq!(s.reduce(Action::Edit("a".into())), None);
-        assert_eq!(s.reduce(Action::Edit("ab".into())).map(|s| s.text), Some("ab".into()));
+        assert_eq!(
+            s.reduce(Action::Edit("ab".into())).map(|s| s.text),
+            Some("ab".into())
+        );
     }
 
     #[test]
     fn typing_keeps_selection_and_switches() {
         let mut s = with_text("a");
-        s = s.reduce(Action::TogglePolicy("default/p".into())).unwrap_or_default();
-        s = s.reduce(Action::Select(Selection::Node("default/x".into()))).unwrap_or_default();
+        s = s
+            .reduce(Action::TogglePolicy("default/p".into()))
+            .unwrap_or_default();
+        s = s
+            .reduce(Action::Select(Selection::Node("default/x".into())))
+            .unwrap_or_default();
         let t = s.reduce(Action::Edit("ab".into())).unwrap_or_default();
         assert!(t.off.contains("default/p"));
         assert_eq!(t.selection, Selection::Node("default/x".into()));
@@ -276,14 +297,22 @@ mod tests {
     #[test]
     fn toggles_toggle_and_count() {
         let s = State::default();
-        let on = s.reduce(Action::TogglePolicy("ns/p".into())).unwrap_or_default();
+        let on = s
+            .reduce(Action::TogglePolicy("ns/p".into()))
+            .unwrap_or_default();
         assert!(on.off.contains("ns/p"));
-        let off = on.reduce(Action::TogglePolicy("ns/p".into())).unwrap_or_default();
+        let off = on
+            .reduce(Action::TogglePolicy("ns/p".into()))
+            .unwrap_or_default();
         assert!(off.off.is_empty());
         assert_eq!(off.whatif_generation, 2);
-        let ex = s.reduce(Action::ToggleExpand("ns/w".into())).unwrap_or_default();
+        let ex = s
+            .reduce(Action::ToggleExpand("ns/w".into()))
+            .unwrap_or_default();
         assert!(ex.expanded.contains("ns/w"));
-        assert!(ex.reduce(Action::ToggleExpand("ns/w".into())).is_some_and(|s| s.expanded.is_empty()));
+        assert!(ex
+            .reduce(Action::ToggleExpand("ns/w".into()))
+            .is_some_and(|s| s.expanded.is_empty()));
     }
 
     #[test]
@@ -292,7 +321,10 @@ mod tests {
             .reduce(Action::Select(Selection::Node("default/a".into())))
             .unwrap_or_default();
         let t = s
-            .reduce(Action::Select(Selection::Flow { from: "default/a".into(), to: "default/b".into() }))
+            .reduce(Action::Select(Selection::Flow {
+                from: "default/a".into(),
+                to: "default/b".into(),
+            }))
             .unwrap_or_default();
         assert_eq!(t.focus_node.as_deref(), Some("default/a"));
         let u = t.reduce(Action::ClearSelection).unwrap_or_default();
@@ -301,7 +333,9 @@ mod tests {
 
     #[test]
     fn highlight_orders_lines_and_bumps_the_nonce() {
-        let s = State::default().reduce(Action::Highlight(9, 4)).unwrap_or_default();
+        let s = State::default()
+            .reduce(Action::Highlight(9, 4))
+            .unwrap_or_default();
         assert_eq!(s.highlight, Some((4, 9)));
         let t = s.reduce(Action::Highlight(9, 4)).unwrap_or_default();
         assert_eq!(t.jump_nonce, 2);
@@ -316,7 +350,9 @@ mod tests {
         s.focus_node = Some("default/a".into());
         s.off.insert("default/p".into());
         s.expanded.insert("default/w".into());
-        let restored = State::default().reduce(Action::Restore(s.to_shared())).unwrap_or_default();
+        let restored = State::default()
+            .reduce(Action::Restore(s.to_shared()))
+            .unwrap_or_default();
         assert_eq!(restored.text, s.text);
         assert_eq!(restored.view, s.view);
         assert_eq!(restored.port_filter, s.port_filter);
@@ -328,9 +364,13 @@ mod tests {
 
     #[test]
     fn storage_problems_are_kept_until_a_save_works() {
-        let s = State::default().reduce(Action::StorageFailed("quota".into())).unwrap_or_default();
+        let s = State::default()
+            .reduce(Action::StorageFailed("quota".into()))
+            .unwrap_or_default();
         assert_eq!(s.storage_warning.as_deref(), Some("quota"));
         assert_eq!(s.reduce(Action::StorageFailed("quota".into())), None);
-        assert!(s.reduce(Action::StorageOk).is_some_and(|s| s.storage_warning.is_none()));
+        assert!(s
+            .reduce(Action::StorageOk)
+            .is_some_and(|s| s.storage_warning.is_none()));
     }
 }

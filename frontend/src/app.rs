@@ -1,0 +1,867 @@
+//! The page: owns the state (reducer), runs the debounced analysis, derives the scene and the
+//! flows, and wires the components together.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
+use yew::prelude::*;
+
+use engine::{Analysis, Diagnostic, Protocol, Severity, Source, Target};
+
+use crate::components::diagnostics::Diagnostics;
+use crate::components::editor::Editor;
+use crate::components::explanation::{Content, Explanation, Fact};
+use crate::components::graph::Graph;
+use crate::components::matrix::Matrix;
+use crate::components::policies::Policies;
+use crate::components::toolbar::Toolbar;
+use crate::explain_fmt::Seg;
+use crate::scene::{self, Derived, Flow, FlowVerdict, Focus, Scene};
+use crate::share;
+use crate::state::{Action, FlowFilter, Selection, State, Theme, View};
+use crate::web;
+
+/// Debounce between the last keystroke and the analysis.
+const DEBOUNCE_MS: u32 = 150;
+/// How long flows changed by a what-if switch stay marked.
+const CHANGE_MARK_MS: u32 = 4000;
+
+#[derive(Debug, PartialEq)]
+pub struct Store(pub State);
+
+impl Reducible for Store {
+    type Action = Action;
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        match self.0.reduce(action) {
+            Some(s) => Rc::new(Store(s)),
+            None => self,
+        }
+    }
+}
+
+fn initial_state() -> (State, Option<String>) {
+    let mut s = State {
+        theme: match web::load(web::THEME_KEY).as_deref() {
+            Some("dark") => Theme::Dark,
+            Some("light") => Theme::Light,
+            _ if web::prefers_dark() => Theme::Dark,
+            _ => Theme::Light,
+        },
+        ..State::default()
+    };
+    let mut notice = None;
+    match share::decode(&web::location_hash()) {
+        Ok(Some(shared)) => {
+            if let Some(next) = s.reduce(Action::Restore(shared)) {
+                s = next;
+            }
+            // The link has been read; from now on the text lives in local storage, so a reload
+            // keeps later edits instead of going back to the link.
+            web::replace_hash(None);
+            return (s, Some("opened the shared link".into()));
+        }
+        Ok(None) => {}
+        Err(e) => notice = Some(format!("could not open the link: {e}")),
+    }
+    s.text = web::load(web::TEXT_KEY).unwrap_or_else(|| {
+        crate::examples::EXAMPLES
+            .first()
+            .map(|e| e.text.to_string())
+            .unwrap_or_default()
+    });
+    (s, notice)
+}
+
+/// An analysis compared by identity (the engine's types are not `PartialEq`, and comparing
+/// them would be slow anyway).
+#[derive(Clone, Debug)]
+struct Good(Rc<Analysis>);
+
+impl PartialEq for Good {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The analysis of the current text, and whether the graph shows an older one.
+#[derive(Clone, Debug, PartialEq)]
+struct Analyzed {
+    /// The last analysis whose text parsed (what the graph shows).
+    good: Option<Good>,
+    /// Diagnostics of the current text.
+    diagnostics: Rc<Vec<Diagnostic>>,
+    /// The current text does not parse: the graph is the last good one, dimmed.
+    dimmed: bool,
+    /// Milliseconds the last analysis took (engine + connectivity), for the status line.
+    millis: f64,
+}
+
+fn now_ms() -> f64 {
+    web::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// The largest span of the manifests (policy, rule, object) that starts on `line`.
+fn span_at_line(a: &Analysis, line: u32) -> (u32, u32) {
+    let c = &a.cluster;
+    let mut spans = Vec::new();
+    for p in &c.policies {
+        spans.push(p.span);
+        for r in p.ingress.iter().chain(p.egress.iter()) {
+            spans.push(r.span);
+            spans.extend(r.peers.iter().flatten().map(|p| p.span));
+        }
+    }
+    spans.extend(c.pods.iter().map(|p| p.span));
+    spans.extend(c.workloads.iter().map(|w| w.span));
+    spans.extend(c.services.iter().map(|s| s.span));
+    spans
+        .into_iter()
+        .filter(|s| s.start.line == line && s.source == 0)
+        .map(|s| {
+            // An exclusive end at column 1 ends on the line before.
+            let end = if s.end.col <= 1 && s.end.line > s.start.line {
+                s.end.line - 1
+            } else {
+                s.end.line
+            };
+            (s.start.line, end.max(s.start.line))
+        })
+        .max_by_key(|&(a, b)| b - a)
+        .unwrap_or((line, line))
+}
+
+fn node_facts(d: &Derived, sc: &Scene, id: &str) -> Content {
+    let c = &d.eff.cluster;
+    let idx = sc.nodes_of(id);
+    let slot = sc.slots.iter().find(|s| s.key == id);
+    let node = sc
+        .node_index(id)
+        .and_then(|i| sc.nodes.get(i))
+        .or_else(|| idx.first().and_then(|&i| sc.nodes.get(i)));
+    let Some(node) = node else {
+        return Content::Empty;
+    };
+    let code = |s: String| vec![Seg::Code(s)];
+    let mut facts: Vec<Fact> = Vec::new();
+    let mut line = None;
+    let kind = match node.target {
+        Target::Workload(w) => c.workloads.get(w).map(|w| {
+            line = Some(w.span.start.line);
+            format!(
+                "{} · {} replica{}",
+                w.kind.as_str(),
+                w.pods.len(),
+                if w.pods.len() == 1 { "" } else { "s" }
+            )
+        }),
+        Target::Pod(p) => c.pods.get(p).map(|p| {
+            line = Some(p.span.start.line);
+            match p.workload.and_then(|w| c.workloads.get(w)) {
+                Some(w) => format!("Pod of {} `{}`", w.kind.as_str(), w.qualified()),
+                None => "Pod".to_string(),
+            }
+        }),
+        Target::Service(s) => c.services.get(s).map(|s| {
+            line = Some(s.span.start.line);
+            "Service".to_string()
+        }),
+        Target::External(ip) => Some(format!("outside the cluster (stands for e.g. {ip})")),
+    }
+    .unwrap_or_default();
+    let title = slot.map_or_else(|| node.id.clone(), |s| s.key.clone());
+    if let Some(l) = line {
+        facts.push(Fact {
+            label: "defined at".into(),
+            value: vec![Seg::Line(l)],
+        });
+    }
+    match node.target {
+        Target::Service(sid) => {
+            if let Some(s) = c.services.get(sid) {
+                let sel = match &s.selector {
+                    Some(m) if !m.is_empty() => m
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    _ => "(none: reaches no pod)".into(),
+                };
+                facts.push(Fact {
+                    label: "selector".into(),
+                    value: code(sel),
+                });
+                for sp in &s.ports {
+                    let t = match &sp.target {
+                        engine::model::TargetPort::Number(n) => n.to_string(),
+                        engine::model::TargetPort::Name(n) => n.clone(),
+                    };
+                    facts.push(Fact {
+                        label: "port".into(),
+                        value: code(format!("{}/{} → {}", sp.port, sp.protocol, t)),
+                    });
+                }
+                let pods = d.eff.service_pods(sid);
+                facts.push(Fact {
+                    label: "backing pods".into(),
+                    value: if pods.is_empty() {
+                        vec![Seg::Text("none".into())]
+                    } else {
+                        pods.iter()
+                            .map(|&p| Seg::Code(scene::pod_name(&d.eff, p)))
+                            .collect()
+                    },
+                });
+            }
+        }
+        Target::External(_) => {
+            let users: BTreeSet<String> = c
+                .policies
+                .iter()
+                .filter(|p| {
+                    p.ingress.iter().chain(p.egress.iter()).any(|r| {
+                        r.peers.iter().flatten().any(|peer| {
+                            matches!(&peer.kind, engine::model::PeerKind::IpBlock { cidr, except }
+                                if cidr.to_string() == node.id || except.iter().any(|e| e.to_string() == node.id))
+                        })
+                    })
+                })
+                .map(|p| p.qualified())
+                .collect();
+            facts.push(Fact {
+                label: "mentioned by".into(),
+                value: users.into_iter().map(Seg::Code).collect(),
+            });
+        }
+        _ => {
+            let first = node.pods.first().and_then(|&p| c.pods.get(p));
+            if let Some(p) = first {
+                let labels: Vec<Seg> = p
+                    .labels
+                    .iter()
+                    .map(|(k, v)| Seg::Code(format!("{k}={v}")))
+                    .collect();
+                facts.push(Fact {
+                    label: "labels".into(),
+                    value: if labels.is_empty() {
+                        vec![Seg::Text("none".into())]
+                    } else {
+                        labels
+                    },
+                });
+                let ports: Vec<Seg> = p
+                    .ports
+                    .iter()
+                    .map(|cp| {
+                        Seg::Code(match &cp.name {
+                            Some(n) => format!("{}/{} ({n})", cp.port, cp.protocol),
+                            None => format!("{}/{}", cp.port, cp.protocol),
+                        })
+                    })
+                    .collect();
+                facts.push(Fact {
+                    label: "ports".into(),
+                    value: if ports.is_empty() {
+                        vec![Seg::Text("none declared".into())]
+                    } else {
+                        ports
+                    },
+                });
+                let ips: Vec<Seg> = node
+                    .pods
+                    .iter()
+                    .filter_map(|&p| c.pods.get(p))
+                    .flat_map(|p| p.ips.iter().map(|ip| Seg::Code(ip.to_string())))
+                    .collect();
+                facts.push(Fact {
+                    label: "IPs".into(),
+                    value: if ips.is_empty() {
+                        vec![Seg::Text("not given in the manifests".into())]
+                    } else {
+                        ips
+                    },
+                });
+                if p.host_network {
+                    facts.push(Fact {
+                        label: "network".into(),
+                        value: vec![Seg::Text("hostNetwork: true (CNI-dependent)".into())],
+                    });
+                }
+                for (dir, label) in [
+                    (engine::Direction::Ingress, "ingress isolated by"),
+                    (engine::Direction::Egress, "egress isolated by"),
+                ] {
+                    let mut segs = Vec::new();
+                    for pol in c.policies.iter().filter(|pol| {
+                        pol.namespace == p.namespace
+                            && pol.pod_selector.matches(&p.labels)
+                            && match dir {
+                                engine::Direction::Ingress => pol.affects_ingress,
+                                engine::Direction::Egress => pol.affects_egress,
+                            }
+                    }) {
+                        segs.push(Seg::Code(pol.qualified()));
+                        if !pol.enabled {
+                            segs.push(Seg::Text("(switched off)".into()));
+                        }
+                        segs.push(Seg::Line(pol.span.start.line));
+                    }
+                    if segs.is_empty() {
+                        segs.push(Seg::Text("no policy: not isolated".into()));
+                    }
+                    facts.push(Fact {
+                        label: label.into(),
+                        value: segs,
+                    });
+                }
+                let svcs: Vec<Seg> = c
+                    .services
+                    .iter()
+                    .filter(|s| s.selects(p))
+                    .map(|s| Seg::Code(format!("service:{}", s.qualified())))
+                    .collect();
+                if !svcs.is_empty() {
+                    facts.push(Fact {
+                        label: "behind".into(),
+                        value: svcs,
+                    });
+                }
+            }
+        }
+    }
+    Content::Facts {
+        title,
+        subtitle: kind,
+        facts,
+    }
+}
+
+fn policy_facts(d: &Derived, sc: &Scene, name: &str) -> Content {
+    let Some(p) = d
+        .eff
+        .cluster
+        .policies
+        .iter()
+        .find(|p| p.qualified() == name)
+    else {
+        return Content::Empty;
+    };
+    let mut types = Vec::new();
+    if p.affects_ingress {
+        types.push("Ingress");
+    }
+    if p.affects_egress {
+        types.push("Egress");
+    }
+    let selected: Vec<Seg> = scene::policy_nodes(d, sc, name)
+        .into_iter()
+        .filter_map(|i| sc.nodes.get(i).map(|n| Seg::Code(n.id.clone())))
+        .collect();
+    let mut facts = vec![
+        Fact {
+            label: "defined at".into(),
+            value: vec![Seg::Line(p.span.start.line)],
+        },
+        Fact {
+            label: "selects pods".into(),
+            value: vec![
+                Seg::Code(format!("{}", p.pod_selector)),
+                Seg::Text(format!(" in {}", p.namespace)),
+            ],
+        },
+        Fact {
+            label: "policyTypes".into(),
+            value: vec![Seg::Text(types.join(", "))],
+        },
+        Fact {
+            label: "selected nodes".into(),
+            value: if selected.is_empty() {
+                vec![Seg::Text("none".into())]
+            } else {
+                selected
+            },
+        },
+    ];
+    for (dir, rules) in [("ingress", &p.ingress), ("egress", &p.egress)] {
+        for (i, r) in rules.iter().enumerate() {
+            let peers = match &r.peers {
+                None => "anywhere".to_string(),
+                Some(ps) => ps
+                    .iter()
+                    .map(|peer| d.eff.describe_peer(peer))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            };
+            let ports = match &r.ports {
+                None => "any port".to_string(),
+                Some(ps) => ps
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
+            let mut value = vec![
+                Seg::Line(r.span.start.line),
+                Seg::Text(format!(
+                    ": {} {peers} · {ports}",
+                    if dir == "ingress" { "from" } else { "to" }
+                )),
+            ];
+            value.retain(|s| !matches!(s, Seg::Text(t) if t.is_empty()));
+            facts.push(Fact {
+                label: format!("{dir} rule {}", i + 1),
+                value,
+            });
+        }
+    }
+    Content::Facts {
+        title: name.to_string(),
+        subtitle: format!(
+            "NetworkPolicy{}",
+            if p.enabled {
+                ""
+            } else {
+                " · switched off (what-if)"
+            }
+        ),
+        facts,
+    }
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let boot = use_mut_ref(|| None::<String>);
+    let store = use_reducer(|| {
+        let (s, notice) = initial_state();
+        *boot.borrow_mut() = notice;
+        Store(s)
+    });
+    let st = &store.0;
+    let analyzed = use_state(|| Analyzed {
+        good: None,
+        diagnostics: Rc::new(Vec::new()),
+        dimmed: false,
+        millis: 0.0,
+    });
+    let pending = use_state(|| true);
+    let timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
+
+    // Boot notice (link opened / link damaged).
+    {
+        let store = store.clone();
+        let boot = boot.clone();
+        use_effect_with((), move |_| {
+            if let Some(n) = boot.borrow_mut().take() {
+                store.dispatch(Action::Notice(Some(n)));
+            }
+        });
+    }
+
+    // Theme on <html>, remembered.
+    use_effect_with(st.theme, |t| {
+        web::set_root_theme(t.as_str());
+        let _ = web::save(web::THEME_KEY, t.as_str());
+    });
+
+    // Debounced analysis: typing only updates the text; the engine runs 150 ms after the last
+    // keystroke (at once for the first text, a loaded example or file, or a link).
+    {
+        let analyzed = analyzed.clone();
+        let pending = pending.clone();
+        let timer = timer.clone();
+        let store = store.clone();
+        let first = analyzed.good.is_none() && analyzed.diagnostics.is_empty();
+        use_effect_with((st.text.clone(), st.text_generation), move |(text, _)| {
+            pending.set(true);
+            let text = text.clone();
+            let run = move || {
+                let t0 = now_ms();
+                let a = engine::analyze(&[Source::new("editor", text.clone())]);
+                let broken = a
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.code == engine::Code::YamlSyntax && d.severity == Severity::Error);
+                let diagnostics = Rc::new(a.diagnostics.clone());
+                let prev = (*analyzed).clone();
+                let next = if broken {
+                    Analyzed {
+                        good: prev.good.clone(),
+                        diagnostics,
+                        dimmed: prev.good.is_some(),
+                        millis: now_ms() - t0,
+                    }
+                } else {
+                    Analyzed {
+                        good: Some(Good(Rc::new(a))),
+                        diagnostics,
+                        dimmed: false,
+                        millis: now_ms() - t0,
+                    }
+                };
+                analyzed.set(next);
+                pending.set(false);
+                match web::save(web::TEXT_KEY, &text) {
+                    Ok(()) => store.dispatch(Action::StorageOk),
+                    Err(e) => store.dispatch(Action::StorageFailed(e)),
+                }
+            };
+            let delay = if first { 0 } else { DEBOUNCE_MS };
+            // Dropping the previous Timeout cancels it.
+            *timer.borrow_mut() = Some(Timeout::new(delay, run));
+        });
+    }
+
+    let derived: Option<Rc<Derived>> = {
+        let good = analyzed.good.clone();
+        let off = st.off.clone();
+        (*use_memo((good, off), |(good, off)| {
+            good.as_ref()
+                .map(|a| Rc::new(Derived::new(a.0.clone(), off)))
+        }))
+        .clone()
+    };
+    let scene: Option<Rc<Scene>> = {
+        let expanded = st.expanded.clone();
+        (*use_memo((derived.clone(), expanded), |(d, ex)| {
+            d.as_ref().map(|d| Rc::new(scene::build_scene(d, ex)))
+        }))
+        .clone()
+    };
+    let port_filter = scene::parse_port_filter(&st.port_filter);
+    let filter = port_filter.clone().ok().flatten();
+    let big = scene
+        .as_ref()
+        .is_some_and(|s| s.nodes.len() > scene::FULL_GRAPH_LIMIT);
+    let focus = match (&st.selection, &st.focus_node) {
+        _ if !big => Focus::All,
+        (Selection::Policy(p), _) => Focus::Policy(p.clone()),
+        (_, Some(n)) => Focus::Node(n.clone()),
+        _ => Focus::All,
+    };
+    let flows: Rc<(Vec<Flow>, bool)> = {
+        (*use_memo(
+            (
+                derived.clone(),
+                scene.clone(),
+                focus,
+                filter,
+                st.flow_filter,
+            ),
+            |(d, sc, focus, filter, ff)| {
+                let (Some(d), Some(sc)) = (d, sc) else {
+                    return Rc::new((Vec::new(), false));
+                };
+                let (pairs, truncated) = scene::pairs_to_draw(d, sc, focus);
+                let mut flows = scene::evaluate_flows(d, sc, &pairs, *filter);
+                flows.retain(|f| match ff {
+                    FlowFilter::All => true,
+                    FlowFilter::Allowed => f.verdict == FlowVerdict::Allowed,
+                    FlowFilter::Blocked => f.verdict == FlowVerdict::Blocked,
+                    FlowFilter::Partial => f.verdict == FlowVerdict::Partial,
+                });
+                Rc::new((flows, truncated))
+            },
+        ))
+        .clone()
+    };
+
+    // What-if: mark flows whose verdict changed with the last switch, for a few seconds.
+    let changes = use_state(|| Rc::new(BTreeMap::<(String, String), FlowVerdict>::new()));
+    let prev_flows = use_mut_ref(|| (0u64, BTreeMap::<(String, String), FlowVerdict>::new()));
+    let change_timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
+    {
+        let changes = changes.clone();
+        let prev_flows = prev_flows.clone();
+        let change_timer = change_timer.clone();
+        let generation = st.whatif_generation;
+        let scene = scene.clone();
+        use_effect_with(flows.clone(), move |flows| {
+            let Some(sc) = scene else { return };
+            let id = |i: usize| sc.nodes.get(i).map(|n| n.id.clone()).unwrap_or_default();
+            let now: BTreeMap<(String, String), FlowVerdict> = flows
+                .0
+                .iter()
+                .map(|f| ((id(f.from), id(f.to)), f.verdict))
+                .collect();
+            let mut prev = prev_flows.borrow_mut();
+            if prev.0 != generation {
+                let changed: BTreeMap<(String, String), FlowVerdict> = now
+                    .iter()
+                    .filter(|(k, v)| prev.1.get(*k).is_some_and(|old| old != *v))
+                    .map(|(k, v)| (k.clone(), *v))
+                    .collect();
+                if !changed.is_empty() {
+                    changes.set(Rc::new(changed));
+                    let changes = changes.clone();
+                    *change_timer.borrow_mut() = Some(Timeout::new(CHANGE_MARK_MS, move || {
+                        changes.set(Rc::new(BTreeMap::new()))
+                    }));
+                }
+            }
+            *prev = (generation, now);
+        });
+    }
+
+    // Callbacks.
+    let on_input = {
+        let store = store.clone();
+        Callback::from(move |t: String| store.dispatch(Action::Edit(t)))
+    };
+    let on_load = {
+        let store = store.clone();
+        Callback::from(move |t: String| store.dispatch(Action::Load(t)))
+    };
+    let on_select = {
+        let store = store.clone();
+        Callback::from(move |s: Selection| store.dispatch(Action::Select(s)))
+    };
+    let on_clear = {
+        let store = store.clone();
+        Callback::from(move |_: ()| store.dispatch(Action::ClearSelection))
+    };
+    let on_toggle_expand = {
+        let store = store.clone();
+        Callback::from(move |k: String| store.dispatch(Action::ToggleExpand(k)))
+    };
+    let on_toggle_policy = {
+        let store = store.clone();
+        Callback::from(move |k: String| store.dispatch(Action::TogglePolicy(k)))
+    };
+    let on_line = {
+        let store = store.clone();
+        let good = analyzed.good.clone();
+        Callback::from(move |line: u32| {
+            let (a, b) = good
+                .as_ref()
+                .map_or((line, line), |a| span_at_line(&a.0, line));
+            store.dispatch(Action::Highlight(a, b));
+        })
+    };
+    let on_jump = {
+        let store = store.clone();
+        Callback::from(move |(a, b): (u32, u32)| store.dispatch(Action::Highlight(a, b)))
+    };
+    let on_action = {
+        let store = store.clone();
+        Callback::from(move |a: Action| store.dispatch(a))
+    };
+    let on_copy_link = {
+        let store = store.clone();
+        Callback::from(move |_: ()| {
+            let frag = share::encode(&store.0.to_shared());
+            let url = format!("{}#{}", web::base_url(), frag);
+            web::copy_to_clipboard(&url);
+            store.dispatch(Action::Notice(Some(format!(
+                "link copied ({} KB):|{url}",
+                url.len().div_ceil(1024)
+            ))));
+        })
+    };
+    let on_notice_close = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::Notice(None)))
+    };
+
+    // Inspector content.
+    let content: Content = match (&st.selection, derived.as_ref(), scene.as_ref()) {
+        (Selection::Flow { from, to }, Some(d), Some(sc)) => {
+            let (fi, ti) = (sc.node_index(from), sc.node_index(to));
+            let found = flows
+                .0
+                .iter()
+                .find(|f| Some(f.from) == fi && Some(f.to) == ti)
+                .cloned();
+            let flow = found.or_else(|| match (fi, ti) {
+                (Some(a), Some(b)) => scene::evaluate_flow(d, sc, a, b, filter),
+                _ => None,
+            });
+            match flow {
+                Some(f) => Content::Text {
+                    title: format!("{from} → {to}"),
+                    verdict: Some(f.verdict.as_str().to_string()),
+                    text: scene::explain_flow(d, sc, &f),
+                },
+                None => Content::Empty,
+            }
+        }
+        (Selection::Cell { from, to }, Some(d), _) => {
+            let (port, proto) = filter.unwrap_or((80, Protocol::Tcp));
+            let c = &d.eff.cluster;
+            let pa = c.pods.iter().position(|p| p.qualified() == *from);
+            let pb = c.pods.iter().position(|p| p.qualified() == *to);
+            match (pa, pb) {
+                (Some(a), Some(b)) => {
+                    let v = d.eff.verdict(Target::Pod(a), Target::Pod(b), port, proto);
+                    Content::Text {
+                        title: format!("{from} → {to}"),
+                        verdict: Some(if v.allowed { "allowed" } else { "blocked" }.to_string()),
+                        text: d.eff.explain(&v),
+                    }
+                }
+                _ => Content::Empty,
+            }
+        }
+        (Selection::Node(id), Some(d), Some(sc)) => node_facts(d, sc, id),
+        (Selection::Policy(p), Some(d), Some(sc)) => policy_facts(d, sc, p),
+        _ => Content::Empty,
+    };
+
+    let selected_policy = match &st.selection {
+        Selection::Policy(p) => Some(p.clone()),
+        _ => None,
+    };
+    let policy_nodes: Rc<BTreeSet<String>> =
+        match (&selected_policy, derived.as_ref(), scene.as_ref()) {
+            (Some(p), Some(d), Some(sc)) => Rc::new(
+                scene::policy_nodes(d, sc, p)
+                    .into_iter()
+                    .filter_map(|i| sc.nodes.get(i).map(|n| n.id.clone()))
+                    .collect(),
+            ),
+            _ => Rc::new(BTreeSet::new()),
+        };
+    let hint: Option<String> = match (&scene, big) {
+        (Some(sc), true)
+            if flows.0.is_empty() && st.focus_node.is_none() && selected_policy.is_none() =>
+        {
+            Some(format!(
+                "{} nodes: select a node (or a policy) to show its flows",
+                sc.nodes.len()
+            ))
+        }
+        (Some(_), _) if flows.1 => Some(format!("showing the first {} flows", scene::MAX_FLOWS)),
+        (None, _) if !*pending => Some("nothing to show yet: the text has no pods".into()),
+        _ => None,
+    };
+    let errors = analyzed
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let status = format!(
+        "{} · {} error{} · analysis {:.0} ms",
+        derived
+            .as_ref()
+            .map(|d| format!(
+                "{} pods, {} policies",
+                d.eff.cluster.pods.len(),
+                d.eff.cluster.policies.len()
+            ))
+            .unwrap_or_else(|| "no analysis".into()),
+        errors,
+        if errors == 1 { "" } else { "s" },
+        analyzed.millis
+    );
+
+    let notice = st.notice.clone();
+    let (notice_text, notice_link) = match notice.as_deref().and_then(|n| n.split_once(":|")) {
+        Some((t, l)) => (Some(t.to_string()), Some(l.to_string())),
+        None => (notice.clone(), None),
+    };
+
+    html! {
+        <div class={classes!("app", st.paused.then_some("paused"))}>
+            <Toolbar
+                state_view={st.view}
+                theme={st.theme}
+                paused={st.paused}
+                text={AttrValue::from(st.text.clone())}
+                on_load={on_load.clone()}
+                on_action={on_action.clone()}
+                on_copy_link={on_copy_link}
+            />
+            if let Some(w) = st.storage_warning.clone() {
+                <div id="storage-warning" class="banner warn" role="alert">{w}</div>
+            }
+            if let Some(n) = notice_text {
+                <div id="notice" class="banner" role="status">
+                    <span>{n}</span>
+                    if let Some(l) = notice_link {
+                        <input id="share-url" type="text" readonly=true value={l} aria-label="share link" />
+                    }
+                    <button class="close" onclick={on_notice_close} aria-label="close">{"×"}</button>
+                </div>
+            }
+            <main class="panes">
+                <section class="pane editor-pane" aria-label="manifests">
+                    <Editor
+                        text={AttrValue::from(st.text.clone())}
+                        generation={st.text_generation}
+                        diagnostics={analyzed.diagnostics.clone()}
+                        highlight={st.highlight}
+                        jump_nonce={st.jump_nonce}
+                        on_input={on_input}
+                        on_load={on_load}
+                    />
+                    <Diagnostics diagnostics={analyzed.diagnostics.clone()} on_jump={on_jump} />
+                </section>
+                <section class="pane graph-pane" aria-label="traffic">
+                    <div class="view-controls" role="toolbar" aria-label="view">
+                        <div class="tabs" role="tablist">
+                            <button id="view-graph" role="tab" aria-selected={(st.view == View::Graph).to_string()}
+                                onclick={let s = store.clone(); move |_| s.dispatch(Action::SetView(View::Graph))}>{"Graph"}</button>
+                            <button id="view-matrix" role="tab" aria-selected={(st.view == View::Matrix).to_string()}
+                                onclick={let s = store.clone(); move |_| s.dispatch(Action::SetView(View::Matrix))}>{"Matrix"}</button>
+                        </div>
+                        <label class="field">{"Port "}
+                            <input id="port-filter" type="text" placeholder="declared" size="9"
+                                class={classes!(port_filter.is_err().then_some("invalid"))}
+                                title={port_filter.clone().err().unwrap_or_else(|| "port and protocol, e.g. 80 or 53/UDP; empty: each destination's declared ports".into())}
+                                value={st.port_filter.clone()}
+                                oninput={let s = store.clone(); move |e: InputEvent| s.dispatch(Action::SetPortFilter(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))} />
+                        </label>
+                        <label class="field">{"Flows "}
+                            <select id="flow-filter"
+                                onchange={let s = store.clone(); move |e: Event| s.dispatch(Action::SetFlowFilter(FlowFilter::parse(&e.target_unchecked_into::<web_sys::HtmlSelectElement>().value())))}>
+                                { for FlowFilter::ALL.iter().map(|f| html! {
+                                    <option value={f.as_str()} selected={*f == st.flow_filter}>{f.as_str()}</option>
+                                }) }
+                            </select>
+                        </label>
+                        <span id="status" class="status" aria-live="polite">{status}</span>
+                    </div>
+                    if st.view == View::Graph {
+                        <Graph
+                            scene={scene.clone()}
+                            flows={flows.clone()}
+                            selection={st.selection.clone()}
+                            focus_node={st.focus_node.clone()}
+                            policy_nodes={policy_nodes}
+                            selected_policy={selected_policy.clone()}
+                            changes={(*changes).clone()}
+                            dimmed={analyzed.dimmed}
+                            pending={*pending}
+                            hint={hint}
+                            on_select={on_select.clone()}
+                            on_clear={on_clear}
+                            on_toggle_expand={on_toggle_expand}
+                        />
+                    } else {
+                        <Matrix
+                            derived={derived.clone()}
+                            port={filter.unwrap_or((80, Protocol::Tcp))}
+                            port_is_default={filter.is_none()}
+                            selection={st.selection.clone()}
+                            dimmed={analyzed.dimmed}
+                            pending={*pending}
+                            on_select={on_select.clone()}
+                        />
+                    }
+                </section>
+                <aside class="pane side-pane">
+                    <Policies
+                        derived={derived.clone()}
+                        off={Rc::new(st.off.clone())}
+                        selected={selected_policy}
+                        on_select={on_select}
+                        on_toggle={on_toggle_policy}
+                    />
+                    <Explanation content={Rc::new(content)} on_line={on_line} />
+                </aside>
+            </main>
+        </div>
+    }
+}

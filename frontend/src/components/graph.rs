@@ -1,0 +1,655 @@
+//! The traffic graph (SVG): namespaces as regions, nodes, Service fan-out, and flows whose
+//! packets move by CSS animation (no script runs per frame). Zoom (wheel, buttons) and pan
+//! (drag) change the viewBox only; positions come from `layout` and never from verdicts.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::scene::{Flow, FlowVerdict, Node, Scene, Side, SlotKind};
+use crate::state::Selection;
+
+const GRAPH_CSS: &str = include_str!("../../../static/graph.css");
+const MARGIN: f64 = 16.0;
+/// Fitting never magnifies more than this (a 3-node demo would otherwise fill the screen).
+const MAX_FIT_SCALE: f64 = 1.3;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub scene: Option<Rc<Scene>>,
+    pub flows: Rc<(Vec<Flow>, bool)>,
+    pub selection: Selection,
+    pub focus_node: Option<String>,
+    pub policy_nodes: Rc<BTreeSet<String>>,
+    pub selected_policy: Option<String>,
+    pub changes: Rc<BTreeMap<(String, String), FlowVerdict>>,
+    pub dimmed: bool,
+    pub pending: bool,
+    pub hint: Option<String>,
+    pub on_select: Callback<Selection>,
+    pub on_clear: Callback<()>,
+    pub on_toggle_expand: Callback<String>,
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let head: String = s.chars().take(n.saturating_sub(1)).collect();
+        format!("{head}…")
+    }
+}
+
+fn f(v: f64) -> String {
+    format!("{:.1}", v)
+}
+
+/// Quadratic curve from `a` to `b`, bent to the right of the direction (so the two directions
+/// between a pair of nodes do not overlap), trimmed to the node radii.
+struct Curve {
+    p0: (f64, f64),
+    c: (f64, f64),
+    p2: (f64, f64),
+}
+
+impl Curve {
+    fn new(a: &Node, b: &Node) -> Curve {
+        let (dx, dy) = (b.x - a.x, b.y - a.y);
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        let bend = (len * 0.2).clamp(18.0, 60.0);
+        let (nx, ny) = (-dy / len, dx / len);
+        let c = ((a.x + b.x) / 2.0 + nx * bend, (a.y + b.y) / 2.0 + ny * bend);
+        let trim = |p: (f64, f64), r: f64| {
+            let (vx, vy) = (c.0 - p.0, c.1 - p.1);
+            let l = (vx * vx + vy * vy).sqrt().max(1.0);
+            (p.0 + vx / l * r, p.1 + vy / l * r)
+        };
+        Curve {
+            p0: trim((a.x, a.y), a.r + 3.0),
+            c,
+            p2: trim((b.x, b.y), b.r + 6.0),
+        }
+    }
+
+    fn at(&self, t: f64) -> (f64, f64) {
+        let u = 1.0 - t;
+        (
+            u * u * self.p0.0 + 2.0 * u * t * self.c.0 + t * t * self.p2.0,
+            u * u * self.p0.1 + 2.0 * u * t * self.c.1 + t * t * self.p2.1,
+        )
+    }
+
+    fn d(&self) -> String {
+        format!(
+            "M{} {} Q{} {} {} {}",
+            f(self.p0.0),
+            f(self.p0.1),
+            f(self.c.0),
+            f(self.c.1),
+            f(self.p2.0),
+            f(self.p2.1)
+        )
+    }
+
+    /// The part from the start to `t`.
+    fn head(&self, t: f64) -> String {
+        let q0 = (
+            self.p0.0 + t * (self.c.0 - self.p0.0),
+            self.p0.1 + t * (self.c.1 - self.p0.1),
+        );
+        let e = self.at(t);
+        format!(
+            "M{} {} Q{} {} {} {}",
+            f(self.p0.0),
+            f(self.p0.1),
+            f(q0.0),
+            f(q0.1),
+            f(e.0),
+            f(e.1)
+        )
+    }
+}
+
+fn keyboard_activate(cb: Callback<()>) -> Callback<KeyboardEvent> {
+    Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            cb.emit(());
+        }
+    })
+}
+
+#[derive(Clone, Copy, Default)]
+struct Drag {
+    down: bool,
+    moved: bool,
+    x: f64,
+    y: f64,
+    view: (f64, f64, f64, f64),
+}
+
+#[function_component(Graph)]
+pub fn graph(p: &Props) -> Html {
+    let svg_ref = use_node_ref();
+    // The viewBox chosen by the user (None: fit the whole layout).
+    let view = use_state(|| None::<(f64, f64, f64, f64)>);
+    let drag = use_mut_ref(Drag::default);
+
+    // The svg's size in pixels (for the fit), kept up to date on window resizes.
+    let size = use_state(|| (0.0f64, 0.0f64));
+    {
+        let size = size.clone();
+        let svg_ref = svg_ref.clone();
+        use_effect_with((), move |_| {
+            let measure = {
+                let size = size.clone();
+                let svg_ref = svg_ref.clone();
+                move || {
+                    if let Some(el) = svg_ref.cast::<web_sys::Element>() {
+                        let r = el.get_bounding_client_rect();
+                        size.set((r.width(), r.height()));
+                    }
+                }
+            };
+            measure();
+            let cb = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(measure);
+            let win = crate::web::window();
+            if let Some(w) = &win {
+                let _ = w.add_event_listener_with_callback(
+                    "resize",
+                    wasm_bindgen::JsCast::unchecked_ref(cb.as_ref()),
+                );
+            }
+            move || {
+                if let Some(w) = win {
+                    let _ = w.remove_event_listener_with_callback(
+                        "resize",
+                        wasm_bindgen::JsCast::unchecked_ref(cb.as_ref()),
+                    );
+                }
+                drop(cb);
+            }
+        });
+    }
+    let Some(sc) = p.scene.clone() else {
+        return html! {
+            <div class="graph-wrap">
+                <svg id="graph" data-state={if p.pending { "stale" } else { "ready" }} role="img" aria-label="traffic graph (empty)" viewBox="0 0 400 200">
+                    <style>{GRAPH_CSS}</style>
+                </svg>
+                if let Some(h) = &p.hint { <div id="graph-hint" class="hint">{h}</div> }
+            </div>
+        };
+    };
+    let full = (
+        -MARGIN,
+        -MARGIN,
+        sc.layout.width.max(200.0) + 2.0 * MARGIN,
+        sc.layout.height.max(120.0) + 2.0 * MARGIN,
+    );
+    // "Fit": the whole layout, but not magnified beyond MAX_FIT_SCALE.
+    let fit = {
+        let (pw, ph) = *size;
+        let scale = (pw / full.2).min(ph / full.3);
+        if pw > 0.0 && ph > 0.0 && scale > MAX_FIT_SCALE {
+            let (w, h) = (pw / MAX_FIT_SCALE, ph / MAX_FIT_SCALE);
+            (
+                full.0 + (full.2 - w) / 2.0,
+                full.1 + (full.3 - h) / 2.0,
+                w,
+                h,
+            )
+        } else {
+            full
+        }
+    };
+    let vb = (*view).unwrap_or(fit);
+
+    // Zoom around a point given as fractions of the visible area.
+    let zoom = {
+        let view = view.clone();
+        move |factor: f64, fx: f64, fy: f64| {
+            let (x, y, w, h) = (*view).unwrap_or(fit);
+            let nw = (w * factor).clamp(full.2 * 0.05, full.2 * 4.0);
+            let nh = nw * h / w.max(1.0);
+            view.set(Some((x + (w - nw) * fx, y + (h - nh) * fy, nw, nh)));
+        }
+    };
+    let onwheel = {
+        let zoom = zoom.clone();
+        let svg_ref = svg_ref.clone();
+        Callback::from(move |e: WheelEvent| {
+            e.prevent_default();
+            let Some(el) = svg_ref.cast::<web_sys::Element>() else {
+                return;
+            };
+            let r = el.get_bounding_client_rect();
+            let fx = ((e.client_x() as f64 - r.left()) / r.width().max(1.0)).clamp(0.0, 1.0);
+            let fy = ((e.client_y() as f64 - r.top()) / r.height().max(1.0)).clamp(0.0, 1.0);
+            zoom(if e.delta_y() > 0.0 { 1.15 } else { 1.0 / 1.15 }, fx, fy);
+        })
+    };
+    let onpointerdown = {
+        let drag = drag.clone();
+        Callback::from(move |e: PointerEvent| {
+            if e.button() != 0 {
+                return;
+            }
+            *drag.borrow_mut() = Drag {
+                down: true,
+                moved: false,
+                x: e.client_x() as f64,
+                y: e.client_y() as f64,
+                view: vb,
+            };
+        })
+    };
+    let onpointermove = {
+        let drag = drag.clone();
+        let view = view.clone();
+        let svg_ref = svg_ref.clone();
+        Callback::from(move |e: PointerEvent| {
+            let mut d = drag.borrow_mut();
+            if !d.down {
+                return;
+            }
+            let (dx, dy) = (e.client_x() as f64 - d.x, e.client_y() as f64 - d.y);
+            if !d.moved && dx.abs() + dy.abs() < 5.0 {
+                return;
+            }
+            d.moved = true;
+            let Some(el) = svg_ref.cast::<web_sys::Element>() else {
+                return;
+            };
+            let r = el.get_bounding_client_rect();
+            // Units per pixel under preserveAspectRatio="xMidYMid meet".
+            let k = (d.view.2 / r.width().max(1.0)).max(d.view.3 / r.height().max(1.0));
+            view.set(Some((
+                d.view.0 - dx * k,
+                d.view.1 - dy * k,
+                d.view.2,
+                d.view.3,
+            )));
+        })
+    };
+    let onpointerup = {
+        let drag = drag.clone();
+        Callback::from(move |_: PointerEvent| {
+            drag.borrow_mut().down = false;
+        })
+    };
+    let on_bg_click = {
+        let drag = drag.clone();
+        let on_clear = p.on_clear.clone();
+        Callback::from(move |_: MouseEvent| {
+            if !drag.borrow().moved {
+                on_clear.emit(());
+            }
+        })
+    };
+
+    let selected_node = match &p.selection {
+        Selection::Node(id) => Some(id.clone()),
+        _ => p.focus_node.clone(),
+    };
+    let selected_flow = match &p.selection {
+        Selection::Flow { from, to } => Some((from.clone(), to.clone())),
+        _ => None,
+    };
+    let focus_nodes: BTreeSet<usize> = selected_node
+        .as_deref()
+        .map(|id| sc.nodes_of(id).into_iter().collect())
+        .unwrap_or_default();
+
+    // Regions.
+    let regions = sc.layout.regions.iter().map(|r| {
+        let label = if r.outside { "outside the cluster".to_string() } else { format!("namespace {}", r.name) };
+        html! {
+            <g class={classes!("region", r.outside.then_some("outside"))} data-namespace={(!r.outside).then(|| r.name.clone())}>
+                <rect x={f(r.x)} y={f(r.y)} width={f(r.w)} height={f(r.h)} rx="14" />
+                <text class="region-label" x={f(r.x + 14.0)} y={f(r.y + 22.0)}>{truncate(&label, 40)}</text>
+            </g>
+        }
+    });
+
+    // Expanded workload frames.
+    let frames = sc.slots.iter().filter(|s| s.expanded).map(|s| {
+        let key = s.key.clone();
+        let toggle = {
+            let cb = p.on_toggle_expand.clone();
+            let key = key.clone();
+            Callback::from(move |_: ()| cb.emit(key.clone()))
+        };
+        let click = {
+            let t = toggle.clone();
+            Callback::from(move |e: MouseEvent| {
+                e.stop_propagation();
+                t.emit(())
+            })
+        };
+        let (w, h) = (116.0, 64.0);
+        html! {
+            <g class="workload-frame" data-workload={key.clone()}>
+                <rect x={f(s.x - w / 2.0)} y={f(s.y - h / 2.0 - 6.0)} width={f(w)} height={f(h)} rx="12" />
+                <text class="node-label" x={f(s.x)} y={f(s.y + h / 2.0 + 8.0)} text-anchor="middle">{truncate(&s.name, 19)}</text>
+                <text class="node-kind" x={f(s.x)} y={f(s.y + h / 2.0 + 19.0)} text-anchor="middle">
+                    {format!("{} ×{}{}", s.detail, s.replicas, if s.replicas > crate::scene::MAX_REPLICAS_SHOWN { format!(" (first {})", crate::scene::MAX_REPLICAS_SHOWN) } else { String::new() })}
+                </text>
+                <g class="badge" data-expand={key.clone()} role="button" tabindex="0" aria-label={format!("collapse {key}")}
+                    transform={format!("translate({} {})", f(s.x + w / 2.0 - 14.0), f(s.y - h / 2.0 + 8.0))}
+                    onclick={click} onkeydown={keyboard_activate(toggle)}>
+                    <title>{"collapse"}</title>
+                    <rect x="-12" y="-10" width="24" height="20" rx="6" />
+                    <text text-anchor="middle" y="4">{"−"}</text>
+                </g>
+            </g>
+        }
+    });
+
+    // Service fan-out.
+    let mut labelled_slots = BTreeSet::new();
+    let fans = sc.fans.iter().filter_map(|fan| {
+        let (s, n) = (sc.nodes.get(fan.service)?, sc.nodes.get(fan.node)?);
+        // One label per Service and slot (the replicas of an expanded workload share it).
+        let show_label = labelled_slots.insert((fan.service, n.slot));
+        // Straight, so that it never runs along a (curved) flow between the same nodes.
+        let (dx, dy) = (n.x - s.x, n.y - s.y);
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        let (ux, uy) = (dx / len, dy / len);
+        let p0 = (s.x + ux * (s.r + 2.0), s.y + uy * (s.r + 2.0));
+        let p1 = (n.x - ux * (n.r + 6.0), n.y - uy * (n.r + 6.0));
+        let d = format!("M{} {} L{} {}", f(p0.0), f(p0.1), f(p1.0), f(p1.1));
+        // The label sits on the Service's side, away from the destination's own labels.
+        let t = 0.3;
+        let mid = (p0.0 + (p1.0 - p0.0) * t - uy * 10.0, p0.1 + (p1.1 - p0.1) * t + ux * 10.0);
+        let dim = !focus_nodes.is_empty() && !focus_nodes.contains(&fan.service) && !focus_nodes.contains(&fan.node);
+        Some(html! {
+            <g class={classes!("fan", dim.then_some("dim"))} data-service={s.id.clone()} data-fan-to={n.id.clone()}>
+                <path d={d} marker-end="url(#arrow-fan)" />
+                if show_label {
+                    <text class="fan-label" x={f(mid.0)} y={f(mid.1 + 4.0)} text-anchor={if ux.abs() < 0.3 { "start" } else { "middle" }}>{truncate(&fan.label, 30)}</text>
+                }
+            </g>
+        })
+    });
+
+    // Flows.
+    let flows = p.flows.0.iter().filter_map(|fl| {
+        let (a, b) = (sc.nodes.get(fl.from)?, sc.nodes.get(fl.to)?);
+        let c = Curve::new(a, b);
+        let v = fl.verdict.as_str();
+        let key = (a.id.clone(), b.id.clone());
+        let selected = selected_flow.as_ref() == Some(&key);
+        let involved = focus_nodes.is_empty() || focus_nodes.contains(&fl.from) || focus_nodes.contains(&fl.to);
+        let decided = p.selected_policy.as_ref().is_none_or(|pol| fl.decided_by.contains(pol));
+        let dim = !selected && (!involved || !decided || (selected_flow.is_some() && focus_nodes.is_empty()));
+        let changed = p.changes.get(&key).map(|v| v.as_str());
+        let (packets, cross) = match fl.blocked_at {
+            Some(Side::Source) => (c.head(0.22), Some(c.at(0.22))),
+            Some(Side::Destination) => (c.head(0.8), Some(c.at(0.8))),
+            None => (c.d(), None),
+        };
+        let where_ = match fl.blocked_at {
+            Some(Side::Source) => " at the source (egress denied)",
+            Some(Side::Destination) => " at the destination (ingress denied)",
+            None => "",
+        };
+        let desc = format!(
+            "{} → {} · {}: {v}{where_}{}{}",
+            a.id,
+            b.id,
+            fl.label,
+            if fl.cni { " · CNI-dependent" } else { "" },
+            changed.map(|c| format!(" · newly {c}")).unwrap_or_default()
+        );
+        let select = {
+            let cb = p.on_select.clone();
+            let (from, to) = key.clone();
+            Callback::from(move |_: ()| cb.emit(Selection::Flow { from: from.clone(), to: to.clone() }))
+        };
+        let click = {
+            let s = select.clone();
+            Callback::from(move |e: MouseEvent| {
+                e.stop_propagation();
+                s.emit(())
+            })
+        };
+        let mid = c.at(0.5);
+        let marker = format!("url(#arrow-{v})");
+        Some(html! {
+            <g class={classes!("flow", v, selected.then_some("selected"), dim.then_some("dim"), changed.map(|_| "changed"), fl.cni.then_some("cni"))}
+                data-from={a.id.clone()} data-to={b.id.clone()} data-verdict={v}
+                data-blocked-at={fl.blocked_at.map(Side::as_str)}
+                data-cni-dependent={fl.cni.then_some("true")}
+                data-changed={changed}
+                data-ports={fl.label.clone()}
+                role="button" tabindex="0" aria-label={desc.clone()}
+                onclick={click} onkeydown={keyboard_activate(select)}>
+                <title>{desc}</title>
+                // Hit area: the band between the chord and the curve, its stroke, and the chord's
+                // midpoint, so that the centre of the flow's bounding box is always clickable.
+                <path class="hit" d={format!("{} Z", c.d())} />
+                <circle class="hit" cx={f((c.p0.0 + c.p2.0) / 2.0)} cy={f((c.p0.1 + c.p2.1) / 2.0)} r="10" />
+                <path class="line" d={c.d()} marker-end={marker} />
+                <path class="packets" d={packets} />
+                if let Some((x, y)) = cross {
+                    <g class="stop" transform={format!("translate({} {})", f(x), f(y))}>
+                        <circle r="8" />
+                        <path d="M-4 -4 L4 4 M4 -4 L-4 4" />
+                    </g>
+                }
+                if fl.cni {
+                    <text class="cni-mark" x={f(mid.0)} y={f(mid.1 + 14.0)} text-anchor="middle">{"⚠"}</text>
+                }
+                if changed.is_some() {
+                    <circle class="change-dot" cx={f(mid.0)} cy={f(mid.1)} r="5" />
+                }
+                <text class="flow-label" x={f(mid.0)} y={f(mid.1 - 7.0)} text-anchor="middle">{truncate(&fl.label, 28)}</text>
+            </g>
+        })
+    });
+
+    // Nodes.
+    let nodes = sc.nodes.iter().enumerate().map(|(i, n)| {
+        let slot = sc.slots.get(n.slot);
+        let replica = slot.is_some_and(|s| s.expanded);
+        let sel = selected_node.as_deref().is_some_and(|id| id == n.id || slot.is_some_and(|s| s.key == id));
+        let by_policy = p.policy_nodes.contains(&n.id);
+        let dim = (!focus_nodes.is_empty() && !focus_nodes.contains(&i)
+            && !p.flows.0.iter().any(|fl| (focus_nodes.contains(&fl.from) && fl.to == i) || (focus_nodes.contains(&fl.to) && fl.from == i)))
+            || (p.selected_policy.is_some() && !by_policy);
+        let select = {
+            let cb = p.on_select.clone();
+            let id = n.id.clone();
+            Callback::from(move |_: ()| cb.emit(Selection::Node(id.clone())))
+        };
+        let click = {
+            let s = select.clone();
+            Callback::from(move |e: MouseEvent| {
+                e.stop_propagation();
+                s.emit(())
+            })
+        };
+        let kind_class = match n.kind {
+            SlotKind::Pod => "pod",
+            SlotKind::Workload => "workload",
+            SlotKind::Service => "service",
+            SlotKind::Outside => "outside",
+        };
+        let name = slot.map(|s| s.name.clone()).unwrap_or_default();
+        let detail = slot.map(|s| s.detail.clone()).unwrap_or_default();
+        let r = n.r;
+        let shape = match n.kind {
+            SlotKind::Pod if replica => html! { <circle class="shape" r={f(r)} /> },
+            SlotKind::Pod => html! { <circle class="shape" r={f(r)} /> },
+            SlotKind::Workload => html! {
+                <>
+                    <rect class="shape back" x={f(-r + 6.0)} y={f(-r * 0.7 - 6.0)} width={f(2.0 * r)} height={f(1.4 * r)} rx="8" />
+                    <rect class="shape" x={f(-r)} y={f(-r * 0.7)} width={f(2.0 * r)} height={f(1.4 * r)} rx="8" />
+                </>
+            },
+            SlotKind::Service => {
+                let pts: Vec<String> = (0..6)
+                    .map(|k| {
+                        let a = std::f64::consts::PI / 3.0 * k as f64;
+                        format!("{},{}", f(r * a.cos()), f(r * a.sin()))
+                    })
+                    .collect();
+                html! { <polygon class="shape" points={pts.join(" ")} /> }
+            }
+            SlotKind::Outside => html! {
+                <rect class="shape" x={f(-r * 1.5)} y={f(-r * 0.75)} width={f(3.0 * r)} height={f(1.5 * r)} rx={f(r * 0.75)} />
+            },
+        };
+        let icon = match n.kind {
+            SlotKind::Service => "svc",
+            SlotKind::Outside => "ext",
+            SlotKind::Workload => match detail.as_str() {
+                "Deployment" => "deploy",
+                "StatefulSet" => "sts",
+                "DaemonSet" => "ds",
+                "ReplicaSet" => "rs",
+                "Job" => "job",
+                "CronJob" => "cron",
+                _ => "rc",
+            },
+            SlotKind::Pod => "pod",
+        };
+        let title = match n.kind {
+            SlotKind::Workload => format!("{} {} ({} replicas)", detail, n.id, slot.map_or(0, |s| s.replicas)),
+            SlotKind::Pod => format!("Pod {}", n.id),
+            SlotKind::Service => format!("Service {}", n.id.trim_start_matches("service:")),
+            SlotKind::Outside => format!("outside the cluster: {}", n.id),
+        };
+        let label = if replica {
+            // Replicas: the suffix after the workload's name.
+            let short = n.id.rsplit('-').next().unwrap_or_default();
+            html! { <text class="replica-label" y={f(r + 10.0)} text-anchor="middle">{format!("-{short}")}</text> }
+        } else if n.kind == SlotKind::Outside {
+            html! { <text class="node-label" y={f(r * 0.75 + 15.0)} text-anchor="middle">{truncate(&name, 19)}</text> }
+        } else {
+            html! {
+                <>
+                    <text class="node-label" y={f(r + 13.0)} text-anchor="middle">{truncate(&name, 19)}</text>
+                    if n.kind == SlotKind::Workload {
+                        <text class="node-kind" y={f(r + 23.0)} text-anchor="middle">{detail.clone()}</text>
+                    }
+                </>
+            }
+        };
+        let badge = (n.kind == SlotKind::Workload).then(|| {
+            let key = n.id.clone();
+            let replicas = slot.map_or(0, |s| s.replicas);
+            let toggle = {
+                let cb = p.on_toggle_expand.clone();
+                let key = key.clone();
+                Callback::from(move |_: ()| cb.emit(key.clone()))
+            };
+            let click = {
+                let t = toggle.clone();
+                Callback::from(move |e: MouseEvent| {
+                    e.stop_propagation();
+                    t.emit(())
+                })
+            };
+            html! {
+                <g class="badge" data-expand={key.clone()} role="button" tabindex="0"
+                    aria-label={format!("expand {key} to its {replicas} pods")}
+                    transform={format!("translate({} {})", f(r + 4.0), f(-r * 0.7 - 4.0))}
+                    onclick={click} onkeydown={keyboard_activate(toggle)}>
+                    <title>{format!("{replicas} replicas: click to show each pod")}</title>
+                    <rect x="-15" y="-10" width="30" height="20" rx="10" />
+                    <text text-anchor="middle" y="4">{format!("×{replicas}")}</text>
+                </g>
+            }
+        });
+        html! {
+            <g class={classes!("node", kind_class, replica.then_some("replica"), sel.then_some("selected"), by_policy.then_some("policy-selected"), dim.then_some("dim"))}
+                data-node={n.id.clone()} data-kind={kind_class}
+                transform={format!("translate({} {})", f(n.x), f(n.y))}
+                role="button" tabindex="0" aria-label={title.clone()}
+                onclick={click} onkeydown={keyboard_activate(select)}>
+                <title>{title}</title>
+                {shape}
+                if !replica { <text class="icon" y="4" text-anchor="middle">{icon}</text> }
+                {label}
+                { for badge }
+            </g>
+        }
+    });
+
+    let zoom_in = {
+        let z = zoom.clone();
+        Callback::from(move |_: MouseEvent| z(1.0 / 1.3, 0.5, 0.5))
+    };
+    let zoom_out = {
+        let z = zoom.clone();
+        Callback::from(move |_: MouseEvent| z(1.3, 0.5, 0.5))
+    };
+    let zoom_fit = {
+        let view = view.clone();
+        Callback::from(move |_: MouseEvent| view.set(None))
+    };
+    let state = if p.pending { "stale" } else { "ready" };
+    let vb_s = format!("{} {} {} {}", f(vb.0), f(vb.1), f(vb.2), f(vb.3));
+    let full_s = format!("{} {} {} {}", f(full.0), f(full.1), f(full.2), f(full.3));
+
+    html! {
+        <div class={classes!("graph-wrap", p.dimmed.then_some("dimmed"))}>
+            <svg id="graph" ref={svg_ref} xmlns="http://www.w3.org/2000/svg"
+                viewBox={vb_s} data-full-viewbox={full_s} preserveAspectRatio="xMidYMid meet"
+                data-state={state} data-dimmed={p.dimmed.then_some("true")}
+                data-nodes={sc.nodes.len().to_string()} data-flows={p.flows.0.len().to_string()}
+                role="group" aria-label="traffic graph: nodes and flows"
+                {onwheel} {onpointerdown} {onpointermove} onpointerup={onpointerup.clone()} onpointerleave={onpointerup}>
+                <style>{GRAPH_CSS}</style>
+                <defs>
+                    { for ["allowed", "blocked", "partial", "fan"].iter().map(|k| html! {
+                        <marker id={format!("arrow-{k}")} class={format!("arrow {k}")} viewBox="0 0 10 10" refX="8" refY="5"
+                            markerWidth="7" markerHeight="7" orient="auto-start-reverse" markerUnits="userSpaceOnUse">
+                            <path d="M0 0 L10 5 L0 10 z" />
+                        </marker>
+                    }) }
+                </defs>
+                <rect class="bg" x={f(full.0 - 5000.0)} y={f(full.1 - 5000.0)} width={f(full.2 + 10000.0)} height={f(full.3 + 10000.0)} onclick={on_bg_click} />
+                <g class="viewport">
+                    { for regions }
+                    { for frames }
+                    <g class="fans">{ for fans }</g>
+                    <g class="flows">{ for flows }</g>
+                    <g class="nodes">{ for nodes }</g>
+                </g>
+            </svg>
+            <div class="graph-overlay">
+                <div class="legend" aria-label="legend">
+                    <span class="lg allowed">{"allowed"}</span>
+                    <span class="lg partial">{"partial"}</span>
+                    <span class="lg blocked">{"blocked ✕"}</span>
+                </div>
+                <div class="zoom" role="group" aria-label="zoom">
+                    <button id="zoom-in" onclick={zoom_in} aria-label="zoom in">{"+"}</button>
+                    <button id="zoom-out" onclick={zoom_out} aria-label="zoom out">{"−"}</button>
+                    <button id="zoom-fit" onclick={zoom_fit} aria-label="fit the whole graph">{"Fit"}</button>
+                </div>
+            </div>
+            if let Some(h) = &p.hint { <div id="graph-hint" class="hint" role="status">{h}</div> }
+            if p.dimmed { <div class="stale-note" role="status">{"The text does not parse: showing the last good graph"}</div> }
+            if !p.changes.is_empty() {
+                <div id="whatif-changes" class="whatif-note" role="status">
+                    {{
+                        let count = |v: FlowVerdict| p.changes.values().filter(|x| **x == v).count();
+                        let mut parts = Vec::new();
+                        for (v, word) in [(FlowVerdict::Blocked, "newly blocked"), (FlowVerdict::Allowed, "newly allowed"), (FlowVerdict::Partial, "now partial")] {
+                            let n = count(v);
+                            if n > 0 {
+                                parts.push(format!("{n} flow{} {word}", if n == 1 { "" } else { "s" }));
+                            }
+                        }
+                        parts.join(" · ")
+                    }}
+                </div>
+            }
+        </div>
+    }
+}

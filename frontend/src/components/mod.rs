@@ -1,0 +1,9 @@
+//! One component per file; each has a Props struct and `on_*` callbacks.
+
+pub mod diagnostics;
+pub mod editor;
+pub mod explanation;
+pub mod graph;
+pub mod matrix;
+pub mod policies;
+pub mod toolbar;
