@@ -250,15 +250,29 @@ fn lint_rule(
             match &peer.kind {
                 PeerKind::Pods { namespaces, pods } => {
                     if let NamespaceMatch::Selector(nsel) = namespaces {
-                        if !nsel.is_empty() && !pods.is_empty() {
-                            out.push(
-                                Diagnostic::info(
-                                    Code::LintPeerSelectorsCombined,
-                                    peer.span,
-                                    format!("{} rule {n} of `{q}`: this peer needs BOTH namespace `{nsel}` AND pod `{pods}` (one peer, two selectors)", dir.as_str()),
-                                )
-                                .with_help("to allow either, make them two list items: put `-` before `podSelector`"),
-                            );
+                        // One peer with both selectors means AND. That is often meant (DNS:
+                        // kube-system AND k8s-app=kube-dns); it is likely a slip when the AND
+                        // matches no pod although each selector alone matches some.
+                        if !nsel.is_empty() && !pods.is_empty() && !cluster.pods.is_empty() {
+                            let any_pod = *memo.peer_hits_any.entry(peer_key(&peer.kind)).or_insert_with(|| {
+                                (0..cluster.pods.len()).any(|i| {
+                                    crate::evaluate::peer_match(cluster, index, &peer.kind, crate::evaluate::Endpoint::Pod(i)).is_ok()
+                                })
+                            });
+                            let ns_alone = cluster.pods.iter().any(|p| {
+                                index.ns_labels(&p.namespace).is_some_and(|l| nsel.matches(l))
+                            });
+                            let pods_alone = cluster.pods.iter().any(|p| pods.matches(&p.labels));
+                            if !any_pod && ns_alone && pods_alone {
+                                out.push(
+                                    Diagnostic::warning(
+                                        Code::LintPeerSelectorsCombined,
+                                        peer.span,
+                                        format!("{} rule {n} of `{q}`: this peer needs BOTH namespace `{nsel}` AND pod `{pods}` (one peer, two selectors), and no pod has both", dir.as_str()),
+                                    )
+                                    .with_help("to allow either, make them two list items: put `-` before `podSelector`"),
+                                );
+                            }
                         }
                         let any_ns = cluster.namespaces.iter().any(|n| nsel.matches(&n.labels));
                         if !any_ns && !mentions_system(&nsel.to_string()) {
