@@ -6,7 +6,6 @@ use engine::evaluate::{Endpoint, Outcome, RuleRef};
 use engine::expect::{parse_expectations, Expectation};
 use engine::{Analysis, Protocol, Verdict};
 
-use crate::render::report_problems;
 use crate::Output;
 
 fn load_assertions(path: &str) -> Result<Vec<Expectation>, String> {
@@ -22,13 +21,9 @@ pub fn run(files: &[String], expect: &str, output: Output) -> u8 {
             return 2;
         }
     };
-    let sources = crate::inputs::read(files);
-    if sources.is_empty() {
-        eprintln!("error: no readable manifest");
+    let Some(a) = crate::inputs::analyse(files) else {
         return 2;
-    }
-    let a = engine::analyze(&sources);
-    report_problems(&a);
+    };
 
     let mut results = Vec::new();
     let mut errors = Vec::new();
@@ -171,13 +166,9 @@ pub fn explain(
     protocol: Protocol,
     output: Output,
 ) -> u8 {
-    let sources = crate::inputs::read(files);
-    if sources.is_empty() {
-        eprintln!("error: no readable manifest");
+    let Some(a) = crate::inputs::analyse(files) else {
         return 2;
-    }
-    let a = engine::analyze(&sources);
-    report_problems(&a);
+    };
     let (f, t) = match (a.resolve(from), a.resolve(to)) {
         (Ok(f), Ok(t)) => (f, t),
         (f, t) => {

@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use engine::Source;
+use engine::{Analysis, Source};
 
 /// Reads every input; unreadable ones are reported on stderr and skipped.
 pub fn read(args: &[String]) -> Vec<Source> {
@@ -70,4 +70,17 @@ fn push_file(path: &Path, out: &mut Vec<Source>) {
         }
         Err(e) => eprintln!("error: {}: {e}", path.display()),
     }
+}
+
+/// Reads and analyses FILES; errors and warnings about individual documents go to stderr.
+/// `None` (exit status 2) when no manifest could be read at all.
+pub fn analyse(args: &[String]) -> Option<Analysis> {
+    let sources = read(args);
+    if sources.is_empty() {
+        eprintln!("error: no readable manifest");
+        return None;
+    }
+    let a = engine::analyze(&sources);
+    crate::render::report_problems(&a);
+    Some(a)
 }

@@ -8,17 +8,12 @@ use serde_json::{json, Map, Value};
 use engine::connectivity::{compute, Connectivity};
 use engine::{Analysis, PortSet, Protocol};
 
-use crate::render::report_problems;
 use crate::Output;
 
 pub fn run(files: &[String], port: Option<u16>, protocol: Protocol, output: Output) -> u8 {
-    let sources = crate::inputs::read(files);
-    if sources.is_empty() {
-        eprintln!("error: no readable manifest");
+    let Some(a) = crate::inputs::analyse(files) else {
         return 2;
-    }
-    let a = engine::analyze(&sources);
-    report_problems(&a);
+    };
     let conn = compute(&a);
     let out = match output {
         Output::Json => {

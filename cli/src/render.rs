@@ -124,6 +124,7 @@ pub fn lint(files: &[String], output: Output) -> u8 {
         eprintln!("error: no readable manifest");
         return 2;
     }
+    // Every diagnostic is printed below, so nothing goes to stderr first.
     let a = engine::analyze(&sources);
     let errors = a
         .diagnostics

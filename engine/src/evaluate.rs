@@ -322,6 +322,23 @@ pub fn rule_peer_matches(cluster: &Cluster, index: &Index, rule: &Rule, other: E
     }
 }
 
+/// The pod on which named ports resolve: the subject on ingress, the other end on egress
+/// (`None` for an outside address, where a named port means nothing).
+fn destination_pod<'c>(
+    cluster: &'c Cluster,
+    subject: &'c Pod,
+    dir: Direction,
+    other: Endpoint,
+) -> Option<&'c Pod> {
+    match dir {
+        Direction::Ingress => Some(subject),
+        Direction::Egress => match other {
+            Endpoint::Pod(id) => cluster.pods.get(id),
+            Endpoint::External(_) => None,
+        },
+    }
+}
+
 /// NetworkPolicy tier for one direction of one pod: the set of allowed ports toward/from `other`.
 /// `dst` is the destination pod (for named ports): the subject on ingress, `other` on egress.
 pub fn direction_ports(
@@ -344,13 +361,7 @@ pub fn direction_ports(
             ports: PortSet::all(),
         };
     }
-    let dst: Option<&Pod> = match dir {
-        Direction::Ingress => Some(pod),
-        Direction::Egress => match other {
-            Endpoint::Pod(id) => cluster.pods.get(id),
-            Endpoint::External(_) => None,
-        },
-    };
+    let dst = destination_pod(cluster, pod, dir, other);
     let mut ports = PortSet::none();
     for id in iso {
         let Some(policy) = cluster.policies.get(id) else {
@@ -394,13 +405,7 @@ pub fn evaluate_direction(
     if iso.is_empty() {
         return Outcome::NotIsolated;
     }
-    let dst: Option<&Pod> = match dir {
-        Direction::Ingress => Some(pod),
-        Direction::Egress => match other {
-            Endpoint::Pod(id) => cluster.pods.get(id),
-            Endpoint::External(_) => None,
-        },
-    };
+    let dst = destination_pod(cluster, pod, dir, other);
     let mut misses = Vec::new();
     for &id in &iso {
         let Some(policy) = cluster.policies.get(id) else {

@@ -254,13 +254,24 @@ fn lint_rule(
                         // kube-system AND k8s-app=kube-dns); it is likely a slip when the AND
                         // matches no pod although each selector alone matches some.
                         if !nsel.is_empty() && !pods.is_empty() && !cluster.pods.is_empty() {
-                            let any_pod = *memo.peer_hits_any.entry(peer_key(&peer.kind)).or_insert_with(|| {
-                                (0..cluster.pods.len()).any(|i| {
-                                    crate::evaluate::peer_match(cluster, index, &peer.kind, crate::evaluate::Endpoint::Pod(i)).is_ok()
-                                })
-                            });
+                            let any_pod = *memo
+                                .peer_hits_any
+                                .entry(peer_key(&peer.kind))
+                                .or_insert_with(|| {
+                                    (0..cluster.pods.len()).any(|i| {
+                                        crate::evaluate::peer_match(
+                                            cluster,
+                                            index,
+                                            &peer.kind,
+                                            crate::evaluate::Endpoint::Pod(i),
+                                        )
+                                        .is_ok()
+                                    })
+                                });
                             let ns_alone = cluster.pods.iter().any(|p| {
-                                index.ns_labels(&p.namespace).is_some_and(|l| nsel.matches(l))
+                                index
+                                    .ns_labels(&p.namespace)
+                                    .is_some_and(|l| nsel.matches(l))
                             });
                             let pods_alone = cluster.pods.iter().any(|p| pods.matches(&p.labels));
                             if !any_pod && ns_alone && pods_alone {

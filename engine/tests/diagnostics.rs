@@ -356,18 +356,26 @@ fn lint_dns_port_tcp_only() {
 fn lint_peer_with_both_selectors() {
     // `api` is in namespace `other` (team=a), `web` in `default`: the AND of namespace team=a and
     // pod app=web matches nobody, although each alone matches a pod.
-    let ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: other\n  labels: {team: a}\n---\n";
+    let ns =
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: other\n  labels: {team: a}\n---\n";
     let text = format!(
         "{NS_AND_PODS}{ns}{}",
         policy("  podSelector: {}\n  ingress:\n  - from:\n    - namespaceSelector:\n        matchLabels: {team: a}\n      podSelector:\n        matchLabels: {app: web}\n")
     );
-    expect(&text, Code::LintPeerSelectorsCombined, "namespaceSelector", "needs BOTH namespace");
+    expect(
+        &text,
+        Code::LintPeerSelectorsCombined,
+        "namespaceSelector",
+        "needs BOTH namespace",
+    );
     // The intended AND (namespace team=a AND pod app=api) is not flagged.
     let ok = format!(
         "{NS_AND_PODS}{ns}{}",
         policy("  podSelector: {}\n  ingress:\n  - from:\n    - namespaceSelector:\n        matchLabels: {team: a}\n      podSelector:\n        matchLabels: {app: api}\n")
     );
-    assert!(!diags(&ok).iter().any(|d| d.code == Code::LintPeerSelectorsCombined));
+    assert!(!diags(&ok)
+        .iter()
+        .any(|d| d.code == Code::LintPeerSelectorsCombined));
 }
 
 #[test]

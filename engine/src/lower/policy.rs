@@ -131,46 +131,10 @@ fn rules(
             ok = false;
             continue;
         };
-        let peers = match rf.get(peers_key) {
-            None => None,
-            Some(n) => match ctx.seq(n, &format!("{path}.{peers_key}")) {
-                Some([]) => None,
-                Some(items) => {
-                    let mut v = Vec::with_capacity(items.len());
-                    for (j, p) in items.iter().enumerate() {
-                        match peer(ctx, p, &format!("{path}.{peers_key}[{j}]"), namespace) {
-                            Some(p) => v.push(p),
-                            None => ok = false,
-                        }
-                    }
-                    Some(v)
-                }
-                None => {
-                    ok = false;
-                    None
-                }
-            },
-        };
-        let ports = match rf.get("ports") {
-            None => None,
-            Some(n) => match ctx.seq(n, &format!("{path}.ports")) {
-                Some([]) => None,
-                Some(items) => {
-                    let mut v = Vec::with_capacity(items.len());
-                    for (j, p) in items.iter().enumerate() {
-                        match policy_port(ctx, p, &format!("{path}.ports[{j}]")) {
-                            Some(p) => v.push(p),
-                            None => ok = false,
-                        }
-                    }
-                    Some(v)
-                }
-                None => {
-                    ok = false;
-                    None
-                }
-            },
-        };
+        let peers = optional_list(ctx, &rf, peers_key, &path, &mut ok, |ctx, p, item_path| {
+            peer(ctx, p, item_path, namespace)
+        });
+        let ports = optional_list(ctx, &rf, "ports", &path, &mut ok, policy_port);
         out.push(Rule {
             peers,
             ports,
@@ -178,6 +142,36 @@ fn rules(
         });
     }
     ok.then_some(out)
+}
+
+/// A list field where absent and empty both mean "everything" (`None`); each item is lowered
+/// by `item`, and a bad item clears `ok` (the API server rejects the whole object).
+fn optional_list<T>(
+    ctx: &mut Ctx<'_>,
+    fields: &Fields<'_>,
+    key: &str,
+    path: &str,
+    ok: &mut bool,
+    mut item: impl FnMut(&mut Ctx<'_>, &Node, &str) -> Option<T>,
+) -> Option<Vec<T>> {
+    let node = fields.get(key)?;
+    match ctx.seq(node, &format!("{path}.{key}")) {
+        Some([]) => None,
+        Some(items) => {
+            let mut v = Vec::with_capacity(items.len());
+            for (j, n) in items.iter().enumerate() {
+                match item(ctx, n, &format!("{path}.{key}[{j}]")) {
+                    Some(x) => v.push(x),
+                    None => *ok = false,
+                }
+            }
+            Some(v)
+        }
+        None => {
+            *ok = false;
+            None
+        }
+    }
 }
 
 fn peer(ctx: &mut Ctx<'_>, node: &Node, path: &str, namespace: &str) -> Option<Peer> {
