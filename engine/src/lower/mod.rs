@@ -491,19 +491,18 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
 }
 
 fn duplicate(ctx: &mut Ctx<'_>, kind: &str, qualified: &str, span: Span) {
-    let (code, sev_warn) = if kind == "NetworkPolicy" {
-        (Code::LintDuplicatePolicy, true)
+    // Duplicate policies are a lint of their own (a classic copy-paste slip).
+    let code = if kind == "NetworkPolicy" {
+        Code::LintDuplicatePolicy
     } else {
-        (Code::DuplicateObject, true)
+        Code::DuplicateObject
     };
-    if sev_warn {
-        ctx.warn(
-            code,
-            span,
-            format!("{kind} `{qualified}` is defined more than once; the last definition wins"),
-        )
-        .help = Some("`kubectl apply` would replace the earlier one: rename one of them".into());
-    }
+    ctx.warn(
+        code,
+        span,
+        format!("{kind} `{qualified}` is defined more than once; the last definition wins"),
+    )
+    .help = Some("`kubectl apply` would replace the earlier one: rename one of them".into());
 }
 
 fn owner(ctx: &mut Ctx<'_>, meta: &Fields<'_>) -> Option<Owner> {
@@ -843,17 +842,19 @@ fn workload(
 }
 
 /// Keeps the last definition of each (kind, namespace, name), warning about the others.
+/// Keeps the last definition of each object, warning about the ones it replaces. `key` is
+/// (kind, namespace, name).
 fn dedupe<T>(
     ctx: &mut Ctx<'_>,
-    kind: &str,
     items: Vec<T>,
-    key: impl Fn(&T) -> (String, String),
+    key: impl Fn(&T) -> (&'static str, String, String),
     span: impl Fn(&T) -> Span,
 ) -> Vec<T> {
-    let mut last: HashMap<(String, String), usize> = HashMap::new();
+    let mut last: HashMap<(&'static str, String, String), usize> = HashMap::new();
     for (i, it) in items.iter().enumerate() {
-        if let Some(_prev) = last.insert(key(it), i) {
-            let (ns, n) = key(it);
+        let k = key(it);
+        if last.insert(k.clone(), i).is_some() {
+            let (kind, ns, n) = k;
             duplicate(ctx, kind, &format!("{ns}/{n}"), span(it));
         }
     }
@@ -899,35 +900,26 @@ fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
     } = c;
     let pods = dedupe(
         ctx,
-        "Pod",
         pods,
-        |p| (p.namespace.clone(), p.name.clone()),
+        |p| ("Pod", p.namespace.clone(), p.name.clone()),
         |p| p.shape.span,
     );
     let workloads = dedupe(
         ctx,
-        "workload",
         workloads,
-        |w| {
-            (
-                w.namespace.clone(),
-                format!("{}:{}", w.kind.as_str(), w.name),
-            )
-        },
+        |w| (w.kind.as_str(), w.namespace.clone(), w.name.clone()),
         |w| w.span,
     );
     let mut services = dedupe(
         ctx,
-        "Service",
         services,
-        |s| (s.namespace.clone(), s.name.clone()),
+        |s| ("Service", s.namespace.clone(), s.name.clone()),
         |s| s.span,
     );
     let mut policies = dedupe(
         ctx,
-        "NetworkPolicy",
         policies,
-        |p| (p.namespace.clone(), p.name.clone()),
+        |p| ("NetworkPolicy", p.namespace.clone(), p.name.clone()),
         |p| p.span,
     );
 
