@@ -21,6 +21,11 @@ step "clippy (wasm32: engine and frontend)"
 cargo clippy -p netpol-engine -p netpol-frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "engine and CLI tests"
+if [ -d ../shared/conformance/np-guard ]; then
+  echo "peer corpus: ../shared/conformance/np-guard (run by engine/tests/scenarios.rs)"
+else
+  echo "notice: ../shared/conformance/np-guard not found: the np-guard peer corpus is skipped"
+fi
 cargo test -p netpol-engine -p netpol
 
 step "frontend unit tests (native: reducer, layout, share links)"
