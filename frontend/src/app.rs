@@ -446,7 +446,25 @@ pub fn app() -> Html {
         dimmed: false,
         millis: 0.0,
     });
-    let pending = use_state(|| true);
+    let pending = use_state_eq(|| true);
+    // The graph pane's usable aspect ratio (the layout fills it); estimated from the window
+    // until the graph measures itself.
+    let aspect = use_state_eq(|| {
+        let (w, h) = web::window()
+            .map(|w| {
+                let n = |v: Result<wasm_bindgen::JsValue, _>| {
+                    v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0)
+                };
+                (n(w.inner_width()), n(w.inner_height()))
+            })
+            .unwrap_or((1400.0, 900.0));
+        let pane_w = if w > 1000.0 {
+            w - (w * 0.27).max(290.0) - (w * 0.21).max(270.0)
+        } else {
+            w
+        };
+        crate::components::graph::usable_aspect(pane_w, h - 88.0)
+    });
     let timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
 
     // Boot notice (link opened / link damaged).
@@ -525,8 +543,10 @@ pub fn app() -> Html {
     };
     let scene: Option<Rc<Scene>> = {
         let expanded = st.expanded.clone();
-        (*use_memo((derived.clone(), expanded), |(d, ex)| {
-            d.as_ref().map(|d| Rc::new(scene::build_scene(d, ex)))
+        let aspect_key = (*aspect * 10.0).round() as i64;
+        (*use_memo((derived.clone(), expanded, aspect_key), |(d, ex, a)| {
+            d.as_ref()
+                .map(|d| Rc::new(scene::build_scene_for(d, ex, *a as f64 / 10.0)))
         }))
         .clone()
     };
@@ -605,56 +625,54 @@ pub fn app() -> Html {
         });
     }
 
-    // Callbacks.
-    let on_input = {
-        let store = store.clone();
-        Callback::from(move |t: String| store.dispatch(Action::Edit(t)))
+    // Callbacks: stable across renders (they only dispatch), so that a keystroke does not
+    // re-render the graph, the policy list or the inspector.
+    let dispatcher = store.dispatcher();
+    // The latest state, for callbacks that read it when called (copy link).
+    let latest = use_mut_ref(State::default);
+    *latest.borrow_mut() = st.clone();
+    let on_input = use_callback(dispatcher.clone(), |t: String, d| {
+        d.dispatch(Action::Edit(t))
+    });
+    let on_load = use_callback(dispatcher.clone(), |t: String, d| {
+        d.dispatch(Action::Load(t))
+    });
+    let on_select = use_callback(dispatcher.clone(), |s: Selection, d| {
+        d.dispatch(Action::Select(s))
+    });
+    let on_clear = use_callback(dispatcher.clone(), |_: (), d| {
+        d.dispatch(Action::ClearSelection)
+    });
+    let on_toggle_expand = use_callback(dispatcher.clone(), |k: String, d| {
+        d.dispatch(Action::ToggleExpand(k))
+    });
+    let on_toggle_policy = use_callback(dispatcher.clone(), |k: String, d| {
+        d.dispatch(Action::TogglePolicy(k))
+    });
+    let on_aspect = {
+        let aspect = aspect.clone();
+        use_callback((), move |a: f64, _| aspect.set(a))
     };
-    let on_load = {
-        let store = store.clone();
-        Callback::from(move |t: String| store.dispatch(Action::Load(t)))
-    };
-    let on_select = {
-        let store = store.clone();
-        Callback::from(move |s: Selection| store.dispatch(Action::Select(s)))
-    };
-    let on_clear = {
-        let store = store.clone();
-        Callback::from(move |_: ()| store.dispatch(Action::ClearSelection))
-    };
-    let on_toggle_expand = {
-        let store = store.clone();
-        Callback::from(move |k: String| store.dispatch(Action::ToggleExpand(k)))
-    };
-    let on_toggle_policy = {
-        let store = store.clone();
-        Callback::from(move |k: String| store.dispatch(Action::TogglePolicy(k)))
-    };
-    let on_line = {
-        let store = store.clone();
-        let good = analyzed.good.clone();
-        Callback::from(move |line: u32| {
+    let on_line = use_callback(
+        (dispatcher.clone(), analyzed.good.clone()),
+        |line: u32, (d, good)| {
             let (a, b) = good
                 .as_ref()
                 .map_or((line, line), |a| span_at_line(&a.0, line));
-            store.dispatch(Action::Highlight(a, b));
-        })
-    };
-    let on_jump = {
-        let store = store.clone();
-        Callback::from(move |(a, b): (u32, u32)| store.dispatch(Action::Highlight(a, b)))
-    };
-    let on_action = {
-        let store = store.clone();
-        Callback::from(move |a: Action| store.dispatch(a))
-    };
+            d.dispatch(Action::Highlight(a, b));
+        },
+    );
+    let on_jump = use_callback(dispatcher.clone(), |(a, b): (u32, u32), d| {
+        d.dispatch(Action::Highlight(a, b))
+    });
+    let on_action = use_callback(dispatcher.clone(), |a: Action, d| d.dispatch(a));
     let on_copy_link = {
-        let store = store.clone();
-        Callback::from(move |_: ()| {
-            let frag = share::encode(&store.0.to_shared());
+        let latest = latest.clone();
+        use_callback(dispatcher.clone(), move |_: (), d| {
+            let frag = share::encode(&latest.borrow().to_shared());
             let url = format!("{}#{}", web::base_url(), frag);
             web::copy_to_clipboard(&url);
-            store.dispatch(Action::Notice(Some(format!(
+            d.dispatch(Action::Notice(Some(format!(
                 "link copied ({} KB):|{url}",
                 url.len().div_ceil(1024)
             ))));
@@ -665,49 +683,64 @@ pub fn app() -> Html {
         Callback::from(move |_: MouseEvent| store.dispatch(Action::Notice(None)))
     };
 
-    // Inspector content.
-    let content: Content = match (&st.selection, derived.as_ref(), scene.as_ref()) {
-        (Selection::Flow { from, to }, Some(d), Some(sc)) => {
-            let (fi, ti) = (sc.node_index(from), sc.node_index(to));
-            let found = flows
-                .0
-                .iter()
-                .find(|f| Some(f.from) == fi && Some(f.to) == ti)
-                .cloned();
-            let flow = found.or_else(|| match (fi, ti) {
-                (Some(a), Some(b)) => scene::evaluate_flow(d, sc, a, b, filter),
-                _ => None,
-            });
-            match flow {
-                Some(f) => Content::Text {
-                    title: format!("{from} → {to}"),
-                    verdict: Some(f.verdict.as_str().to_string()),
-                    text: scene::explain_flow(d, sc, &f),
-                },
-                None => Content::Empty,
-            }
-        }
-        (Selection::Cell { from, to }, Some(d), _) => {
-            let (port, proto) = filter.unwrap_or((80, Protocol::Tcp));
-            let c = &d.eff.cluster;
-            let pa = c.pods.iter().position(|p| p.qualified() == *from);
-            let pb = c.pods.iter().position(|p| p.qualified() == *to);
-            match (pa, pb) {
-                (Some(a), Some(b)) => {
-                    let v = d.eff.verdict(Target::Pod(a), Target::Pod(b), port, proto);
-                    Content::Text {
-                        title: format!("{from} → {to}"),
-                        verdict: Some(if v.allowed { "allowed" } else { "blocked" }.to_string()),
-                        text: d.eff.explain(&v),
+    // Inspector content: recomputed only when what it shows changes (not per keystroke).
+    let content: Rc<Content> = (*use_memo(
+        (
+            st.selection.clone(),
+            derived.clone(),
+            scene.clone(),
+            flows.clone(),
+            filter,
+        ),
+        |(selection, derived, scene, flows, filter)| {
+            let filter = *filter;
+            Rc::new(match (selection, derived.as_ref(), scene.as_ref()) {
+                (Selection::Flow { from, to }, Some(d), Some(sc)) => {
+                    let (fi, ti) = (sc.node_index(from), sc.node_index(to));
+                    let found = flows
+                        .0
+                        .iter()
+                        .find(|f| Some(f.from) == fi && Some(f.to) == ti)
+                        .cloned();
+                    let flow = found.or_else(|| match (fi, ti) {
+                        (Some(a), Some(b)) => scene::evaluate_flow(d, sc, a, b, filter),
+                        _ => None,
+                    });
+                    match flow {
+                        Some(f) => Content::Text {
+                            title: format!("{from} → {to}"),
+                            verdict: Some(f.verdict.as_str().to_string()),
+                            text: scene::explain_flow(d, sc, &f),
+                        },
+                        None => Content::Empty,
                     }
                 }
+                (Selection::Cell { from, to }, Some(d), _) => {
+                    let (port, proto) = filter.unwrap_or((80, Protocol::Tcp));
+                    let c = &d.eff.cluster;
+                    let pa = c.pods.iter().position(|p| p.qualified() == *from);
+                    let pb = c.pods.iter().position(|p| p.qualified() == *to);
+                    match (pa, pb) {
+                        (Some(a), Some(b)) => {
+                            let v = d.eff.verdict(Target::Pod(a), Target::Pod(b), port, proto);
+                            Content::Text {
+                                title: format!("{from} → {to}"),
+                                verdict: Some(
+                                    if v.allowed { "allowed" } else { "blocked" }.to_string(),
+                                ),
+                                text: d.eff.explain(&v),
+                            }
+                        }
+                        _ => Content::Empty,
+                    }
+                }
+                (Selection::Node(id), Some(d), Some(sc)) => node_facts(d, sc, id),
+                (Selection::Policy(p), Some(d), Some(sc)) => policy_facts(d, sc, p),
                 _ => Content::Empty,
-            }
-        }
-        (Selection::Node(id), Some(d), Some(sc)) => node_facts(d, sc, id),
-        (Selection::Policy(p), Some(d), Some(sc)) => policy_facts(d, sc, p),
-        _ => Content::Empty,
-    };
+            })
+        },
+    ))
+    .clone();
 
     let selected_policy = match &st.selection {
         Selection::Policy(p) => Some(p.clone()),
@@ -768,7 +801,6 @@ pub fn app() -> Html {
                 state_view={st.view}
                 theme={st.theme}
                 paused={st.paused}
-                text={AttrValue::from(st.text.clone())}
                 on_load={on_load.clone()}
                 on_action={on_action.clone()}
                 on_copy_link={on_copy_link}
@@ -838,6 +870,7 @@ pub fn app() -> Html {
                             on_select={on_select.clone()}
                             on_clear={on_clear}
                             on_toggle_expand={on_toggle_expand}
+                            on_aspect={on_aspect}
                         />
                     } else {
                         <Matrix
@@ -859,7 +892,7 @@ pub fn app() -> Html {
                         on_select={on_select}
                         on_toggle={on_toggle_policy}
                     />
-                    <Explanation content={Rc::new(content)} on_line={on_line} />
+                    <Explanation content={content} on_line={on_line} />
                 </aside>
             </main>
         </div>

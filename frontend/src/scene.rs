@@ -141,7 +141,14 @@ pub fn replica_offsets(n: usize) -> Vec<(f64, f64)> {
 /// Expanded workloads show at most this many replicas (the rest are summarised).
 pub const MAX_REPLICAS_SHOWN: usize = 8;
 
+#[cfg(test)]
 pub fn build_scene(d: &Derived, expanded: &BTreeSet<String>) -> Scene {
+    build_scene_for(d, expanded, 1.0)
+}
+
+/// The scene for a graph pane of the given aspect ratio (width / height): the namespaces are
+/// arranged to fill it. Policies never change the layout.
+pub fn build_scene_for(d: &Derived, expanded: &BTreeSet<String>, aspect: f64) -> Scene {
     let c = &d.eff.cluster;
     let mut slots: Vec<Slot> = Vec::new();
     let mut seen = BTreeSet::new();
@@ -207,23 +214,26 @@ pub fn build_scene(d: &Derived, expanded: &BTreeSet<String>) -> Scene {
         });
     }
 
-    let mut groups: BTreeMap<(bool, String), Vec<String>> = BTreeMap::new();
+    let mut groups: BTreeMap<(bool, String), (bool, Vec<String>)> = BTreeMap::new();
     for s in &slots {
         let g = match &s.namespace {
             Some(ns) => (false, ns.clone()),
             None => (true, "outside the cluster".to_string()),
         };
-        groups.entry(g).or_default().push(s.key.clone());
+        let e = groups.entry(g).or_default();
+        e.0 |= s.kind == SlotKind::Workload;
+        e.1.push(s.key.clone());
     }
     let groups: Vec<Group> = groups
         .into_iter()
-        .map(|((outside, name), keys)| Group {
+        .map(|((outside, name), (tall, keys))| Group {
             name,
             outside,
+            tall,
             keys,
         })
         .collect();
-    let lay = layout::layout(&groups);
+    let lay = layout::layout(&groups, aspect);
     for s in &mut slots {
         if let Some(&(x, y)) = lay.slots.get(&s.key) {
             s.x = x;
@@ -451,13 +461,21 @@ pub fn pairs_to_draw(d: &Derived, sc: &Scene, focus: &Focus) -> (Vec<(usize, usi
         (Some(x), Some(y)) => x.slot == y.slot,
         _ => false,
     };
+    let mentions = outside_mentions(d, sc);
     // Replicas of one expanded workload to each other: left to the matrix (too short to read).
+    // Pods and outside ranges: only where a policy selecting the pod names the range, in the
+    // direction of that policy's rule.
     let ok = |a: usize, b: usize| {
-        a != b
-            && !same_slot(a, b)
-            && is_source(a)
-            && !(sc.nodes.get(a).is_some_and(|x| x.kind == SlotKind::Outside)
-                && sc.nodes.get(b).is_some_and(|x| x.kind == SlotKind::Outside))
+        let (Some(x), Some(y)) = (sc.nodes.get(a), sc.nodes.get(b)) else {
+            return false;
+        };
+        let outside_ok = match (x.kind == SlotKind::Outside, y.kind == SlotKind::Outside) {
+            (true, true) => false,
+            (false, true) => mentions.contains(&(a, b, true)),
+            (true, false) => mentions.contains(&(b, a, false)),
+            (false, false) => true,
+        };
+        a != b && !same_slot(a, b) && is_source(a) && outside_ok
     };
     let all_pairs = |set: &dyn Fn(usize) -> bool| -> Vec<(usize, usize)> {
         let mut v = Vec::new();
@@ -485,6 +503,57 @@ pub fn pairs_to_draw(d: &Derived, sc: &Scene, focus: &Focus) -> (Vec<(usize, usi
     let truncated = pairs.len() > MAX_FLOWS;
     pairs.truncate(MAX_FLOWS);
     (pairs, truncated)
+}
+
+/// `(node, outside node, egress)` where a policy selecting a pod of the node names the range
+/// (as `cidr` or in `except`) in one of its egress (true) or ingress (false) rules.
+fn outside_mentions(d: &Derived, sc: &Scene) -> BTreeSet<(usize, usize, bool)> {
+    let c = &d.eff.cluster;
+    let ranges: Vec<(usize, String)> = sc
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.kind == SlotKind::Outside)
+        .map(|(i, n)| (i, n.id.clone()))
+        .collect();
+    let mut out = BTreeSet::new();
+    if ranges.is_empty() {
+        return out;
+    }
+    for p in &c.policies {
+        for (egress, rules) in [(true, &p.egress), (false, &p.ingress)] {
+            let mut named: BTreeSet<String> = BTreeSet::new();
+            for r in rules.iter() {
+                for peer in r.peers.iter().flatten() {
+                    if let engine::model::PeerKind::IpBlock { cidr, except } = &peer.kind {
+                        named.insert(cidr.to_string());
+                        named.extend(except.iter().map(|e| e.to_string()));
+                    }
+                }
+            }
+            if named.is_empty() {
+                continue;
+            }
+            for (ni, n) in sc.nodes.iter().enumerate() {
+                if matches!(n.kind, SlotKind::Outside | SlotKind::Service) {
+                    continue;
+                }
+                let selected = n.pods.iter().any(|&pid| {
+                    c.pods.get(pid).is_some_and(|pod| {
+                        pod.namespace == p.namespace && p.pod_selector.matches(&pod.labels)
+                    })
+                });
+                if selected {
+                    for (ri, id) in &ranges {
+                        if named.contains(id) {
+                            out.insert((ni, *ri, egress));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Nodes holding a pod that the policy selects.

@@ -146,6 +146,20 @@ pub fn editor(p: &Props) -> Html {
             }
         });
     }
+    // The textarea's value is written only for a text that does not come from typing (first
+    // render, example, file, link): writing a long text back on every keystroke would make the
+    // browser rebuild and lay out the whole textarea each time.
+    {
+        let area = area.clone();
+        let text = p.text.clone();
+        use_effect_with(p.generation, move |_| {
+            if let Some(ta) = area.cast::<web_sys::HtmlTextAreaElement>() {
+                if ta.value() != text.as_str() {
+                    ta.set_value(&text);
+                }
+            }
+        });
+    }
     // A new text (example, file, link) starts at the top.
     {
         let scroll = scroll.clone();
@@ -229,7 +243,6 @@ pub fn editor(p: &Props) -> Html {
                         <textarea id="editor" ref={area}
                             spellcheck="false" autocomplete="off" autocapitalize="off" wrap="off"
                             aria-label="Kubernetes manifests (YAML)"
-                            value={p.text.clone()}
                             {oninput} />
                     </div>
                 </div>

@@ -30,6 +30,19 @@ pub struct Props {
     pub on_select: Callback<Selection>,
     pub on_clear: Callback<()>,
     pub on_toggle_expand: Callback<String>,
+    /// The usable pane's aspect ratio (width / height), whenever it is measured.
+    pub on_aspect: Callback<f64>,
+}
+
+/// Pixels kept free at the top (hints, notes) and bottom (legend, zoom) of the fitted graph.
+pub const TOP_BAND: f64 = 44.0;
+pub const BOTTOM_BAND: f64 = 40.0;
+
+/// The aspect ratio the layout should aim at for a pane of `w × h` pixels.
+pub fn usable_aspect(w: f64, h: f64) -> f64 {
+    let h = (h - TOP_BAND - BOTTOM_BAND).max(50.0);
+    // Quantised, so that a pixel of resizing does not rebuild the scene.
+    ((w.max(50.0) / h) * 10.0).round() / 10.0
 }
 
 fn truncate(s: &str, n: usize) -> String {
@@ -111,6 +124,125 @@ impl Curve {
     }
 }
 
+impl Curve {
+    /// `t` of the point at arc length `len` from the start (clamped to the curve).
+    fn t_at_len(&self, len: f64) -> f64 {
+        const N: usize = 48;
+        let mut acc = 0.0;
+        let mut prev = self.p0;
+        for i in 1..=N {
+            let t = i as f64 / N as f64;
+            let p = self.at(t);
+            let seg = ((p.0 - prev.0).powi(2) + (p.1 - prev.1).powi(2)).sqrt();
+            if acc + seg >= len {
+                let frac = if seg > 0.0 { (len - acc) / seg } else { 0.0 };
+                return (t - (1.0 - frac) / N as f64).clamp(0.0, 1.0);
+            }
+            acc += seg;
+            prev = p;
+        }
+        1.0
+    }
+
+    fn length(&self) -> f64 {
+        const N: usize = 48;
+        let mut acc = 0.0;
+        let mut prev = self.p0;
+        for i in 1..=N {
+            let p = self.at(i as f64 / N as f64);
+            acc += ((p.0 - prev.0).powi(2) + (p.1 - prev.1).powi(2)).sqrt();
+            prev = p;
+        }
+        acc
+    }
+}
+
+/// An axis-aligned box `(x0, y0, x1, y1)` in graph units.
+type Rect = (f64, f64, f64, f64);
+
+fn hits(a: Rect, b: Rect) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
+
+/// Name and caption baselines below a node's shape: (name y, caption y), relative to its centre.
+pub fn label_ys(kind: SlotKind, r: f64) -> (f64, f64) {
+    let bottom = match kind {
+        SlotKind::Workload => r * 0.7,
+        SlotKind::Outside => r * 0.75,
+        _ => r,
+    };
+    (bottom + 12.0, bottom + 25.0)
+}
+
+/// Rough width of a label (system sans, average advance ≈ 0.6 em).
+fn text_w(s: &str, font: f64) -> f64 {
+    s.chars().count() as f64 * font * 0.6
+}
+
+/// Where a node's drawing (shape and labels) sits, for keeping flow marks off it.
+fn node_boxes(sc: &Scene) -> Vec<Rect> {
+    let mut out = Vec::new();
+    for n in &sc.nodes {
+        let slot = sc.slots.get(n.slot);
+        let replica = slot.is_some_and(|s| s.expanded);
+        let r = n.r;
+        let half_w = if n.kind == SlotKind::Outside {
+            r * 1.5
+        } else {
+            r
+        };
+        out.push((
+            n.x - half_w - 2.0,
+            n.y - r - 2.0,
+            n.x + half_w + 2.0,
+            n.y + r + 2.0,
+        ));
+        let name = slot.map(|s| truncate(&s.name, 19)).unwrap_or_default();
+        if replica {
+            let w = text_w(&name, 9.0) / 2.0 + 4.0;
+            out.push((n.x - w, n.y + r, n.x + w, n.y + r + 13.0));
+            continue;
+        }
+        let (ny, ky) = label_ys(n.kind, r);
+        let mut w = text_w(&name, 10.5);
+        let mut bottom = ny + 3.0;
+        if n.kind == SlotKind::Workload {
+            w = w.max(text_w(slot.map_or("", |s| s.detail.as_str()), 9.5));
+            bottom = ky + 3.0;
+        }
+        out.push((
+            n.x - w / 2.0 - 2.0,
+            n.y + ny - 10.5,
+            n.x + w / 2.0 + 2.0,
+            n.y + bottom,
+        ));
+    }
+    out
+}
+
+/// The `t` of a mark on the curve: `start` units of arc from the given end, moved along the
+/// curve (towards the middle) until its box of half-size `half` is clear of every obstacle.
+fn mark_t(c: &Curve, from_end: bool, start: f64, half: f64, obstacles: &[Rect]) -> f64 {
+    let len = c.length();
+    let mut d = start;
+    let clear = |t: f64| {
+        let p = c.at(t);
+        let b = (p.0 - half, p.1 - half, p.0 + half, p.1 + half);
+        !obstacles.iter().any(|o| hits(b, *o))
+    };
+    let t_of = |d: f64| {
+        let l = if from_end { len - d } else { d };
+        c.t_at_len(l.clamp(0.0, len))
+    };
+    while d < len * 0.5 {
+        if clear(t_of(d)) {
+            return t_of(d);
+        }
+        d += 3.0;
+    }
+    t_of(start.min(len * 0.5))
+}
+
 fn keyboard_activate(cb: Callback<()>) -> Callback<KeyboardEvent> {
     Callback::from(move |e: KeyboardEvent| {
         if e.key() == "Enter" || e.key() == " " {
@@ -141,6 +273,7 @@ pub fn graph(p: &Props) -> Html {
     {
         let size = size.clone();
         let svg_ref = svg_ref.clone();
+        let on_aspect = p.on_aspect.clone();
         use_effect_with((), move |_| {
             let measure = {
                 let size = size.clone();
@@ -148,6 +281,9 @@ pub fn graph(p: &Props) -> Html {
                 move || {
                     if let Some(el) = svg_ref.cast::<web_sys::Element>() {
                         let r = el.get_bounding_client_rect();
+                        if r.width() > 0.0 && r.height() > 0.0 {
+                            on_aspect.emit(usable_aspect(r.width(), r.height()));
+                        }
                         size.set((r.width(), r.height()));
                     }
                 }
@@ -188,15 +324,17 @@ pub fn graph(p: &Props) -> Html {
         sc.layout.width.max(200.0) + 2.0 * MARGIN,
         sc.layout.height.max(120.0) + 2.0 * MARGIN,
     );
-    // "Fit": the whole layout, but not magnified beyond MAX_FIT_SCALE.
+    // "Fit": the whole layout between the top and bottom bands (kept for the overlays), but
+    // not magnified beyond MAX_FIT_SCALE.
     let fit = {
         let (pw, ph) = *size;
-        let scale = (pw / full.2).min(ph / full.3);
-        if pw > 0.0 && ph > 0.0 && scale > MAX_FIT_SCALE {
-            let (w, h) = (pw / MAX_FIT_SCALE, ph / MAX_FIT_SCALE);
+        let inner_h = ph - TOP_BAND - BOTTOM_BAND;
+        if pw > 0.0 && inner_h > 40.0 {
+            let scale = (pw / full.2).min(inner_h / full.3).min(MAX_FIT_SCALE);
+            let (w, h) = (pw / scale, ph / scale);
             (
                 full.0 + (full.2 - w) / 2.0,
-                full.1 + (full.3 - h) / 2.0,
+                full.1 - TOP_BAND / scale - (inner_h / scale - full.3) / 2.0,
                 w,
                 h,
             )
@@ -361,7 +499,7 @@ pub fn graph(p: &Props) -> Html {
         let p1 = (n.x - ux * (n.r + 6.0), n.y - uy * (n.r + 6.0));
         let d = format!("M{} {} L{} {}", f(p0.0), f(p0.1), f(p1.0), f(p1.1));
         // The label sits on the Service's side, away from the destination's own labels.
-        let t = 0.3;
+        let t = 0.5;
         let mid = (p0.0 + (p1.0 - p0.0) * t - uy * 10.0, p0.1 + (p1.1 - p0.1) * t + ux * 10.0);
         let dim = !focus_nodes.is_empty() && !focus_nodes.contains(&fan.service) && !focus_nodes.contains(&fan.node);
         Some(html! {
@@ -375,6 +513,8 @@ pub fn graph(p: &Props) -> Html {
     });
 
     // Flows.
+    let obstacles = node_boxes(&sc);
+    let many = p.flows.0.len() > 24;
     let flows = p.flows.0.iter().filter_map(|fl| {
         let (a, b) = (sc.nodes.get(fl.from)?, sc.nodes.get(fl.to)?);
         let c = Curve::new(a, b);
@@ -385,9 +525,18 @@ pub fn graph(p: &Props) -> Html {
         let decided = p.selected_policy.as_ref().is_none_or(|pol| fl.decided_by.contains(pol));
         let dim = !selected && (!involved || !decided || (selected_flow.is_some() && focus_nodes.is_empty()));
         let changed = p.changes.get(&key).map(|v| v.as_str());
+        // The ✕ sits on the flow at a fixed distance from the blocking node's edge (further
+        // along only where that would cover a label).
+        let stop_half = if many { 6.0 } else { 9.0 };
         let (packets, cross) = match fl.blocked_at {
-            Some(Side::Source) => (c.head(0.22), Some(c.at(0.22))),
-            Some(Side::Destination) => (c.head(0.8), Some(c.at(0.8))),
+            Some(Side::Source) => {
+                let t = mark_t(&c, false, 12.0, stop_half, &obstacles);
+                (c.head(t), Some(c.at(t)))
+            }
+            Some(Side::Destination) => {
+                let t = mark_t(&c, true, 16.0, stop_half, &obstacles);
+                (c.head(t), Some(c.at(t)))
+            }
             None => (c.d(), None),
         };
         let where_ = match fl.blocked_at {
@@ -416,6 +565,18 @@ pub fn graph(p: &Props) -> Html {
             })
         };
         let mid = c.at(0.5);
+        // The ⚠ of CNI-dependent flows: near the middle, off every label.
+        let warn = fl.cni.then(|| {
+            [0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73]
+                .into_iter()
+                .map(|t| c.at(t))
+                .find(|p| {
+                    let b = (p.0 - 7.0, p.1 + 2.0, p.0 + 7.0, p.1 + 18.0);
+                    let off_cross = cross.is_none_or(|x| !hits(b, (x.0 - 9.0, x.1 - 9.0, x.0 + 9.0, x.1 + 9.0)));
+                    off_cross && !obstacles.iter().any(|o| hits(b, *o))
+                })
+                .unwrap_or(mid)
+        });
         let marker = format!("url(#arrow-{v})");
         Some(html! {
             <g class={classes!("flow", v, selected.then_some("selected"), dim.then_some("dim"), changed.map(|_| "changed"), fl.cni.then_some("cni"))}
@@ -435,12 +596,17 @@ pub fn graph(p: &Props) -> Html {
                 <path class="packets" d={packets} />
                 if let Some((x, y)) = cross {
                     <g class="stop" transform={format!("translate({} {})", f(x), f(y))}>
-                        <circle r="8" />
-                        <path d="M-4 -4 L4 4 M4 -4 L-4 4" />
+                        if many {
+                            <circle r="5.5" />
+                            <path d="M-2.6 -2.6 L2.6 2.6 M2.6 -2.6 L-2.6 2.6" />
+                        } else {
+                            <circle r="8" />
+                            <path d="M-4 -4 L4 4 M4 -4 L-4 4" />
+                        }
                     </g>
                 }
-                if fl.cni {
-                    <text class="cni-mark" x={f(mid.0)} y={f(mid.1 + 14.0)} text-anchor="middle">{"⚠"}</text>
+                if let Some(w) = warn {
+                    <text class="cni-mark" x={f(w.0)} y={f(w.1 + 14.0)} text-anchor="middle">{"⚠"}</text>
                 }
                 if changed.is_some() {
                     <circle class="change-dot" cx={f(mid.0)} cy={f(mid.1)} r="5" />
@@ -526,14 +692,13 @@ pub fn graph(p: &Props) -> Html {
             // Replicas: the suffix after the workload's name.
             let short = n.id.rsplit('-').next().unwrap_or_default();
             html! { <text class="replica-label" y={f(r + 10.0)} text-anchor="middle">{format!("-{short}")}</text> }
-        } else if n.kind == SlotKind::Outside {
-            html! { <text class="node-label" y={f(r * 0.75 + 15.0)} text-anchor="middle">{truncate(&name, 19)}</text> }
         } else {
+            let (ny, ky) = label_ys(n.kind, r);
             html! {
                 <>
-                    <text class="node-label" y={f(r + 13.0)} text-anchor="middle">{truncate(&name, 19)}</text>
+                    <text class="node-label" y={f(ny)} text-anchor="middle">{truncate(&name, 19)}</text>
                     if n.kind == SlotKind::Workload {
-                        <text class="node-kind" y={f(r + 23.0)} text-anchor="middle">{detail.clone()}</text>
+                        <text class="node-kind" y={f(ky)} text-anchor="middle">{detail.clone()}</text>
                     }
                 </>
             }
@@ -597,7 +762,7 @@ pub fn graph(p: &Props) -> Html {
 
     html! {
         <div class={classes!("graph-wrap", p.dimmed.then_some("dimmed"))}>
-            <svg id="graph" ref={svg_ref} xmlns="http://www.w3.org/2000/svg"
+            <svg id="graph" ref={svg_ref} xmlns="http://www.w3.org/2000/svg" class={classes!(many.then_some("many"))}
                 viewBox={vb_s} data-full-viewbox={full_s} preserveAspectRatio="xMidYMid meet"
                 data-state={state} data-dimmed={p.dimmed.then_some("true")}
                 data-nodes={sc.nodes.len().to_string()} data-flows={p.flows.0.len().to_string()}

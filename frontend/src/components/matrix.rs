@@ -40,7 +40,7 @@ pub fn matrix(p: &Props) -> Html {
     html! {
         <div class={classes!("matrix-wrap", p.dimmed.then_some("dimmed"))} data-state={if p.pending { "stale" } else { "ready" }}>
             <p class="matrix-caption">
-                {format!("Port {port}/{proto}: {allowed} of {total} pod pairs allowed. Rows: source, columns: destination.")}
+                {format!("Port {port}/{proto}: {allowed} of {total} pod pairs allowed. Rows: source; columns: destination, numbered as the rows.")}
                 if p.port_is_default { {" Set a port in the Port box to change it."} }
                 if d.eff.cluster.pods.len() > MAX_PODS { {format!(" Showing the first {MAX_PODS} of {} pods.", d.eff.cluster.pods.len())} }
             </p>
@@ -49,13 +49,17 @@ pub fn matrix(p: &Props) -> Html {
                     <thead>
                         <tr>
                             <th class="corner" scope="col">{"from \\ to"}</th>
-                            { for names.iter().map(|n| html! { <th scope="col" class="col"><span title={n.clone()}>{n.clone()}</span></th> }) }
+                            // Numbered columns (a pod's full name is long; replicas differ only at
+                            // the end): the number is the row's, and the header names it on hover.
+                            { for names.iter().enumerate().map(|(i, n)| html! {
+                                <th scope="col" class="col" title={n.clone()} aria-label={n.clone()}>{(i + 1).to_string()}</th>
+                            }) }
                         </tr>
                     </thead>
                     <tbody>
-                        { for table.iter().zip(names.iter()).map(|(row, from)| html! {
+                        { for table.iter().zip(names.iter()).enumerate().map(|(i, (row, from))| html! {
                             <tr>
-                                <th scope="row" title={from.clone()}>{from.clone()}</th>
+                                <th scope="row" title={from.clone()}><span class="num">{(i + 1).to_string()}</span>{from.clone()}</th>
                                 { for row.iter().zip(names.iter()).map(|(cell, to)| {
                                     match cell {
                                         None => html! { <td class="self" data-from={from.clone()} data-to={to.clone()}>{"·"}</td> },

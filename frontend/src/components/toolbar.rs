@@ -11,7 +11,6 @@ pub struct Props {
     pub state_view: View,
     pub theme: Theme,
     pub paused: bool,
-    pub text: AttrValue,
     pub on_load: Callback<String>,
     pub on_action: Callback<Action>,
     pub on_copy_link: Callback<()>,
@@ -53,12 +52,16 @@ pub fn toolbar(p: &Props) -> Html {
             input.set_value("");
         })
     };
-    let on_download = {
-        let text = p.text.clone();
-        Callback::from(move |_: MouseEvent| {
-            web::download_text(&text, "netpol-playground.yaml", "application/yaml")
-        })
-    };
+    // The text is read from the editor when asked for, so that typing does not re-render this bar.
+    let on_download = Callback::from(move |_: MouseEvent| {
+        let text = web::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("editor"))
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlTextAreaElement>(e).ok())
+            .map(|t| t.value())
+            .unwrap_or_default();
+        web::download_text(&text, "netpol-playground.yaml", "application/yaml")
+    });
     let on_svg = {
         let on_action = p.on_action.clone();
         Callback::from(move |_: MouseEvent| match web::graph_svg() {
