@@ -33,3 +33,7 @@ cargo test -p netpol-frontend
 
 step "end-to-end browser tests"
 bash scripts/e2e.sh
+
+# The issue asks for a headless Firefox screenshot of the demo as well; taken when firefox-esr is
+# installed (`apt-get install firefox-esr`), never a reason to fail.
+bash scripts/firefox-shot.sh || echo "note: the firefox-esr screenshot could not be taken"
