@@ -243,6 +243,27 @@ fn mark_t(c: &Curve, from_end: bool, start: f64, half: f64, obstacles: &[Rect]) 
     t_of(start.min(len * 0.5))
 }
 
+/// The expand/collapse action of a workload (badge or frame): for the keyboard, and for a click
+/// that must not also select the node underneath.
+fn expand_callbacks(
+    on_toggle: &Callback<String>,
+    key: &str,
+) -> (Callback<()>, Callback<MouseEvent>) {
+    let toggle = {
+        let cb = on_toggle.clone();
+        let key = key.to_string();
+        Callback::from(move |_: ()| cb.emit(key.clone()))
+    };
+    let click = {
+        let t = toggle.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            t.emit(())
+        })
+    };
+    (toggle, click)
+}
+
 fn keyboard_activate(cb: Callback<()>) -> Callback<KeyboardEvent> {
     Callback::from(move |e: KeyboardEvent| {
         if e.key() == "Enter" || e.key() == " " {
@@ -454,18 +475,7 @@ pub fn graph(p: &Props) -> Html {
     // Expanded workload frames.
     let frames = sc.slots.iter().filter(|s| s.expanded).map(|s| {
         let key = s.key.clone();
-        let toggle = {
-            let cb = p.on_toggle_expand.clone();
-            let key = key.clone();
-            Callback::from(move |_: ()| cb.emit(key.clone()))
-        };
-        let click = {
-            let t = toggle.clone();
-            Callback::from(move |e: MouseEvent| {
-                e.stop_propagation();
-                t.emit(())
-            })
-        };
+        let (toggle, click) = expand_callbacks(&p.on_toggle_expand, &key);
         let (w, h) = (116.0, 64.0);
         html! {
             <g class="workload-frame" data-workload={key.clone()}>
@@ -706,18 +716,7 @@ pub fn graph(p: &Props) -> Html {
         let badge = (n.kind == SlotKind::Workload).then(|| {
             let key = n.id.clone();
             let replicas = slot.map_or(0, |s| s.replicas);
-            let toggle = {
-                let cb = p.on_toggle_expand.clone();
-                let key = key.clone();
-                Callback::from(move |_: ()| cb.emit(key.clone()))
-            };
-            let click = {
-                let t = toggle.clone();
-                Callback::from(move |e: MouseEvent| {
-                    e.stop_propagation();
-                    t.emit(())
-                })
-            };
+            let (toggle, click) = expand_callbacks(&p.on_toggle_expand, &key);
             html! {
                 <g class="badge" data-expand={key.clone()} role="button" tabindex="0"
                     aria-label={format!("expand {key} to its {replicas} pods")}
