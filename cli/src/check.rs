@@ -79,7 +79,7 @@ pub fn run(files: &[String], expect: &str, output: Output) -> u8 {
                 json!({"results": results, "passed": passed, "failed": failed, "errors": errors});
             outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
-        _ => {
+        Output::Text => {
             out!("{text}");
             outln!("{passed} passed, {failed} failed");
         }
@@ -184,7 +184,7 @@ pub fn explain(
             "{}",
             serde_json::to_string_pretty(&verdict_json(&a, &v)).unwrap_or_default()
         ),
-        _ => out!("{}", a.explain(&v)),
+        Output::Text => out!("{}", a.explain(&v)),
     }
     0
 }

@@ -42,8 +42,16 @@ struct Cli {
     command: Command,
 }
 
+/// Formats of `check`, `explain` and `lint`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Output {
+    Text,
+    Json,
+}
+
+/// Formats of `matrix`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TableOutput {
     Text,
     Json,
     Csv,
@@ -63,7 +71,7 @@ enum Command {
         /// The assertion file
         #[arg(long, short = 'e')]
         expect: String,
-        /// Output format (text or json)
+        /// Output format
         #[arg(long, short = 'o', value_enum, default_value = "text")]
         output: Output,
     },
@@ -72,6 +80,7 @@ enum Command {
         after_help = "With --port: a truth table for that port (`.` allowed, `X` blocked); without: the allowed port sets.\nA pod reaching itself is always allowed and is shown as `-`.\nJSON groups pods that behave identically; see the README for its shape."
     )]
     Matrix {
+        /// Manifests: files, directories or `-`
         #[arg(required = true)]
         files: Vec<String>,
         /// Only this port
@@ -80,11 +89,13 @@ enum Command {
         /// Protocol for --port (TCP, UDP, SCTP)
         #[arg(long, default_value = "TCP", value_parser = parse_protocol)]
         protocol: Protocol,
+        /// Output format
         #[arg(long, short = 'o', value_enum, default_value = "text")]
-        output: Output,
+        output: TableOutput,
     },
     /// Explain why a connection is allowed or blocked
     Explain {
+        /// Manifests: files, directories or `-`
         #[arg(required = true)]
         files: Vec<String>,
         /// Source: ns/name of a pod or workload, or an IP address
@@ -96,8 +107,10 @@ enum Command {
         /// Destination port (for a Service: the Service port)
         #[arg(long, short = 'p')]
         port: u16,
+        /// TCP, UDP or SCTP
         #[arg(long, default_value = "TCP", value_parser = parse_protocol)]
         protocol: Protocol,
+        /// Output format
         #[arg(long, short = 'o', value_enum, default_value = "text")]
         output: Output,
     },
@@ -106,8 +119,10 @@ enum Command {
         after_help = "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 nothing readable."
     )]
     Lint {
+        /// Manifests: files, directories or `-`
         #[arg(required = true)]
         files: Vec<String>,
+        /// Output format
         #[arg(long, short = 'o', value_enum, default_value = "text")]
         output: Output,
     },

@@ -8,23 +8,23 @@ use serde_json::{json, Map, Value};
 use engine::connectivity::{compute, Connectivity};
 use engine::{Analysis, PortSet, Protocol};
 
-use crate::Output;
+use crate::TableOutput;
 
-pub fn run(files: &[String], port: Option<u16>, protocol: Protocol, output: Output) -> u8 {
+pub fn run(files: &[String], port: Option<u16>, protocol: Protocol, output: TableOutput) -> u8 {
     let Some(a) = crate::inputs::analyse(files) else {
         return 2;
     };
     let conn = compute(&a);
     let out = match output {
-        Output::Json => {
+        TableOutput::Json => {
             let v = to_json(&a, &conn, port, protocol);
             let mut s = serde_json::to_string(&v).unwrap_or_default();
             s.push('\n');
             s
         }
-        Output::Text => table(&a, &conn, port, protocol, Style::Text),
-        Output::Csv => table(&a, &conn, port, protocol, Style::Csv),
-        Output::Md => table(&a, &conn, port, protocol, Style::Md),
+        TableOutput::Text => table(&a, &conn, port, protocol, Style::Text),
+        TableOutput::Csv => table(&a, &conn, port, protocol, Style::Csv),
+        TableOutput::Md => table(&a, &conn, port, protocol, Style::Md),
     };
     use std::io::Write as _;
     let mut stdout = std::io::stdout().lock();

@@ -147,7 +147,7 @@ pub fn lint(files: &[String], output: Output) -> u8 {
             });
             outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
-        _ => {
+        Output::Text => {
             let lines = Lines::new(&a);
             let mut out = String::new();
             for d in &a.diagnostics {
