@@ -463,12 +463,17 @@ pub fn graph(p: &Props) -> Html {
 
     // Regions.
     let regions = sc.layout.regions.iter().map(|r| {
-        let label = if r.outside { "outside the cluster".to_string() } else { format!("namespace {}", r.name) };
         html! {
             <g class={classes!("region", r.outside.then_some("outside"))} data-namespace={(!r.outside).then(|| r.name.clone())}>
                 <rect x={f(r.x)} y={f(r.y)} width={f(r.w)} height={f(r.h)} rx="14" />
-                <text class="region-label" x={f(r.x + 14.0)} y={f(r.y + 22.0)}>{truncate(&label, 40)}</text>
             </g>
+        }
+    });
+    // Region titles are drawn above the flows (with a halo), so a flow never hides them.
+    let region_labels = sc.layout.regions.iter().map(|r| {
+        let label = if r.outside { "outside the cluster".to_string() } else { format!("namespace {}", r.name) };
+        html! {
+            <text class={classes!("region-label", r.outside.then_some("outside"))} data-namespace={(!r.outside).then(|| r.name.clone())} x={f(r.x + 14.0)} y={f(r.y + 22.0)}>{truncate(&label, 40)}</text>
         }
     });
 
@@ -782,6 +787,7 @@ pub fn graph(p: &Props) -> Html {
                     { for frames }
                     <g class="fans">{ for fans }</g>
                     <g class="flows">{ for flows }</g>
+                    <g class="region-labels">{ for region_labels }</g>
                     <g class="nodes">{ for nodes }</g>
                 </g>
             </svg>
