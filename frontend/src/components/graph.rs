@@ -502,7 +502,8 @@ pub fn graph(p: &Props) -> Html {
 
     // Service fan-out.
     let mut labelled_slots = BTreeSet::new();
-    let fans = sc.fans.iter().filter_map(|fan| {
+    // Each fan: its line (drawn under the flows) and its label (drawn above them).
+    let fan_parts: Vec<(Html, Option<Html>)> = sc.fans.iter().filter_map(|fan| {
         let (s, n) = (sc.nodes.get(fan.service)?, sc.nodes.get(fan.node)?);
         // One label per Service and slot (the replicas of an expanded workload share it).
         let show_label = labelled_slots.insert((fan.service, n.slot));
@@ -517,15 +518,20 @@ pub fn graph(p: &Props) -> Html {
         let t = 0.5;
         let mid = (p0.0 + (p1.0 - p0.0) * t - uy * 10.0, p0.1 + (p1.1 - p0.1) * t + ux * 10.0);
         let dim = !focus_nodes.is_empty() && !focus_nodes.contains(&fan.service) && !focus_nodes.contains(&fan.node);
-        Some(html! {
+        let line = html! {
             <g class={classes!("fan", dim.then_some("dim"))} data-service={s.id.clone()} data-fan-to={n.id.clone()}>
                 <path d={d} marker-end="url(#arrow-fan)" />
-                if show_label {
-                    <text class="fan-label" x={f(mid.0)} y={f(mid.1 + 4.0)} text-anchor={if ux.abs() < 0.3 { "start" } else { "middle" }}>{truncate(&fan.label, 30)}</text>
-                }
             </g>
-        })
-    });
+        };
+        let label = show_label.then(|| html! {
+            <g class={classes!("fan-text", dim.then_some("dim"))} data-service={s.id.clone()} data-fan-to={n.id.clone()}>
+                <text class="fan-label" x={f(mid.0)} y={f(mid.1 + 4.0)} text-anchor={if ux.abs() < 0.3 { "start" } else { "middle" }}>{truncate(&fan.label, 30)}</text>
+            </g>
+        });
+        Some((line, label))
+    }).collect();
+    let fans = fan_parts.iter().map(|(line, _)| line.clone());
+    let fan_labels = fan_parts.iter().filter_map(|(_, label)| label.clone());
 
     // Flows.
     let obstacles = node_boxes(&sc);
@@ -788,6 +794,7 @@ pub fn graph(p: &Props) -> Html {
                     <g class="fans">{ for fans }</g>
                     <g class="flows">{ for flows }</g>
                     <g class="region-labels">{ for region_labels }</g>
+                    <g class="fan-labels">{ for fan_labels }</g>
                     <g class="nodes">{ for nodes }</g>
                 </g>
             </svg>
