@@ -14,8 +14,8 @@ step() { printf '\n==> %s\n' "$*"; }
 step "rustfmt"
 cargo fmt --all -- --check
 
-step "clippy (native: engine, CLI; tests included)"
-cargo clippy -p netpol-engine -p netpol --all-targets -- -D warnings
+step "clippy (native: engine, CLI, frontend's pure modules; tests included)"
+cargo clippy -p netpol-engine -p netpol -p netpol-frontend --all-targets -- -D warnings
 
 step "clippy (wasm32: engine and frontend)"
 cargo clippy -p netpol-engine -p netpol-frontend --target wasm32-unknown-unknown -- -D warnings
