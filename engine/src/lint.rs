@@ -17,6 +17,18 @@ struct Memo {
     named: HashMap<(String, String, Protocol), (bool, bool)>,
 }
 
+impl Memo {
+    /// Whether some pod of the cluster matches the peer (memoised by the peer's text).
+    fn peer_hits_any(&mut self, cluster: &Cluster, index: &Index, kind: &PeerKind) -> bool {
+        *self.peer_hits_any.entry(peer_key(kind)).or_insert_with(|| {
+            (0..cluster.pods.len()).any(|i| {
+                crate::evaluate::peer_match(cluster, index, kind, crate::evaluate::Endpoint::Pod(i))
+                    .is_ok()
+            })
+        })
+    }
+}
+
 fn peer_key(kind: &PeerKind) -> String {
     match kind {
         PeerKind::Pods { namespaces, pods } => match namespaces {
@@ -254,20 +266,7 @@ fn lint_rule(
                         // kube-system AND k8s-app=kube-dns); it is likely a slip when the AND
                         // matches no pod although each selector alone matches some.
                         if !nsel.is_empty() && !pods.is_empty() && !cluster.pods.is_empty() {
-                            let any_pod = *memo
-                                .peer_hits_any
-                                .entry(peer_key(&peer.kind))
-                                .or_insert_with(|| {
-                                    (0..cluster.pods.len()).any(|i| {
-                                        crate::evaluate::peer_match(
-                                            cluster,
-                                            index,
-                                            &peer.kind,
-                                            crate::evaluate::Endpoint::Pod(i),
-                                        )
-                                        .is_ok()
-                                    })
-                                });
+                            let any_pod = memo.peer_hits_any(cluster, index, &peer.kind);
                             let ns_alone = cluster.pods.iter().any(|p| {
                                 index
                                     .ns_labels(&p.namespace)
@@ -295,20 +294,7 @@ fn lint_rule(
                         }
                     }
                     if !cluster.pods.is_empty() {
-                        let any_pod = *memo
-                            .peer_hits_any
-                            .entry(peer_key(&peer.kind))
-                            .or_insert_with(|| {
-                                (0..cluster.pods.len()).any(|i| {
-                                    crate::evaluate::peer_match(
-                                        cluster,
-                                        index,
-                                        &peer.kind,
-                                        crate::evaluate::Endpoint::Pod(i),
-                                    )
-                                    .is_ok()
-                                })
-                            });
+                        let any_pod = memo.peer_hits_any(cluster, index, &peer.kind);
                         if !any_pod {
                             let other_ns = matches!(namespaces, NamespaceMatch::Own(_))
                                 && cluster
