@@ -24,6 +24,13 @@ fn netpol(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `netpol check MANIFESTS --expect EXPECT EXTRA...`
+fn check(manifests: &Path, expect: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["check", s(manifests), "--expect", s(expect)];
+    args.extend_from_slice(extra);
+    netpol(&args)
+}
+
 fn tmp(name: &str, text: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("netpol-cli-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -39,12 +46,7 @@ fn s(p: &Path) -> &str {
 #[test]
 fn check_passes_with_exit_0_and_summary() {
     let c = corpus("demo-httpd-centos-deny-by-default");
-    let out = netpol(&[
-        "check",
-        s(&c.join("manifests.yaml")),
-        "--expect",
-        s(&c.join("expect.yaml")),
-    ]);
+    let out = check(&c.join("manifests.yaml"), &c.join("expect.yaml"), &[]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(
@@ -60,14 +62,7 @@ fn check_json_shape_and_failure_exit_1() {
         "wrong.yaml",
         "source: test\nexpect:\n  - {from: default/pod-centos, to: service:default/svc-clusterip-httpd, port: 80, allowed: true, note: wrong on purpose}\n  - {from: default/pod-centos, to: 8.8.8.8, port: 443, allowed: true}\n",
     );
-    let out = netpol(&[
-        "check",
-        s(&c.join("manifests.yaml")),
-        "--expect",
-        s(&expect),
-        "--output",
-        "json",
-    ]);
+    let out = check(&c.join("manifests.yaml"), &expect, &["--output", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["passed"], 1);
@@ -93,12 +88,7 @@ fn check_text_shows_the_explanation_of_failures() {
         "wrong2.yaml",
         "expect:\n  - {from: default/pod-centos, to: default/dep-httpd, port: 80, allowed: true}\n",
     );
-    let out = netpol(&[
-        "check",
-        s(&c.join("manifests.yaml")),
-        "--expect",
-        s(&expect),
-    ]);
+    let out = check(&c.join("manifests.yaml"), &expect, &[]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout.contains("FAIL"), "{stdout}");
@@ -113,12 +103,7 @@ fn check_unknown_name_exit_2_with_candidates() {
         "unknown.yaml",
         "expect:\n  - {from: default/pod-cento, to: default/dep-httpd, port: 80, allowed: true}\n",
     );
-    let out = netpol(&[
-        "check",
-        s(&c.join("manifests.yaml")),
-        "--expect",
-        s(&expect),
-    ]);
+    let out = check(&c.join("manifests.yaml"), &expect, &[]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("default/pod-centos"), "{stderr}");
@@ -127,29 +112,23 @@ fn check_unknown_name_exit_2_with_candidates() {
 #[test]
 fn check_unreadable_expect_and_no_manifest_exit_2() {
     let c = corpus("demo-httpd-centos");
-    let out = netpol(&[
-        "check",
-        s(&c.join("manifests.yaml")),
-        "--expect",
-        "/nonexistent/expect.yaml",
-    ]);
+    let out = check(
+        &c.join("manifests.yaml"),
+        Path::new("/nonexistent/expect.yaml"),
+        &[],
+    );
     assert_eq!(out.status.code(), Some(2));
     let bad = tmp(
         "bad-expect.yaml",
         "expect:\n  - {from: a/b, to: c/d, port: http, allowed: true}\n",
     );
-    let out = netpol(&["check", s(&c.join("manifests.yaml")), "--expect", s(&bad)]);
+    let out = check(&c.join("manifests.yaml"), &bad, &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains(":2:"),
         "errors name the line"
     );
-    let out = netpol(&[
-        "check",
-        "/nonexistent.yaml",
-        "--expect",
-        s(&c.join("expect.yaml")),
-    ]);
+    let out = check(Path::new("/nonexistent.yaml"), &c.join("expect.yaml"), &[]);
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -161,7 +140,7 @@ fn bad_documents_go_to_stderr_and_the_rest_is_analysed() {
         "mixed-expect.yaml",
         "expect:\n  - {from: default/a, to: default/b, port: 80, allowed: true}\n",
     );
-    let out = netpol(&["check", s(&m), "--expect", s(&expect)]);
+    let out = check(&m, &expect, &[]);
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -104,22 +104,26 @@ fn run_corpus(root: &Path, own: bool) -> Outcome {
     out
 }
 
-#[test]
-fn own_corpus() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
-    let out = run_corpus(&root, true);
-    println!("own corpus: {} cases, {} verdicts", out.cases, out.verdicts);
+/// Every verdict held, over at least `min_cases` cases (a corpus that silently shrank fails too).
+fn assert_corpus(label: &str, out: &Outcome, min_cases: usize) {
+    println!("{label}: {} cases, {} verdicts", out.cases, out.verdicts);
     assert!(
-        out.cases >= 60,
-        "the corpus should hold at least 60 cases, found {}",
+        out.cases >= min_cases,
+        "{label}: expected at least {min_cases} cases, found {}",
         out.cases
     );
     assert!(
         out.failures.is_empty(),
-        "{} failures:\n{}",
+        "{label}: {} failures:\n{}",
         out.failures.len(),
         out.failures.join("\n\n")
     );
+}
+
+#[test]
+fn own_corpus() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    assert_corpus("own corpus", &run_corpus(&root, true), 60);
 }
 
 #[test]
@@ -145,20 +149,5 @@ fn peer_corpus_np_guard() {
         println!("notice: {} not found: peer corpus skipped (it ships with the project's shared folder, not with the repository)", root.display());
         return;
     }
-    let out = run_corpus(&root, false);
-    println!(
-        "np-guard corpus: {} cases, {} verdicts",
-        out.cases, out.verdicts
-    );
-    assert!(
-        out.cases >= 20,
-        "expected the 21 np-guard cases, found {}",
-        out.cases
-    );
-    assert!(
-        out.failures.is_empty(),
-        "{} failures:\n{}",
-        out.failures.len(),
-        out.failures.join("\n\n")
-    );
+    assert_corpus("np-guard corpus", &run_corpus(&root, false), 21);
 }
