@@ -1,21 +1,108 @@
-//! `netpol check` and `netpol explain`.
+//! `netpol check`: expected verdicts (an assertion file) against the manifests. Every bad
+//! assertion is reported and counted (`N not evaluated`); the others are still evaluated.
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
-use engine::evaluate::{Endpoint, Outcome, RuleRef};
-use engine::expect::{parse_expectations, Expectation};
-use engine::{Analysis, Protocol, Verdict};
+use engine::expect::{parse_expectations_all, ExpectError, Expectation};
+use engine::Analysis;
 
 use crate::Output;
 
-fn load_assertions(path: &str) -> Result<Vec<Expectation>, String> {
+/// `check --output json` (README "check").
+#[derive(Debug, Serialize)]
+struct CheckOut {
+    results: Vec<ResultOut>,
+    passed: usize,
+    failed: usize,
+    errors: Vec<ErrorOut>,
+    not_evaluated: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct ResultOut {
+    from: String,
+    to: String,
+    port: u16,
+    protocol: &'static str,
+    expected: bool,
+    actual: bool,
+    pass: bool,
+    explanation: String,
+    line: u32,
+    cni_dependent: bool,
+}
+
+/// An assertion that could not be evaluated: where (in the assertion file) and why.
+#[derive(Debug, Serialize)]
+struct ErrorOut {
+    file: String,
+    line: u32,
+    column: u32,
+    message: String,
+}
+
+impl ErrorOut {
+    fn new(file: &str, (line, column): (u32, u32), message: String) -> ErrorOut {
+        ErrorOut {
+            file: file.to_string(),
+            line,
+            column,
+            message,
+        }
+    }
+
+    fn from_expect(file: &str, e: ExpectError) -> ErrorOut {
+        ErrorOut::new(file, (e.line, e.col), e.message)
+    }
+}
+
+/// The assertions, the problems of the bad ones and how many entries were bad; `Err` when the
+/// file is unusable.
+fn load(path: &str) -> Result<(Vec<Expectation>, Vec<ErrorOut>, usize), String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    parse_expectations(&text).map_err(|e| format!("{path}:{e}"))
+    let (ok, bad) = parse_expectations_all(&text).map_err(|e| format!("{path}:{e}"))?;
+    let bad_entries = bad.len();
+    let errors = bad
+        .into_iter()
+        .flatten()
+        .map(|e| ErrorOut::from_expect(path, e))
+        .collect();
+    Ok((ok, errors, bad_entries))
+}
+
+/// Each assertion's outcome, or the reasons it could not be evaluated.
+fn evaluate(a: &Analysis, path: &str, asr: &Expectation) -> Result<ResultOut, Vec<ErrorOut>> {
+    let (from, to) = match (a.resolve(&asr.from), a.resolve(&asr.to)) {
+        (Ok(f), Ok(t)) => (f, t),
+        (f, t) => {
+            let mut errors = Vec::new();
+            if let Err(e) = f {
+                errors.push(ErrorOut::new(path, asr.from_pos, e.to_string()));
+            }
+            if let Err(e) = t {
+                errors.push(ErrorOut::new(path, asr.to_pos, e.to_string()));
+            }
+            return Err(errors);
+        }
+    };
+    let v = a.verdict(from, to, asr.port, asr.protocol);
+    Ok(ResultOut {
+        from: asr.from.clone(),
+        to: asr.to.clone(),
+        port: asr.port,
+        protocol: asr.protocol.as_str(),
+        expected: asr.allowed,
+        actual: v.allowed,
+        pass: v.allowed == asr.allowed,
+        explanation: a.explain(&v),
+        line: asr.line,
+        cni_dependent: !v.flags.is_empty(),
+    })
 }
 
 pub fn run(files: &[String], expect: &str, output: Output) -> u8 {
-    let assertions = match load_assertions(expect) {
-        Ok(a) => a,
+    let (assertions, mut errors, mut not_evaluated) = match load(expect) {
+        Ok(x) => x,
         Err(e) => {
             eprintln!("error: {e}");
             return 2;
@@ -24,70 +111,62 @@ pub fn run(files: &[String], expect: &str, output: Output) -> u8 {
     let Some(a) = crate::inputs::analyse(files) else {
         return 2;
     };
-
     let mut results = Vec::new();
-    let mut errors = Vec::new();
-    let (mut passed, mut failed) = (0usize, 0usize);
-    let mut text = String::new();
     for asr in &assertions {
-        let (from, to) = match (a.resolve(&asr.from), a.resolve(&asr.to)) {
-            (Ok(f), Ok(t)) => (f, t),
-            (f, t) => {
-                for e in [f.err(), t.err()].into_iter().flatten() {
-                    let msg = format!("{expect}:{}:{}: {e}", asr.line, asr.col);
-                    eprintln!("error: {msg}");
-                    errors.push(msg);
-                }
-                continue;
+        match evaluate(&a, expect, asr) {
+            Ok(r) => results.push(r),
+            Err(mut es) => {
+                not_evaluated += 1;
+                errors.append(&mut es);
             }
-        };
-        let v = a.verdict(from, to, asr.port, asr.protocol);
-        let explanation = a.explain(&v);
-        let pass = v.allowed == asr.allowed;
-        if pass {
-            passed += 1;
-        } else {
-            failed += 1;
-            text.push_str(&format!(
-                "FAIL {expect}:{}: {} → {} port {}/{}: expected {}, got {}\n{}\n",
-                asr.line,
-                asr.from,
-                asr.to,
-                asr.port,
-                asr.protocol,
-                word(asr.allowed),
-                word(v.allowed),
-                indent(&explanation)
-            ));
         }
-        results.push(json!({
-            "from": asr.from,
-            "to": asr.to,
-            "port": asr.port,
-            "protocol": asr.protocol.as_str(),
-            "expected": asr.allowed,
-            "actual": v.allowed,
-            "pass": pass,
-            "explanation": explanation,
-            "line": asr.line,
-            "cni_dependent": !v.flags.is_empty(),
-        }));
     }
+    errors.sort_by_key(|e| (e.line, e.column));
+    for e in &errors {
+        eprintln!("error: {}:{}:{}: {}", e.file, e.line, e.column, e.message);
+    }
+    let passed = results.iter().filter(|r| r.pass).count();
+    let failed = results.len() - passed;
+    let report = CheckOut {
+        passed,
+        failed,
+        not_evaluated,
+        errors,
+        results,
+    };
     match output {
-        Output::Json => {
-            let v =
-                json!({"results": results, "passed": passed, "failed": failed, "errors": errors});
-            outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
-        }
+        Output::Json => crate::print_json(&report),
         Output::Text => {
+            let mut text = String::new();
+            for r in report.results.iter().filter(|r| !r.pass) {
+                text.push_str(&format!(
+                    "FAIL {expect}:{}: {} → {} port {}/{}: expected {}, got {}\n{}\n",
+                    r.line,
+                    r.from,
+                    r.to,
+                    r.port,
+                    r.protocol,
+                    word(r.expected),
+                    word(r.actual),
+                    indent(&r.explanation)
+                ));
+            }
             out!("{text}");
-            outln!("{passed} passed, {failed} failed");
+            if report.not_evaluated > 0 {
+                outln!(
+                    "{passed} passed, {failed} failed, {} not evaluated",
+                    report.not_evaluated
+                );
+            } else {
+                outln!("{passed} passed, {failed} failed");
+            }
         }
     }
-    if !errors.is_empty() {
+    if report.results.is_empty() && report.not_evaluated > 0 {
+        // Nothing could be analysed.
         2
     } else {
-        u8::from(failed > 0)
+        u8::from(failed > 0 || report.not_evaluated > 0)
     }
 }
 
@@ -101,90 +180,4 @@ fn word(allowed: bool) -> &'static str {
 
 fn indent(s: &str) -> String {
     s.lines().map(|l| format!("    {l}\n")).collect()
-}
-
-fn rule_json(a: &Analysis, r: &RuleRef) -> Value {
-    let policy = a.cluster.policies.get(r.policy);
-    let line = policy
-        .and_then(|p| p.rules(r.direction).get(r.rule))
-        .map(|rule| rule.span.start.line);
-    json!({
-        "policy": policy.map(|p| p.qualified()),
-        "direction": r.direction.as_str(),
-        "rule_index": r.rule,
-        "peer_index": r.peer,
-        "port_index": r.port,
-        "line": line,
-    })
-}
-
-fn outcome_json(a: &Analysis, o: &Outcome) -> Value {
-    let names = |ids: &[usize]| -> Vec<String> {
-        ids.iter()
-            .filter_map(|&i| a.cluster.policies.get(i).map(|p| p.qualified()))
-            .collect()
-    };
-    match o {
-        Outcome::NotAsked => json!({"result": "not-asked"}),
-        Outcome::SelfTraffic => json!({"result": "self"}),
-        Outcome::NotIsolated => json!({"result": "not-isolated"}),
-        Outcome::Allowed { isolating, by } => {
-            json!({"result": "allowed", "isolating": names(isolating), "rule": rule_json(a, by)})
-        }
-        Outcome::Denied { isolating, .. } => {
-            json!({"result": "denied", "isolating": names(isolating)})
-        }
-    }
-}
-
-pub fn verdict_json(a: &Analysis, v: &Verdict) -> Value {
-    let ep = |e: Endpoint| a.endpoint_name(e);
-    json!({
-        "from": a.target_name(v.from),
-        "to": a.target_name(v.to),
-        "port": v.port,
-        "protocol": v.protocol.as_str(),
-        "allowed": v.allowed,
-        "explanation": a.explain(v),
-        "hops": v.hops.iter().map(|h| json!({
-            "from": ep(h.src),
-            "to": ep(h.dst),
-            "port": h.port,
-            "allowed": h.allowed,
-            "egress": outcome_json(a, &h.egress),
-            "ingress": outcome_json(a, &h.ingress),
-        })).collect::<Vec<_>>(),
-        "cni_dependent": v.flags.iter().map(|f| f.sentence()).collect::<Vec<_>>(),
-    })
-}
-
-pub fn explain(
-    files: &[String],
-    from: &str,
-    to: &str,
-    port: u16,
-    protocol: Protocol,
-    output: Output,
-) -> u8 {
-    let Some(a) = crate::inputs::analyse(files) else {
-        return 2;
-    };
-    let (f, t) = match (a.resolve(from), a.resolve(to)) {
-        (Ok(f), Ok(t)) => (f, t),
-        (f, t) => {
-            for e in [f.err(), t.err()].into_iter().flatten() {
-                eprintln!("error: {e}");
-            }
-            return 2;
-        }
-    };
-    let v = a.verdict(f, t, port, protocol);
-    match output {
-        Output::Json => outln!(
-            "{}",
-            serde_json::to_string_pretty(&verdict_json(&a, &v)).unwrap_or_default()
-        ),
-        Output::Text => out!("{}", a.explain(&v)),
-    }
-    0
 }

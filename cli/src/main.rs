@@ -16,8 +16,11 @@ macro_rules! outln {
 }
 
 mod check;
+mod explain;
 mod inputs;
+mod lint;
 mod matrix;
+mod port_arg;
 mod render;
 
 use std::process::ExitCode;
@@ -25,6 +28,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use engine::Protocol;
+
+use port_arg::PortArg;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -62,7 +67,7 @@ pub enum TableOutput {
 enum Command {
     /// Check expected verdicts (an assertion file) against the manifests
     #[command(
-        after_help = "The assertion file:\n  expect:\n    - {from: x/a, to: y/b, port: 80, protocol: TCP, allowed: true}\n    - {from: default/client, to: service:default/web, port: 80, allowed: false}\n\n`protocol` defaults to TCP; other keys are ignored.\nExit status: 0 all hold, 1 some fail, 2 nothing could be analysed (no manifest, unreadable assertion file, unknown name)."
+        after_help = "The assertion file:\n  expect:\n    - {from: x/a, to: y/b, port: 80, protocol: TCP, allowed: true}\n    - {from: default/client, to: service:default/web, port: 80, allowed: false}\n\n`protocol` defaults to TCP; other keys are ignored.\nExit status: 0 all hold, 1 some fail or could not be evaluated (unknown name, bad field: each is reported, counted as `not evaluated`), 2 nothing could be analysed (no manifest, unreadable assertion file, no assertion could be evaluated)."
     )]
     Check {
         /// Manifests: files, directories or `-`
@@ -77,23 +82,29 @@ enum Command {
     },
     /// Print the pod × pod connectivity matrix
     #[command(
-        after_help = "With --port: a truth table for that port (`.` allowed, `X` blocked); without: the allowed port sets.\nA pod reaching itself is always allowed and is shown as `-`.\nJSON groups pods that behave identically; see the README for its shape."
+        after_help = "Rows and columns are workloads (`ns/name[Deployment] ×3`; pods without a workload stay single); --pods gives one row per pod.\nWith --port: a truth table for that port (`.` allowed, `X` blocked, `~` some pod pairs of the groups differ); without: the allowed port sets per cell (legend below the table).\nA pod reaching itself is always allowed and is shown as `-`.\nJSON groups pods that behave identically; see the README for its shape."
     )]
     Matrix {
         /// Manifests: files, directories or `-`
         #[arg(required = true)]
         files: Vec<String>,
-        /// Only this port
-        #[arg(long, short = 'p')]
-        port: Option<u16>,
-        /// Protocol for --port (TCP, UDP, SCTP)
-        #[arg(long, default_value = "TCP", value_parser = parse_protocol)]
-        protocol: Protocol,
+        /// Only this port: a number (1-65535) or a container port name, resolved on each destination pod
+        #[arg(long, short = 'p', value_parser = PortArg::parse)]
+        port: Option<PortArg>,
+        /// Protocol for --port (TCP, UDP, SCTP; default TCP)
+        #[arg(long, value_parser = parse_protocol)]
+        protocol: Option<Protocol>,
+        /// One row and column per pod instead of per workload
+        #[arg(long)]
+        pods: bool,
         /// Output format
         #[arg(long, short = 'o', value_enum, default_value = "text")]
         output: TableOutput,
     },
     /// Explain why a connection is allowed or blocked
+    #[command(
+        after_help = "Exit status (like `kubectl auth can-i`): 0 allowed, 1 blocked, 2 error (unknown name, unknown port name, no readable manifest)."
+    )]
     Explain {
         /// Manifests: files, directories or `-`
         #[arg(required = true)]
@@ -104,9 +115,9 @@ enum Command {
         /// Destination: ns/name of a pod, workload or Service, or an IP address
         #[arg(long)]
         to: String,
-        /// Destination port (for a Service: the Service port)
-        #[arg(long, short = 'p')]
-        port: u16,
+        /// Destination port: a number (1-65535) or a name (a container port of the destination pod; for a Service, the name of a Service port)
+        #[arg(long, short = 'p', value_parser = PortArg::parse)]
+        port: PortArg,
         /// TCP, UDP or SCTP
         #[arg(long, default_value = "TCP", value_parser = parse_protocol)]
         protocol: Protocol,
@@ -128,6 +139,14 @@ enum Command {
     },
 }
 
+/// Pretty JSON on stdout.
+pub fn print_json<T: serde::Serialize>(value: &T) {
+    match serde_json::to_string_pretty(value) {
+        Ok(s) => outln!("{s}"),
+        Err(e) => eprintln!("error: cannot write JSON: {e}"),
+    }
+}
+
 fn parse_protocol(s: &str) -> Result<Protocol, String> {
     Protocol::parse_loose(s).ok_or_else(|| format!("unknown protocol `{s}` (TCP, UDP or SCTP)"))
 }
@@ -144,8 +163,9 @@ fn main() -> ExitCode {
             files,
             port,
             protocol,
+            pods,
             output,
-        } => matrix::run(&files, port, protocol, output),
+        } => matrix::run(&files, port, protocol, pods, output),
         Command::Explain {
             files,
             from,
@@ -153,8 +173,8 @@ fn main() -> ExitCode {
             port,
             protocol,
             output,
-        } => check::explain(&files, &from, &to, port, protocol, output),
-        Command::Lint { files, output } => render::lint(&files, output),
+        } => explain::run(&files, &from, &to, &port, protocol, output),
+        Command::Lint { files, output } => lint::run(&files, output),
     };
     ExitCode::from(code)
 }

@@ -1,30 +1,65 @@
-//! `netpol matrix`: the pod × pod truth table (one port) or allowed port sets (all ports).
+//! `netpol matrix`: the workload × workload (or `--pods`: pod × pod) truth table for one port,
+//! or the allowed port sets; as JSON, grouped by behaviour.
+
+mod table;
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
 
 use serde_json::{json, Map, Value};
 
 use engine::connectivity::{compute, Connectivity};
 use engine::{Analysis, PortSet, Protocol};
 
+use crate::port_arg::PortArg;
 use crate::TableOutput;
+use table::Style;
 
-pub fn run(files: &[String], port: Option<u16>, protocol: Protocol, output: TableOutput) -> u8 {
+pub fn run(
+    files: &[String],
+    port: Option<PortArg>,
+    protocol: Option<Protocol>,
+    per_pod: bool,
+    output: TableOutput,
+) -> u8 {
+    if let (Some(p), None) = (protocol, &port) {
+        eprintln!("error: --protocol {p} needs --port: without --port the matrix lists the allowed ports of every protocol");
+        return 2;
+    }
+    let protocol = protocol.unwrap_or(Protocol::Tcp);
+    let json_port = match (&port, output) {
+        (Some(PortArg::Name(n)), TableOutput::Json) => {
+            eprintln!("error: `--output json` groups pods by behaviour and needs a port number, not the name `{n}` (its number can differ from pod to pod); use a number, or a table output");
+            return 2;
+        }
+        (Some(PortArg::Number(n)), _) => Some(*n),
+        _ => None,
+    };
     let Some(a) = crate::inputs::analyse(files) else {
         return 2;
     };
+    if let Some(PortArg::Name(n)) = &port {
+        if !a
+            .cluster
+            .pods
+            .iter()
+            .any(|p| p.named_port(n, protocol).is_some())
+        {
+            eprintln!("error: no pod has a {protocol} container port named `{n}`");
+            return 2;
+        }
+    }
     let conn = compute(&a);
+    let port = port.as_ref();
     let out = match output {
         TableOutput::Json => {
-            let v = to_json(&a, &conn, port, protocol);
+            let v = to_json(&a, &conn, json_port, protocol);
             let mut s = serde_json::to_string(&v).unwrap_or_default();
             s.push('\n');
             s
         }
-        TableOutput::Text => table(&a, &conn, port, protocol, Style::Text),
-        TableOutput::Csv => table(&a, &conn, port, protocol, Style::Csv),
-        TableOutput::Md => table(&a, &conn, port, protocol, Style::Md),
+        TableOutput::Text => table::render(&a, &conn, port, protocol, per_pod, Style::Text),
+        TableOutput::Csv => table::render(&a, &conn, port, protocol, per_pod, Style::Csv),
+        TableOutput::Md => table::render(&a, &conn, port, protocol, per_pod, Style::Md),
     };
     use std::io::Write as _;
     let mut stdout = std::io::stdout().lock();
@@ -118,115 +153,5 @@ fn row_json(
             "from": from,
             "allowed": by_set.into_iter().map(|(set, ids)| json!({"to": ids, "ports": ports_json(set)})).collect::<Vec<_>>(),
         }),
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Style {
-    Text,
-    Csv,
-    Md,
-}
-
-fn table(
-    a: &Analysis,
-    conn: &Connectivity,
-    port: Option<u16>,
-    protocol: Protocol,
-    style: Style,
-) -> String {
-    let names: Vec<String> = a.cluster.pods.iter().map(|p| p.qualified()).collect();
-    let n = names.len();
-    let cell = |i: usize, j: usize| -> String {
-        if i == j {
-            return "-".into();
-        }
-        let set = conn.between(i, j);
-        match port {
-            Some(p) => if set.contains(protocol, p) { "." } else { "X" }.into(),
-            None => set.to_string(),
-        }
-    };
-    let mut out = String::new();
-    match style {
-        Style::Csv => {
-            let _ = writeln!(out, "from\\to,{}", names.join(","));
-            for i in 0..n {
-                let cells: Vec<String> = (0..n).map(|j| csv_escape(&cell(i, j))).collect();
-                let _ = writeln!(
-                    out,
-                    "{},{}",
-                    names.get(i).map_or("", String::as_str),
-                    cells.join(",")
-                );
-            }
-        }
-        Style::Md => {
-            let _ = writeln!(out, "| from \\ to | {} |", names.join(" | "));
-            let _ = writeln!(out, "|---|{}", "---|".repeat(n));
-            for i in 0..n {
-                let cells: Vec<String> = (0..n).map(|j| cell(i, j)).collect();
-                let _ = writeln!(
-                    out,
-                    "| {} | {} |",
-                    names.get(i).map_or("", String::as_str),
-                    cells.join(" | ")
-                );
-            }
-        }
-        Style::Text => match port {
-            Some(p) => {
-                let _ = writeln!(out, "port {p}/{protocol}: `.` allowed, `X` blocked, `-` self (rows: from, columns: to)");
-                let w = n.to_string().len();
-                let mut header = format!("{:w$}  {:nw$} ", "", "", nw = name_width(&names));
-                for j in 0..n {
-                    let _ = write!(header, "{:>w$}", j + 1);
-                    header.push(' ');
-                }
-                let _ = writeln!(out, "{}", header.trim_end());
-                for i in 0..n {
-                    let mut line = format!(
-                        "{:>w$}  {:nw$} ",
-                        i + 1,
-                        names.get(i).map_or("", String::as_str),
-                        nw = name_width(&names)
-                    );
-                    for j in 0..n {
-                        let _ = write!(line, "{:>w$}", cell(i, j));
-                        line.push(' ');
-                    }
-                    let _ = writeln!(out, "{}", line.trim_end());
-                }
-            }
-            None => {
-                for i in 0..n {
-                    for j in 0..n {
-                        if i == j {
-                            continue;
-                        }
-                        let _ = writeln!(
-                            out,
-                            "{} → {}: {}",
-                            names.get(i).map_or("", String::as_str),
-                            names.get(j).map_or("", String::as_str),
-                            conn.between(i, j)
-                        );
-                    }
-                }
-            }
-        },
-    }
-    out
-}
-
-fn name_width(names: &[String]) -> usize {
-    names.iter().map(|n| n.chars().count()).max().unwrap_or(0)
-}
-
-fn csv_escape(s: &str) -> String {
-    if s.contains([',', '"', ' ']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }

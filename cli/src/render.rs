@@ -1,31 +1,67 @@
-//! Diagnostics as compilers print them: the source line, an underline, a help line.
+//! Diagnostics as compilers print them (rendered by `annotate-snippets`: multi-line spans, tabs,
+//! wide characters), in colour on a terminal unless `NO_COLOR` is set, plain when piped.
+//! Very long lines (minified JSON) are cut to a window around the span.
 
-use std::fmt::Write;
+use std::io::IsTerminal;
 
-use serde_json::{json, Value};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use serde::Serialize;
 
-use engine::{Analysis, Diagnostic, Severity};
+use engine::{Analysis, Diagnostic, Severity, Span};
 
-use crate::Output;
+/// Lines longer than this (in characters) are shown as a window around the span.
+const MAX_LINE_CHARS: usize = 2000;
+/// Characters of context kept on each side of the span in such a window (the renderer then
+/// narrows it to the terminal width around the column).
+const WINDOW_CONTEXT: usize = 200;
+/// Characters of a long span kept in such a window.
+const WINDOW_SPAN: usize = 200;
+
+/// Whether to colour a stream: `NO_COLOR` (any non-empty value) wins, then `CLICOLOR_FORCE`,
+/// then whether the stream is a terminal (<https://no-color.org>, <https://bixense.com/clicolors/>).
+pub fn colour(is_terminal: bool) -> bool {
+    let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty() && v != "0");
+    if set("NO_COLOR") {
+        return false;
+    }
+    set("CLICOLOR_FORCE") || is_terminal
+}
+
+pub fn stdout_colour() -> bool {
+    colour(std::io::stdout().is_terminal())
+}
+
+pub fn stderr_colour() -> bool {
+    colour(std::io::stderr().is_terminal())
+}
+
+fn source_name(a: &Analysis, s: &Span) -> String {
+    a.sources
+        .get(s.source as usize)
+        .map_or_else(|| "?".to_string(), |x| x.name.clone())
+}
 
 /// `file:line:col`
 pub fn location(a: &Analysis, d: &Diagnostic) -> String {
     match d.span {
-        Some(s) => {
-            let name = a
-                .sources
-                .get(s.source as usize)
-                .map_or("?", |x| x.name.as_str());
-            format!("{name}:{}:{}", s.start.line, s.start.col)
-        }
+        Some(s) => format!("{}:{}:{}", source_name(a, &s), s.start.line, s.start.col),
         None => "<input>".to_string(),
     }
 }
 
 /// One-line form, for stderr during `check`/`matrix`/`explain`.
-pub fn short(a: &Analysis, d: &Diagnostic) -> String {
+pub fn short(a: &Analysis, d: &Diagnostic, colour: bool) -> String {
+    let (on, off) = if colour {
+        match d.severity {
+            Severity::Error => ("\x1b[1;91m", "\x1b[0m"),
+            Severity::Warning => ("\x1b[1;33m", "\x1b[0m"),
+            Severity::Info => ("\x1b[1;94m", "\x1b[0m"),
+        }
+    } else {
+        ("", "")
+    };
     format!(
-        "{}: {}[{}]: {}",
+        "{}: {on}{}[{}]{off}: {}",
         location(a, d),
         d.severity.as_str(),
         d.code.as_str(),
@@ -33,138 +69,245 @@ pub fn short(a: &Analysis, d: &Diagnostic) -> String {
     )
 }
 
-/// The lines of every source, indexed once (rendering thousands of diagnostics stays linear).
-pub struct Lines<'a>(Vec<Vec<&'a str>>);
+/// Byte offsets of line starts, per source, computed once (rendering stays linear).
+#[derive(Debug)]
+pub struct Lines<'a> {
+    texts: Vec<&'a str>,
+    starts: Vec<Vec<usize>>,
+}
 
 impl<'a> Lines<'a> {
     pub fn new(a: &'a Analysis) -> Lines<'a> {
-        Lines(a.sources.iter().map(|s| s.text.lines().collect()).collect())
+        let texts: Vec<&str> = a.sources.iter().map(|s| s.text.as_str()).collect();
+        let starts = texts
+            .iter()
+            .map(|t| {
+                std::iter::once(0)
+                    .chain(t.match_indices('\n').map(|(i, _)| i + 1))
+                    .collect()
+            })
+            .collect();
+        Lines { texts, starts }
     }
 
+    /// Line `line` (1-based) of a source, without its line break.
     fn get(&self, source: u32, line: u32) -> Option<&'a str> {
-        self.0
-            .get(source as usize)?
-            .get((line as usize).checked_sub(1)?)
-            .copied()
+        let text = *self.texts.get(source as usize)?;
+        let starts = self.starts.get(source as usize)?;
+        let i = (line as usize).checked_sub(1)?;
+        let start = *starts.get(i)?;
+        let end = starts.get(i + 1).map_or(text.len(), |e| e - 1);
+        let l = text.get(start..end)?;
+        Some(l.strip_suffix('\r').unwrap_or(l))
     }
 }
 
-/// Full form with the source line and an underline.
-pub fn full(a: &Analysis, lines: &Lines<'_>, d: &Diagnostic) -> String {
-    let mut out = format!(
-        "{}[{}]: {}\n",
-        d.severity.as_str(),
-        d.code.as_str(),
-        d.message
-    );
-    if let Some(s) = d.span {
-        let _ = writeln!(out, "  --> {}", location(a, d));
-        if let Some(line) = lines.get(s.source, s.start.line) {
-            let num = s.start.line.to_string();
-            let pad = " ".repeat(num.len());
-            let line_display: String = line.chars().take(200).collect();
-            let start = (s.start.col as usize).saturating_sub(1);
-            let width = if s.end.line == s.start.line && s.end.col > s.start.col {
-                (s.end.col - s.start.col) as usize
-            } else {
-                line.chars().count().saturating_sub(start).max(1)
+/// Byte offset of the 1-based character column `col` in `line` (clamped to its end).
+fn byte_at(line: &str, col: u32) -> usize {
+    let idx = (col as usize).saturating_sub(1);
+    line.char_indices().nth(idx).map_or(line.len(), |(b, _)| b)
+}
+
+/// A line as shown, and where its original byte `b` lands in what is shown.
+struct Shown {
+    text: String,
+    /// Original byte range kept, and the bytes added before it (an ellipsis).
+    kept: (usize, usize),
+    prefix: usize,
+}
+
+impl Shown {
+    /// The whole line, or a window of it around the characters `[from, to)` (byte offsets).
+    fn window(line: &str, from: usize, to: usize) -> Shown {
+        if line.chars().count() <= MAX_LINE_CHARS {
+            return Shown {
+                text: line.to_string(),
+                kept: (0, line.len()),
+                prefix: 0,
             };
-            let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{num} | {line_display}");
-            let _ = writeln!(
-                out,
-                "{pad} | {}{}",
-                " ".repeat(start),
-                "^".repeat(width.clamp(1, 120))
-            );
+        }
+        let chars_before = line.get(..from).map_or(0, |s| s.chars().count());
+        let first = chars_before.saturating_sub(WINDOW_CONTEXT);
+        let span_chars = line.get(from..to).map_or(0, |s| s.chars().count());
+        let last = chars_before + span_chars.min(WINDOW_SPAN) + WINDOW_CONTEXT;
+        let byte_of = |c: usize| line.char_indices().nth(c).map_or(line.len(), |(b, _)| b);
+        let (lo, hi) = (byte_of(first), byte_of(last));
+        let mut text = String::new();
+        if lo > 0 {
+            text.push('…');
+        }
+        let prefix = text.len();
+        text.push_str(line.get(lo..hi).unwrap_or(""));
+        if hi < line.len() {
+            text.push('…');
+        }
+        Shown {
+            text,
+            kept: (lo, hi),
+            prefix,
+        }
+    }
+
+    /// Where original byte `b` of the line is in `text`.
+    fn map(&self, b: usize) -> usize {
+        b.clamp(self.kept.0, self.kept.1) - self.kept.0 + self.prefix
+    }
+}
+
+/// The excerpt shown for a span.
+struct Excerpt {
+    text: String,
+    /// The span's byte range in `text`.
+    range: std::ops::Range<usize>,
+    /// The 1-based column of the span's start in `text` (differs from the real one when the
+    /// first line was cut to a window).
+    shown_col: usize,
+}
+
+/// The excerpt (lines `span.start.line..=span.end.line`) and the span's byte range in it.
+fn excerpt(lines: &Lines<'_>, s: &Span) -> Option<Excerpt> {
+    let first = lines.get(s.source, s.start.line)?;
+    // An exclusive end at column 1 ends on the line before.
+    let last_line = if s.end.line > s.start.line && s.end.col <= 1 {
+        s.end.line - 1
+    } else {
+        s.end.line.max(s.start.line)
+    };
+    let mut text = String::new();
+    let (mut start, mut end, mut shown_col) = (0, 0, 1);
+    for n in s.start.line..=last_line {
+        let line = if n == s.start.line {
+            first
+        } else {
+            lines.get(s.source, n).unwrap_or("")
+        };
+        let from = if n == s.start.line {
+            byte_at(line, s.start.col)
+        } else {
+            0
+        };
+        let to = if n == last_line {
+            if n == s.end.line {
+                byte_at(line, s.end.col)
+            } else {
+                line.len()
+            }
+        } else {
+            line.len()
+        };
+        let shown = Shown::window(line, from, to.max(from));
+        if n == s.start.line {
+            let at = shown.map(from);
+            shown_col = shown.text.get(..at).map_or(0, |t| t.chars().count()) + 1;
+            start = text.len() + at;
+        }
+        if n == last_line {
+            end = text.len() + shown.map(to.max(from));
+        }
+        text.push_str(&shown.text);
+        text.push('\n');
+    }
+    Some(Excerpt {
+        text,
+        range: start..end.max(start),
+        shown_col,
+    })
+}
+
+/// Full form: title, location, the source lines with the span underlined, the help line.
+pub fn full(a: &Analysis, lines: &Lines<'_>, d: &Diagnostic, renderer: &Renderer) -> String {
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
+    };
+    let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
+    let mut group = Group::with_title(title);
+    // When a long line was cut, the renderer's `file:line:col` counts from the cut.
+    let mut fix_col = None;
+    if let Some(s) = d.span {
+        let name = source_name(a, &s);
+        match excerpt(lines, &s) {
+            Some(e) => {
+                if e.shown_col != s.start.col as usize {
+                    fix_col = Some((
+                        format!("{name}:{}:{}", s.start.line, e.shown_col),
+                        format!("{name}:{}:{}", s.start.line, s.start.col),
+                    ));
+                }
+                group = group.element(
+                    Snippet::source(e.text)
+                        .path(name)
+                        .line_start(s.start.line as usize)
+                        .annotation(AnnotationKind::Primary.span(e.range)),
+                );
+            }
+            None => {
+                group = group.element(
+                    Origin::path(name)
+                        .line(s.start.line as usize)
+                        .char_column(s.start.col as usize),
+                );
+            }
         }
     }
     if let Some(h) = &d.help {
-        let _ = writeln!(out, "  = help: {h}");
+        group = group.element(Level::HELP.message(h.as_str()));
     }
+    let report = [group];
+    let mut out = renderer.render(&report);
+    if let Some((shown, real)) = fix_col {
+        out = out.replacen(&shown, &real, 1);
+    }
+    out.push('\n');
     out
 }
 
-pub fn diagnostic_json(a: &Analysis, d: &Diagnostic) -> Value {
-    let (file, line, col, end_line, end_col) = match d.span {
-        Some(s) => (
-            a.sources.get(s.source as usize).map(|x| x.name.clone()),
-            Some(s.start.line),
-            Some(s.start.col),
-            Some(s.end.line),
-            Some(s.end.col),
-        ),
-        None => (None, None, None, None, None),
-    };
-    json!({
-        "code": d.code.as_str(),
-        "severity": d.severity.as_str(),
-        "message": d.message,
-        "file": file,
-        "line": line,
-        "column": col,
-        "end_line": end_line,
-        "end_column": end_col,
-        "help": d.help,
-    })
+/// A renderer for stdout: coloured on a terminal.
+pub fn renderer(colour: bool) -> Renderer {
+    if colour {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    }
+}
+
+/// `lint --output json` entries (README "lint").
+#[derive(Debug, Serialize)]
+pub struct DiagnosticOut {
+    pub code: &'static str,
+    pub severity: &'static str,
+    pub message: String,
+    pub file: Option<String>,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub end_line: Option<u32>,
+    pub end_column: Option<u32>,
+    pub help: Option<String>,
+}
+
+pub fn diagnostic_out(a: &Analysis, d: &Diagnostic) -> DiagnosticOut {
+    DiagnosticOut {
+        code: d.code.as_str(),
+        severity: d.severity.as_str(),
+        message: d.message.clone(),
+        file: d
+            .span
+            .and_then(|s| a.sources.get(s.source as usize).map(|x| x.name.clone())),
+        line: d.span.map(|s| s.start.line),
+        column: d.span.map(|s| s.start.col),
+        end_line: d.span.map(|s| s.end.line),
+        end_column: d.span.map(|s| s.end.col),
+        help: d.help.clone(),
+    }
 }
 
 /// Prints errors and warnings (not lints) on stderr; the analysis goes on.
 pub fn report_problems(a: &Analysis) {
+    let colour = stderr_colour();
     for d in &a.diagnostics {
         if d.severity != Severity::Info && !d.code.is_lint() {
-            eprintln!("{}", short(a, d));
+            eprintln!("{}", short(a, d, colour));
         }
     }
-}
-
-pub fn lint(files: &[String], output: Output) -> u8 {
-    let sources = crate::inputs::read(files);
-    if sources.is_empty() {
-        eprintln!("error: no readable manifest");
-        return 2;
-    }
-    // Every diagnostic is printed below, so nothing goes to stderr first.
-    let a = engine::analyze(&sources);
-    let errors = a
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = a
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .count();
-    let infos = a.diagnostics.len() - errors - warnings;
-    match output {
-        Output::Json => {
-            let v = json!({
-                "diagnostics": a.diagnostics.iter().map(|d| diagnostic_json(&a, d)).collect::<Vec<_>>(),
-                "errors": errors,
-                "warnings": warnings,
-                "infos": infos,
-            });
-            outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
-        }
-        Output::Text => {
-            let lines = Lines::new(&a);
-            let mut out = String::new();
-            for d in &a.diagnostics {
-                out.push_str(&full(&a, &lines, d));
-                out.push('\n');
-            }
-            out!("{out}");
-            outln!(
-                "{} error{}, {} warning{}, {} note{}",
-                errors,
-                if errors == 1 { "" } else { "s" },
-                warnings,
-                if warnings == 1 { "" } else { "s" },
-                infos,
-                if infos == 1 { "" } else { "s" }
-            );
-        }
-    }
-    u8::from(errors > 0)
 }

@@ -171,7 +171,7 @@ fn stdin_and_directories() {
     std::fs::create_dir_all(dir.join("sub")).unwrap();
     std::fs::copy(c.join("manifests.yaml"), dir.join("sub/app.yml")).unwrap();
     std::fs::write(dir.join("notes.txt"), "not yaml").unwrap();
-    let out = netpol(&["matrix", s(&dir), "--port", "80"]);
+    let out = netpol(&["matrix", s(&dir), "--port", "80", "--pods"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("default/dep-httpd-2"));
     assert_eq!(netpol(&["lint", s(&dir)]).status.code(), Some(0));
 }
@@ -222,6 +222,7 @@ fn matrix_text_truth_table() {
             s(&c.join("manifests.yaml")),
             "--port",
             "80",
+            "--pods",
             "--output",
             fmt,
         ]);
@@ -307,4 +308,399 @@ fn help_everywhere() {
         assert_eq!(out.status.code(), Some(0));
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"));
     }
+}
+
+/// A Deployment `web` (×2, port `http` = 8080), Service `web-svc` (port `web` 80 → `http`),
+/// Pods `client` and `other`; only `client` may reach `web` on `http`.
+const PORTS: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: default}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: w, image: w, ports: [{name: http, containerPort: 8080}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web-svc, namespace: default}
+spec:
+  selector: {app: web}
+  ports: [{name: web, port: 80, targetPort: http}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: default, labels: {app: client}}
+spec: {containers: [{name: c, image: c}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: other, namespace: default, labels: {app: other}}
+spec: {containers: [{name: c, image: c}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-from-client, namespace: default}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: client}}}]
+    ports: [{port: http}]
+";
+
+fn explain(m: &Path, from: &str, to: &str, port: &str, extra: &[&str]) -> Output {
+    let mut args = vec!["explain", s(m), "--from", from, "--to", to, "--port", port];
+    args.extend_from_slice(extra);
+    netpol(&args)
+}
+
+#[test]
+fn explain_exit_status_is_like_kubectl_auth_can_i() {
+    let m = tmp("ports-exit.yaml", PORTS);
+    let allowed = explain(&m, "default/client", "default/web", "8080", &[]);
+    assert_eq!(allowed.status.code(), Some(0));
+    let blocked = explain(&m, "default/other", "default/web", "8080", &[]);
+    assert_eq!(blocked.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&blocked.stdout).contains("BLOCKED"));
+    // JSON too: the status says the verdict.
+    let blocked = explain(&m, "default/other", "default/web", "8080", &["-o", "json"]);
+    assert_eq!(blocked.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&blocked.stdout).unwrap();
+    assert_eq!(v["allowed"], false);
+    let unknown = explain(&m, "default/nobody", "default/web", "8080", &[]);
+    assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn explain_json_keeps_the_documented_shape() {
+    let m = tmp("ports-shape.yaml", PORTS);
+    let out = explain(
+        &m,
+        "default/client",
+        "default/web-0",
+        "8080",
+        &["-o", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "from",
+            "to",
+            "port",
+            "protocol",
+            "allowed",
+            "explanation",
+            "hops",
+            "cni_dependent"
+        ]
+    );
+    let hop = &v["hops"][0];
+    let keys: Vec<&str> = hop
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, ["from", "to", "port", "allowed", "egress", "ingress"]);
+    assert_eq!(hop["egress"], serde_json::json!({"result": "not-isolated"}));
+    assert_eq!(
+        hop["ingress"],
+        serde_json::json!({"result": "allowed", "isolating": ["default/web-from-client"],
+            "rule": {"policy": "default/web-from-client", "direction": "ingress", "rule_index": 0,
+                     "peer_index": 0, "port_index": 0, "line": 34}})
+    );
+    let out = explain(
+        &m,
+        "default/other",
+        "default/web-0",
+        "8080",
+        &["-o", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["hops"][0]["ingress"],
+        serde_json::json!({"result": "denied", "isolating": ["default/web-from-client"]})
+    );
+    let out = explain(
+        &m,
+        "default/client",
+        "default/client",
+        "8080",
+        &["-o", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["hops"][0]["egress"],
+        serde_json::json!({"result": "self"})
+    );
+}
+
+#[test]
+fn port_names_resolve_on_the_destination() {
+    let m = tmp("ports-names.yaml", PORTS);
+    // A container port name, resolved on the destination pods.
+    let out = explain(&m, "default/client", "default/web", "http", &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("port `http` is 8080/TCP"), "{stdout}");
+    // For a Service: the Service port's name (80), translated to the targetPort as usual.
+    let out = explain(
+        &m,
+        "default/client",
+        "service:default/web-svc",
+        "web",
+        &["-o", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["port"].as_u64(), v["port_name"].as_str()),
+        (Some(80), Some("web"))
+    );
+    assert_eq!(v["hops"][0]["port"], 8080);
+    // Unknown names say what exists.
+    let out = explain(&m, "default/client", "default/web", "metrics", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no TCP container port named `metrics`")
+            && stderr.contains("`http` (8080/TCP)"),
+        "{stderr}"
+    );
+    let out = explain(&m, "default/client", "service:default/web-svc", "http", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("its ports: `web` (80/TCP)"));
+    let out = explain(&m, "default/client", "8.8.8.8", "http", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("outside the cluster"));
+    // Numbers are 1-65535.
+    for bad in ["0", "65536", "HTTP"] {
+        let out = explain(&m, "default/client", "default/web", bad, &[]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("1-65535"), "{stderr}");
+    }
+    // The matrix resolves a name per destination pod; `_` where a pod has no such port.
+    let out = netpol(&["matrix", s(&m), "--port", "http"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let row = |name: &str| {
+        stdout
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap()
+            .split_whitespace()
+            .skip(2)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    // Columns: client, other, web[Deployment] ×2.
+    assert_eq!(row("default/client"), "- _ .", "{stdout}");
+    assert_eq!(row("default/other "), "_ - X", "{stdout}");
+    assert!(stdout.contains("`_` no such port"), "{stdout}");
+}
+
+#[test]
+fn protocol_without_port_is_an_error() {
+    let m = tmp("ports-proto.yaml", PORTS);
+    let out = netpol(&["matrix", s(&m), "--protocol", "UDP"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--protocol UDP needs --port"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    let out = netpol(&["matrix", s(&m), "--protocol", "UDP", "--port", "53"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("port 53/UDP"));
+}
+
+#[test]
+fn check_reports_every_bad_assertion() {
+    let m = tmp("ports-check.yaml", PORTS);
+    let expect = tmp(
+        "many-bad.yaml",
+        "expect:
+  - {from: default/client, to: default/web, port: 8080, allowed: true}
+  - {from: default/clinet, to: default/web, port: 8080, allowed: true}
+  - {from: default/client, to: default/wbe, port: 8080, allowed: false}
+  - {from: default/client, to: default/web, port: 99999, allowed: maybe}
+  - {from: default/other, to: default/web, port: 8080, allowed: false}
+",
+    );
+    let out = check(&m, &expect, &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Two hold, three could not be evaluated: not all hold, but something was analysed.
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout
+            .trim_end()
+            .ends_with("2 passed, 0 failed, 3 not evaluated"),
+        "{stdout}"
+    );
+    for (at, what) in [
+        ("many-bad.yaml:3:12:", "`default/client`"),
+        ("many-bad.yaml:4:32:", "`default/web`"),
+        ("many-bad.yaml:5:51:", "between 1 and 65535"),
+        ("many-bad.yaml:5:67:", "true or false"),
+    ] {
+        let line = stderr
+            .lines()
+            .find(|l| l.contains(at))
+            .unwrap_or_else(|| panic!("{at} in {stderr}"));
+        assert!(line.contains(what), "{line}");
+    }
+    let out = check(&m, &expect, &["-o", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["passed"].as_u64(), v["failed"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(v["not_evaluated"], 3);
+    let lines: Vec<u64> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [3, 4, 5, 5]);
+    assert_eq!(v["errors"][0]["column"], 12);
+    assert!(v["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("default/clinet"));
+    // Nothing evaluable at all: exit 2.
+    let all_bad = tmp(
+        "all-bad.yaml",
+        "expect:\n  - {from: x/y, to: default/web, port: 80, allowed: true}\n  - {from: default/client, to: default/web, port: http, allowed: true}\n",
+    );
+    let out = check(&m, &all_bad, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 passed, 0 failed, 2 not evaluated"));
+}
+
+#[test]
+fn matrix_groups_by_workload_and_pods_splits() {
+    let c = corpus("demo-httpd-centos-deny-plus-allow");
+    let m = c.join("manifests.yaml");
+    let out = netpol(&["matrix", s(&m), "--port", "80"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = stdout.lines().skip(2).collect();
+    assert_eq!(rows.len(), 3, "{stdout}");
+    assert!(
+        rows[0].contains("default/dep-httpd[Deployment] ×3"),
+        "{stdout}"
+    );
+    // Replicas to each other: blocked (ingress is denied by default); centos reaches them.
+    assert!(rows[0].trim_end().ends_with("X X X"), "{stdout}");
+    assert!(
+        rows[1].contains("default/pod-centos") && rows[1].trim_end().ends_with(". - X"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("dep-httpd-0"));
+    // --pods: one row per pod.
+    let out = netpol(&["matrix", s(&m), "--port", "80", "--pods"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), 2 + 5, "{stdout}");
+    // Without --port, a table of port sets with a legend.
+    let out = netpol(&["matrix", s(&m)]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("allowed ports: `all` every port"),
+        "{stdout}"
+    );
+    let centos = stdout
+        .lines()
+        .find(|l| l.contains("default/pod-centos"))
+        .unwrap();
+    assert_eq!(
+        centos.split_whitespace().skip(2).collect::<Vec<_>>(),
+        ["80", "-", "X"],
+        "{stdout}"
+    );
+    // CSV and Markdown hold the same rows and cells.
+    let out = netpol(&["matrix", s(&m), "-o", "csv"]);
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        csv.lines().collect::<Vec<_>>(),
+        [
+            "from\\to,\"default/dep-httpd[Deployment] ×3\",default/pod-centos,default/pod-intruder",
+            "\"default/dep-httpd[Deployment] ×3\",X,X,X",
+            "default/pod-centos,80,-,X",
+            "default/pod-intruder,X,X,-",
+        ]
+    );
+    let out = netpol(&["matrix", s(&m), "-o", "md", "--port", "80"]);
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.contains("| default/pod-centos | . | - | X |"), "{md}");
+}
+
+/// Diagnostics on a minified JSON line show a window around the column, not the whole line.
+#[test]
+fn lint_windows_very_long_lines() {
+    let mut items: Vec<String> = (0..400)
+        .map(|i| format!(r#"{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"p{i}","labels":{{"app":"web"}}}}}}"#))
+        .collect();
+    items.insert(300, r#"{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"np","namespace":"default"},"spec":{"podSelector":{},"ingress":[{"ports":[{"port":70000}]}]}}"#.to_string());
+    let text = format!(
+        r#"{{"apiVersion":"v1","kind":"List","items":[{}]}}"#,
+        items.join(",")
+    );
+    let col = text.find("70000").unwrap() + 1;
+    let m = tmp("minified.json", &text);
+    let out = netpol(&["lint", s(&m)]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!("minified.json:1:{col}")),
+        "{stdout}"
+    );
+    assert!(stdout.lines().all(|l| l.chars().count() < 200), "{stdout}");
+    let shown = stdout.lines().find(|l| l.starts_with("1 |")).unwrap();
+    let caret = stdout.lines().find(|l| l.contains("^^^^^")).unwrap();
+    // The underline sits under `70000`.
+    let at = caret.find('^').unwrap();
+    assert_eq!(shown.get(at..at + 5), Some("70000"), "{stdout}");
+}
+
+#[test]
+fn lint_underlines_after_tabs_and_wide_characters() {
+    // A tab inside a flow mapping and a wide character before the bad value.
+    let m = tmp(
+        "wide.yaml",
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: default, annotations: {note: \"中文\"}}\nspec: {podSelector: {}, ingress: [{ports: [{\tport: 70000}]}]}\n",
+    );
+    let out = netpol(&["lint", s(&m)]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("wide.yaml:4:52"), "{stdout}");
+    let shown = stdout.lines().find(|l| l.starts_with("4 |")).unwrap();
+    let caret = stdout.lines().find(|l| l.contains("^^^^^")).unwrap();
+    let at = caret.find('^').unwrap();
+    // Tabs are expanded in the shown line, and the underline follows.
+    assert!(!shown.contains('\t'));
+    assert_eq!(shown.get(at..at + 5), Some("70000"), "{stdout}");
+}
+
+#[test]
+fn colour_on_request_and_never_with_no_color() {
+    let m = tmp(
+        "colour.yaml",
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: default}\nspec: {podSelector: {}, ingress: [{ports: [{port: 70000}]}]}\n",
+    );
+    let run = |env: &[(&str, &str)]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_netpol"));
+        cmd.args(["lint", s(&m)])
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    };
+    // Piped: plain.
+    assert!(!run(&[]).contains('\x1b'));
+    // Forced (as a terminal would get it): coloured; NO_COLOR wins.
+    assert!(run(&[("CLICOLOR_FORCE", "1")]).contains("\x1b["));
+    assert!(!run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]).contains('\x1b'));
 }

@@ -23,6 +23,9 @@ pub struct Expectation {
     /// Line and column of the entry in the assertion file.
     pub line: u32,
     pub col: u32,
+    /// Line and column of the `from` and `to` values (where a name error points).
+    pub from_pos: (u32, u32),
+    pub to_pos: (u32, u32),
 }
 
 /// An error in the assertion file, with `line:column`.
@@ -47,7 +50,21 @@ fn err(n: &Node, message: impl Into<String>) -> ExpectError {
     }
 }
 
+/// Parses the assertion file; the first problem is an error (the corpus wants all-or-nothing).
 pub fn parse_expectations(text: &str) -> Result<Vec<Expectation>, ExpectError> {
+    let (entries, errors) = parse_expectations_all(text)?;
+    match errors.into_iter().flatten().next() {
+        Some(e) => Err(e),
+        None => Ok(entries),
+    }
+}
+
+/// Parses every entry it can: the good entries, and for each bad entry its errors, one per bad
+/// field (an entry with an error is left out). `Err` only when the file as a whole is unusable
+/// (a YAML syntax error, no `expect:` list).
+pub fn parse_expectations_all(
+    text: &str,
+) -> Result<(Vec<Expectation>, Vec<Vec<ExpectError>>), ExpectError> {
     let mut diags = Vec::new();
     let docs = parse_documents(0, text, &mut diags);
     if let Some(d) = diags.first() {
@@ -70,60 +87,112 @@ pub fn parse_expectations(text: &str) -> Result<Vec<Expectation>, ExpectError> {
         .and_then(Node::as_seq)
         .ok_or_else(|| err(root, "expected a top-level `expect:` list"))?;
     let mut out = Vec::with_capacity(list.len());
+    let mut errors = Vec::new();
     for item in list {
-        if item.as_map().is_none() {
-            return Err(err(item, "each entry must be a mapping"));
+        match entry(item) {
+            Ok(e) => out.push(e),
+            Err(es) => errors.push(es),
         }
-        let text_of = |key: &str| -> Result<String, ExpectError> {
-            let n = item
-                .get(key)
-                .ok_or_else(|| err(item, format!("missing `{key}`")))?;
-            n.text()
-                .map(str::to_string)
-                .ok_or_else(|| err(n, format!("`{key}` must be a string")))
+    }
+    Ok((out, errors))
+}
+
+/// One entry, or every problem it has.
+fn entry(item: &Node) -> Result<Expectation, Vec<ExpectError>> {
+    if item.as_map().is_none() {
+        return Err(vec![err(item, "each entry must be a mapping")]);
+    }
+    let mut errors = Vec::new();
+    let mut text_of = |key: &str| -> Option<(String, u32, u32)> {
+        let Some(n) = item.get(key) else {
+            errors.push(err(item, format!("missing `{key}`")));
+            return None;
         };
-        let port_node = item
-            .get("port")
-            .ok_or_else(|| err(item, "missing `port`"))?;
-        let port = port_node
-            .as_int()
-            .and_then(|p| u16::try_from(p).ok())
-            .filter(|p| *p > 0)
-            .ok_or_else(|| err(port_node, "`port` must be a number between 1 and 65535"))?;
-        let protocol = match item.get("protocol").filter(|n| !n.is_null()) {
-            None => Protocol::Tcp,
-            Some(n) => n
-                .text()
-                .and_then(Protocol::parse_loose)
-                .ok_or_else(|| err(n, "`protocol` must be TCP, UDP or SCTP"))?,
-        };
-        let allowed_node = item
-            .get("allowed")
-            .ok_or_else(|| err(item, "missing `allowed`"))?;
-        let allowed = allowed_node
-            .as_bool()
-            .ok_or_else(|| err(allowed_node, "`allowed` must be true or false"))?;
-        let explain_contains = match item.get("explain_contains") {
-            None => Vec::new(),
-            Some(n) => n
-                .as_seq()
-                .ok_or_else(|| err(n, "`explain_contains` must be a list of strings"))?
-                .iter()
-                .filter_map(|s| s.text().map(str::to_string))
-                .collect(),
-        };
-        out.push(Expectation {
-            from: text_of("from")?,
-            to: text_of("to")?,
+        match n.text() {
+            Some(t) => Some((t.to_string(), n.span.start.line, n.span.start.col)),
+            None => {
+                errors.push(err(n, format!("`{key}` must be a string")));
+                None
+            }
+        }
+    };
+    let from = text_of("from");
+    let to = text_of("to");
+    let port = match item.get("port") {
+        None => {
+            errors.push(err(item, "missing `port`"));
+            None
+        }
+        Some(n) => {
+            let p = n
+                .as_int()
+                .and_then(|p| u16::try_from(p).ok())
+                .filter(|p| *p > 0);
+            if p.is_none() {
+                errors.push(err(n, "`port` must be a number between 1 and 65535"));
+            }
+            p
+        }
+    };
+    let protocol = match item.get("protocol").filter(|n| !n.is_null()) {
+        None => Some(Protocol::Tcp),
+        Some(n) => {
+            let p = n.text().and_then(Protocol::parse_loose);
+            if p.is_none() {
+                errors.push(err(n, "`protocol` must be TCP, UDP or SCTP"));
+            }
+            p
+        }
+    };
+    let allowed = match item.get("allowed") {
+        None => {
+            errors.push(err(item, "missing `allowed`"));
+            None
+        }
+        Some(n) => {
+            let b = n.as_bool();
+            if b.is_none() {
+                errors.push(err(n, "`allowed` must be true or false"));
+            }
+            b
+        }
+    };
+    let explain_contains = match item.get("explain_contains") {
+        None => Some(Vec::new()),
+        Some(n) => match n.as_seq() {
+            Some(seq) => Some(
+                seq.iter()
+                    .filter_map(|s| s.text().map(str::to_string))
+                    .collect(),
+            ),
+            None => {
+                errors.push(err(n, "`explain_contains` must be a list of strings"));
+                None
+            }
+        },
+    };
+    match (from, to, port, protocol, allowed, explain_contains) {
+        (
+            Some(from),
+            Some(to),
+            Some(port),
+            Some(protocol),
+            Some(allowed),
+            Some(explain_contains),
+        ) if errors.is_empty() => Ok(Expectation {
+            from: from.0,
+            to: to.0,
             port,
             protocol,
             allowed,
             explain_contains,
             line: item.span.start.line,
             col: item.span.start.col,
-        });
+            from_pos: (from.1, from.2),
+            to_pos: (to.1, to.2),
+        }),
+        _ => Err(errors),
     }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -149,5 +218,20 @@ mod tests {
             parse_expectations("expect:\n  - {from: a/b, to: c/d, port: 99999, allowed: true}\n")
                 .unwrap_err();
         assert_eq!((e.line, e.col), (2, 32));
+    }
+
+    #[test]
+    fn every_bad_entry_and_field_is_reported() {
+        let (ok, errors) = parse_expectations_all(
+            "expect:\n  - {from: a/b, to: c/d, port: 99999, allowed: maybe}\n  - {from: a/b, to: c/d, port: 80, allowed: true}\n  - {to: c/d, port: 80, allowed: true}\n",
+        )
+        .unwrap();
+        assert_eq!(ok.len(), 1);
+        assert_eq!(ok[0].line, 3);
+        assert_eq!((ok[0].to_pos.0, ok[0].to_pos.1), (3, 18));
+        assert_eq!(errors.len(), 2);
+        let at: Vec<(u32, u32)> = errors.iter().flatten().map(|e| (e.line, e.col)).collect();
+        assert_eq!(at, vec![(2, 32), (2, 48), (4, 5)]);
+        assert!(errors[1][0].message.contains("missing `from`"));
     }
 }

@@ -1,0 +1,177 @@
+//! `netpol explain`: one verdict with its explanation. Exit status as `kubectl auth can-i`:
+//! 0 allowed, 1 blocked, 2 error.
+
+use serde::Serialize;
+
+use engine::evaluate::{Endpoint, Outcome, RuleRef};
+use engine::{Analysis, Protocol, Verdict};
+
+use crate::port_arg::{resolve_for, PortArg};
+use crate::Output;
+
+/// `explain --output json`, and each result's verdict in `check` (README "explain").
+#[derive(Debug, Serialize)]
+pub struct VerdictOut {
+    pub from: String,
+    pub to: String,
+    pub port: u16,
+    /// The name given with `--port`, when a name was given (resolved to `port`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port_name: Option<String>,
+    pub protocol: &'static str,
+    pub allowed: bool,
+    pub explanation: String,
+    pub hops: Vec<HopOut>,
+    pub cni_dependent: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HopOut {
+    pub from: String,
+    pub to: String,
+    pub port: u16,
+    pub allowed: bool,
+    pub egress: OutcomeOut,
+    pub ingress: OutcomeOut,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "result", rename_all = "kebab-case")]
+pub enum OutcomeOut {
+    NotAsked,
+    #[serde(rename = "self")]
+    SelfTraffic,
+    NotIsolated,
+    Allowed {
+        isolating: Vec<String>,
+        rule: RuleOut,
+    },
+    Denied {
+        isolating: Vec<String>,
+    },
+}
+
+#[derive(Debug, Serialize)]
+pub struct RuleOut {
+    pub policy: Option<String>,
+    pub direction: &'static str,
+    pub rule_index: usize,
+    pub peer_index: Option<usize>,
+    pub port_index: Option<usize>,
+    pub line: Option<u32>,
+}
+
+fn rule_out(a: &Analysis, r: &RuleRef) -> RuleOut {
+    let policy = a.cluster.policies.get(r.policy);
+    RuleOut {
+        policy: policy.map(|p| p.qualified()),
+        direction: r.direction.as_str(),
+        rule_index: r.rule,
+        peer_index: r.peer,
+        port_index: r.port,
+        line: policy
+            .and_then(|p| p.rules(r.direction).get(r.rule))
+            .map(|rule| rule.span.start.line),
+    }
+}
+
+fn outcome_out(a: &Analysis, o: &Outcome) -> OutcomeOut {
+    let names = |ids: &[usize]| -> Vec<String> {
+        ids.iter()
+            .filter_map(|&i| a.cluster.policies.get(i).map(|p| p.qualified()))
+            .collect()
+    };
+    match o {
+        Outcome::NotAsked => OutcomeOut::NotAsked,
+        Outcome::SelfTraffic => OutcomeOut::SelfTraffic,
+        Outcome::NotIsolated => OutcomeOut::NotIsolated,
+        Outcome::Allowed { isolating, by } => OutcomeOut::Allowed {
+            isolating: names(isolating),
+            rule: rule_out(a, by),
+        },
+        Outcome::Denied { isolating, .. } => OutcomeOut::Denied {
+            isolating: names(isolating),
+        },
+    }
+}
+
+/// The per-hop JSON (kept in one place: the typed explanation will feed it).
+pub fn hops_out(a: &Analysis, v: &Verdict) -> Vec<HopOut> {
+    let ep = |e: Endpoint| a.endpoint_name(e);
+    v.hops
+        .iter()
+        .map(|h| HopOut {
+            from: ep(h.src),
+            to: ep(h.dst),
+            port: h.port,
+            allowed: h.allowed,
+            egress: outcome_out(a, &h.egress),
+            ingress: outcome_out(a, &h.ingress),
+        })
+        .collect()
+}
+
+pub fn verdict_out(a: &Analysis, v: &Verdict, port_name: Option<String>) -> VerdictOut {
+    VerdictOut {
+        from: a.target_name(v.from),
+        to: a.target_name(v.to),
+        port: v.port,
+        port_name,
+        protocol: v.protocol.as_str(),
+        allowed: v.allowed,
+        explanation: a.explain(v),
+        hops: hops_out(a, v),
+        cni_dependent: v.flags.iter().map(|f| f.sentence()).collect(),
+    }
+}
+
+pub fn run(
+    files: &[String],
+    from: &str,
+    to: &str,
+    port: &PortArg,
+    protocol: Protocol,
+    output: Output,
+) -> u8 {
+    let Some(a) = crate::inputs::analyse(files) else {
+        return 2;
+    };
+    let (f, t) = match (a.resolve(from), a.resolve(to)) {
+        (Ok(f), Ok(t)) => (f, t),
+        (f, t) => {
+            for e in [f.err(), t.err()].into_iter().flatten() {
+                eprintln!("error: {e}");
+            }
+            return 2;
+        }
+    };
+    let number = match resolve_for(&a, t, port, protocol) {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let v = a.verdict(f, t, number, protocol);
+    let port_name = match port {
+        PortArg::Name(n) => Some(n.clone()),
+        PortArg::Number(_) => None,
+    };
+    match output {
+        Output::Json => crate::print_json(&verdict_out(&a, &v, port_name)),
+        Output::Text => {
+            if let Some(n) = &port_name {
+                outln!(
+                    "port `{n}` is {number}/{protocol} on `{}`",
+                    a.target_name(t)
+                );
+            }
+            out!("{}", a.explain(&v));
+        }
+    }
+    if v.allowed {
+        0
+    } else {
+        1
+    }
+}
