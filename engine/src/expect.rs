@@ -228,7 +228,7 @@ mod tests {
         .unwrap();
         assert_eq!(ok.len(), 1);
         assert_eq!(ok[0].line, 3);
-        assert_eq!((ok[0].to_pos.0, ok[0].to_pos.1), (3, 18));
+        assert_eq!(ok[0].to_pos, (3, 21));
         assert_eq!(errors.len(), 2);
         let at: Vec<(u32, u32)> = errors.iter().flatten().map(|e| (e.line, e.col)).collect();
         assert_eq!(at, vec![(2, 32), (2, 48), (4, 5)]);
