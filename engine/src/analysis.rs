@@ -49,7 +49,7 @@ pub fn analyze(sources: &[Source]) -> Analysis {
     }
     let cluster = crate::lower::lower(&docs, &mut diags);
     let index = Index::new(&cluster);
-    crate::lint::lint(&cluster, &index, &mut diags);
+    crate::lint::lint(&cluster, &index, &docs, &mut diags);
     diagnostic::sort(&mut diags);
     Analysis {
         sources: sources.to_vec(),

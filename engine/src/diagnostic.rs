@@ -59,6 +59,8 @@ pub enum Code {
     LintMissingNamespace,
     LintDuplicatePolicy,
     LintHostNetwork,
+    LintPeersPortsSplit,
+    LintServiceNoBackends,
 }
 
 impl Code {
@@ -98,6 +100,8 @@ impl Code {
             Code::LintMissingNamespace => "missing-namespace",
             Code::LintDuplicatePolicy => "duplicate-policy",
             Code::LintHostNetwork => "host-network-pod",
+            Code::LintPeersPortsSplit => "peers-ports-split",
+            Code::LintServiceNoBackends => "service-no-backends",
         }
     }
 
@@ -117,6 +121,8 @@ impl Code {
                 | Code::LintMissingNamespace
                 | Code::LintDuplicatePolicy
                 | Code::LintHostNetwork
+                | Code::LintPeersPortsSplit
+                | Code::LintServiceNoBackends
         )
     }
 }

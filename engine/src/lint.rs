@@ -5,27 +5,97 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::evaluate::Index;
-use crate::model::{Cluster, Direction, NamespaceMatch, PeerKind, PortRef, Rule, TargetPort};
+use crate::model::{
+    Cluster, Direction, NamespaceMatch, PeerKind, Policy, PortRef, Rule, TargetPort,
+};
+use crate::parse::node::Node;
+use crate::parse::yaml::Document;
 use crate::ports::Protocol;
+use crate::span::Span;
 
-/// Caches shared by all policies: linting stays near-linear on clusters of thousands of pods.
+/// Caches and indexes shared by all policies: linting stays near-linear on clusters of
+/// thousands of pods.
 #[derive(Debug, Default)]
-struct Memo {
+struct Memo<'c> {
     /// Whether some pod matches a peer, by the peer's canonical text.
     peer_hits_any: HashMap<String, bool>,
     /// (peers, port name, protocol) → (some destination exists, one of them defines the name).
     named: HashMap<(String, String, Protocol), (bool, bool)>,
+    /// Pods per namespace, and per (namespace, label key, value).
+    by_ns: HashMap<&'c str, Vec<usize>>,
+    by_label: HashMap<(&'c str, &'c str, &'c str), Vec<usize>>,
+    /// (Service port, protocol) → (Service, index of that port).
+    svc_ports: HashMap<(u16, Protocol), Vec<(usize, usize)>>,
 }
 
-impl Memo {
+impl<'c> Memo<'c> {
+    fn new(cluster: &'c Cluster) -> Memo<'c> {
+        let mut m = Memo::default();
+        for (i, p) in cluster.pods.iter().enumerate() {
+            m.by_ns.entry(p.namespace.as_str()).or_default().push(i);
+            for (k, v) in &p.labels {
+                m.by_label
+                    .entry((p.namespace.as_str(), k.as_str(), v.as_str()))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        for (si, svc) in cluster.services.iter().enumerate() {
+            for (pi, sp) in svc.ports.iter().enumerate() {
+                m.svc_ports
+                    .entry((sp.port, sp.protocol))
+                    .or_default()
+                    .push((si, pi));
+            }
+        }
+        m
+    }
+
+    /// Pods of `ns` that may match `sel`: narrowed by its first `matchLabels` entry.
+    fn candidates<'a>(&'a self, ns: &'a str, sel: &'a crate::selector::Selector) -> &'a [usize] {
+        let list = match sel.match_labels.first() {
+            Some((k, v)) => self.by_label.get(&(ns, k.as_str(), v.as_str())),
+            None => self.by_ns.get(ns),
+        };
+        list.map_or(&[], Vec::as_slice)
+    }
+
     /// Whether some pod of the cluster matches the peer (memoised by the peer's text).
     fn peer_hits_any(&mut self, cluster: &Cluster, index: &Index, kind: &PeerKind) -> bool {
-        *self.peer_hits_any.entry(peer_key(kind)).or_insert_with(|| {
-            (0..cluster.pods.len()).any(|i| {
-                crate::evaluate::peer_match(cluster, index, kind, crate::evaluate::Endpoint::Pod(i))
+        let key = peer_key(kind);
+        if let Some(&hit) = self.peer_hits_any.get(&key) {
+            return hit;
+        }
+        let labels_of = |i: &usize| cluster.pods.get(*i).map(|p| &p.labels);
+        let hit = match kind {
+            PeerKind::Pods { namespaces, pods } => match namespaces {
+                NamespaceMatch::Own(ns) => self
+                    .candidates(ns, pods)
+                    .iter()
+                    .filter_map(labels_of)
+                    .any(|l| pods.matches(l)),
+                NamespaceMatch::Selector(nsel) => self.by_ns.keys().any(|ns| {
+                    index.ns_labels(ns).is_some_and(|l| nsel.matches(l))
+                        && self
+                            .candidates(ns, pods)
+                            .iter()
+                            .filter_map(labels_of)
+                            .any(|l| pods.matches(l))
+                }),
+            },
+            PeerKind::IpBlock { .. } => (0..cluster.pods.len()).any(|i| {
+                cluster.pods.get(i).is_some_and(|p| !p.ips.is_empty())
+                    && crate::evaluate::peer_match(
+                        cluster,
+                        index,
+                        kind,
+                        crate::evaluate::Endpoint::Pod(i),
+                    )
                     .is_ok()
-            })
-        })
+            }),
+        };
+        self.peer_hits_any.insert(key, hit);
+        hit
     }
 }
 
@@ -39,11 +109,12 @@ fn peer_key(kind: &PeerKind) -> String {
     }
 }
 
-pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<Diagnostic>) {
-    let mut by_ns: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, p) in cluster.pods.iter().enumerate() {
-        by_ns.entry(p.namespace.as_str()).or_default().push(i);
-    }
+/// Every lint; `docs` are the parsed inputs (for spans the model does not keep, such as a
+/// Service's `spec.selector`).
+pub fn lint(cluster: &Cluster, index: &Index, docs: &[Document], out: &mut Vec<Diagnostic>) {
+    let mut memo = Memo::new(cluster);
+    lint_services(cluster, &memo, docs, out);
+    let by_ns = &memo.by_ns;
     let selected_by: Vec<Vec<usize>> = cluster
         .policies
         .iter()
@@ -75,13 +146,10 @@ pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let mut memo = Memo::default();
+    let mut host_network_noted = std::collections::HashSet::new();
     for pod in cluster.pods.iter().filter(|p| p.host_network) {
         // One note per workload template or Pod object.
-        if out
-            .iter()
-            .any(|d| d.code == Code::LintHostNetwork && d.span == Some(pod.span))
-        {
+        if !host_network_noted.insert(pod.span) {
             continue;
         }
         out.push(
@@ -163,9 +231,13 @@ pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<Diagnostic>) {
             else {
                 continue;
             };
-            let voided: Vec<String> = cluster
-                .policies
+            // Only the policies of the same namespace (indexed).
+            let voided: Vec<String> = index
+                .policies_by_ns
+                .get(&policy.namespace)
+                .map_or(&[][..], Vec::as_slice)
                 .iter()
+                .filter_map(|&id| cluster.policies.get(id))
                 .filter(|o| {
                     o.namespace == policy.namespace
                         && o.name != policy.name
@@ -199,6 +271,10 @@ pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<Diagnostic>) {
             }
         }
 
+        for dir in [Direction::Ingress, Direction::Egress] {
+            split_peers_and_ports(policy, dir, out);
+        }
+
         for (dir, rules) in [
             (Direction::Ingress, &policy.ingress),
             (Direction::Egress, &policy.egress),
@@ -219,6 +295,126 @@ pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// The AND/OR slip: `- from: [...]` then `- ports: [...]` as two list items makes two rules
+/// (OR): the second opens its ports to every peer, the first every port to its peers. One rule
+/// with both keys (AND) was almost always meant (NetworkPolicy concept page, "Behavior of to
+/// and from selectors"; each `ingress`/`egress` item is one NetworkPolicyIngressRule).
+fn split_peers_and_ports(policy: &Policy, dir: Direction, out: &mut Vec<Diagnostic>) {
+    if !policy.affects(dir) {
+        return;
+    }
+    let rules = policy.rules(dir);
+    let peers_only = |i: usize| {
+        rules
+            .get(i)
+            .is_some_and(|r| r.peers.is_some() && r.ports.is_none())
+    };
+    let (key, everyone) = match dir {
+        Direction::Ingress => ("from", "every source"),
+        Direction::Egress => ("to", "every destination"),
+    };
+    for (i, rule) in rules.iter().enumerate() {
+        let (None, Some(ports)) = (&rule.peers, &rule.ports) else {
+            continue;
+        };
+        // DNS to anywhere next to a peer rule is a common, deliberate egress pattern.
+        let dns_only = ports
+            .iter()
+            .all(|p| matches!(p.port, PortRef::Range(53, 53)));
+        if dir == Direction::Egress && dns_only {
+            continue;
+        }
+        // The neighbouring item that holds the peers (usually the one before).
+        let Some(j) = [i.checked_sub(1), Some(i + 1)]
+            .into_iter()
+            .flatten()
+            .find(|&j| peers_only(j))
+        else {
+            continue;
+        };
+        let opened: Vec<String> = ports.iter().map(|p| p.to_string()).collect();
+        out.push(
+            Diagnostic::warning(
+                Code::LintPeersPortsSplit,
+                rule.span,
+                format!(
+                    "{d} rule {n} of `{q}` has `ports` but no `{key}`: it opens {ports} to {everyone}, and rule {m} opens every port to its peers (two list items are two rules, OR)",
+                    d = dir.as_str(),
+                    n = i + 1,
+                    q = policy.qualified(),
+                    ports = opened.join(", "),
+                    m = j + 1,
+                ),
+            )
+            .with_help(format!(
+                "to allow only those peers on those ports, make it one rule: delete the `-` before `ports` so it lines up with `{key}`"
+            )),
+        );
+    }
+}
+
+/// Services whose selector matches no pod: nothing answers behind them.
+fn lint_services(cluster: &Cluster, memo: &Memo<'_>, docs: &[Document], out: &mut Vec<Diagnostic>) {
+    // Without any pod the input is partial (policies only): nothing to judge by.
+    if cluster.services.is_empty() || cluster.pods.is_empty() {
+        return;
+    }
+    let objects = object_nodes(docs);
+    for svc in &cluster.services {
+        let Some(sel) = svc.selector.as_ref().filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        // A Service's first label narrows the candidates.
+        let backed = sel.iter().next().is_some_and(|(k, v)| {
+            memo.by_label
+                .get(&(svc.namespace.as_str(), k.as_str(), v.as_str()))
+                .is_some_and(|ids| {
+                    ids.iter()
+                        .any(|&i| cluster.pods.get(i).is_some_and(|p| svc.selects(p)))
+                })
+        });
+        if backed {
+            continue;
+        }
+        let at = objects
+            .get(&svc.span)
+            .and_then(|n| n.get("spec"))
+            .and_then(|s| s.get("selector"))
+            .map_or(svc.span, |n| n.span);
+        let labels: Vec<String> = sel.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        out.push(
+            Diagnostic::warning(
+                Code::LintServiceNoBackends,
+                at,
+                format!(
+                    "Service `{}` selects no pod: no pod in `{}` has labels `{}`, so nothing answers behind it",
+                    svc.qualified(),
+                    svc.namespace,
+                    labels.join(", ")
+                ),
+            )
+            .with_help("a Service selects pods of its own namespace by their labels (all of them); check for a typo, or add the pods or workloads it fronts"),
+        );
+    }
+}
+
+/// Every object node (document roots and `List` items) by its span.
+fn object_nodes(docs: &[Document]) -> HashMap<Span, &Node> {
+    fn walk<'a>(n: &'a Node, out: &mut HashMap<Span, &'a Node>, depth: usize) {
+        out.insert(n.span, n);
+        if depth < 4 {
+            for item in n.get("items").and_then(Node::as_seq).unwrap_or(&[]) {
+                walk(item, out, depth + 1);
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    for root in docs.iter().filter_map(|d| d.root.as_ref()) {
+        walk(root, &mut out, 0);
+    }
+    out
 }
 
 /// Selectors for cluster add-ons (DNS in `kube-system`) usually point at pods that manifests
@@ -406,20 +602,28 @@ fn lint_rule(
             }
             if let (PortRef::Range(lo, hi), Direction::Ingress) = (&p.port, dir) {
                 if lo == hi {
-                    for svc in &cluster.services {
-                        for sp in &svc.ports {
+                    // Only Services with that port and protocol (indexed once).
+                    let ids = memo
+                        .svc_ports
+                        .get(&(*lo, p.protocol))
+                        .map_or(&[][..], Vec::as_slice);
+                    for &(si, pi) in ids {
+                        let Some(svc) = cluster.services.get(si) else {
+                            continue;
+                        };
+                        let Some(sp) = svc.ports.get(pi) else {
+                            continue;
+                        };
+                        {
                             let tp = match &sp.target {
                                 TargetPort::Number(t) => Some(*t),
                                 TargetPort::Name(_) => None,
                             };
-                            let selects_same = selected
-                                .iter()
-                                .any(|&i| cluster.pods.get(i).is_some_and(|pod| svc.selects(pod)));
-                            if selects_same
-                                && sp.port == *lo
-                                && sp.protocol == p.protocol
-                                && tp.is_some_and(|t| t != *lo)
-                            {
+                            let selects_same = tp.is_some_and(|t| t != *lo)
+                                && selected.iter().any(|&i| {
+                                    cluster.pods.get(i).is_some_and(|pod| svc.selects(pod))
+                                });
+                            if selects_same {
                                 out.push(Diagnostic::warning(
                                     Code::LintServicePortInPolicy,
                                     p.span,

@@ -513,3 +513,126 @@ fn lint_host_network() {
         "uses `hostNetwork: true`",
     );
 }
+
+// ---- the AND/OR slip, Services without backends, and lint cost on large inputs ----
+
+#[test]
+fn lint_peers_and_ports_split_into_two_rules() {
+    let text = format!(
+        "{NS_AND_PODS}{}",
+        policy("  podSelector: {matchLabels: {app: web}}\n  ingress:\n  - from:\n    - podSelector: {matchLabels: {app: api}}\n  - ports:\n    - port: 8080\n")
+    );
+    let d = expect(
+        &text,
+        Code::LintPeersPortsSplit,
+        "  - |ports:\n    - port: 8080",
+        "ingress rule 2 of `default/p` has `ports` but no `from`: it opens 8080/TCP to every source, and rule 1 opens every port to its peers",
+    );
+    assert_eq!(d.severity, Severity::Warning);
+    assert!(d.help.unwrap().contains("delete the `-` before `ports`"));
+    // Egress: the same slip with `to`.
+    let text = format!(
+        "{NS_AND_PODS}{}",
+        policy("  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - ports:\n    - {port: 5432}\n  - to:\n    - podSelector: {matchLabels: {app: db}}\n")
+    );
+    expect(
+        &text,
+        Code::LintPeersPortsSplit,
+        "  - |ports:",
+        "egress rule 1 of `default/p` has `ports` but no `to`: it opens 5432/TCP to every destination, and rule 2",
+    );
+}
+
+#[test]
+fn lint_peers_and_ports_in_one_rule_or_dns_anywhere_are_fine() {
+    for spec in [
+        // One rule: peers AND ports, as meant.
+        "  podSelector: {}\n  ingress:\n  - from:\n    - podSelector: {matchLabels: {app: api}}\n    ports:\n    - port: 8080\n",
+        // DNS to anywhere next to a peer rule is deliberate.
+        "  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - ports:\n    - {port: 53, protocol: UDP}\n    - {port: 53, protocol: TCP}\n  - to:\n    - podSelector: {matchLabels: {app: db}}\n",
+        // Not neighbours of a peers-only rule.
+        "  podSelector: {}\n  ingress:\n  - ports:\n    - port: 8080\n",
+    ] {
+        let text = format!("{NS_AND_PODS}{}", policy(spec));
+        let all = diags(&text);
+        assert!(
+            !all.iter().any(|d| d.code == Code::LintPeersPortsSplit),
+            "{spec}: {all:#?}"
+        );
+    }
+}
+
+#[test]
+fn lint_service_without_backends() {
+    let svc = |sel: &str| {
+        format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: default\nspec:\n  selector: {sel}\n  ports:\n  - port: 80\n---\n")
+    };
+    let text = format!("{NS_AND_PODS}{}", svc("{app: wbe}"));
+    let d = expect(
+        &text,
+        Code::LintServiceNoBackends,
+        "selector: |{app: wbe}",
+        "Service `default/web` selects no pod: no pod in `default` has labels `app=wbe`",
+    );
+    assert_eq!(d.severity, Severity::Warning);
+    // Pods of another namespace do not count: `api` is in `other`.
+    let text = format!("{NS_AND_PODS}{}", svc("{app: api}"));
+    expect(
+        &text,
+        Code::LintServiceNoBackends,
+        "selector: |{app: api}",
+        "selects no pod",
+    );
+    // Backed, or selectorless (endpoints managed elsewhere): nothing to say.
+    for sel in ["{app: web}", "{}"] {
+        let text = format!("{NS_AND_PODS}{}", svc(sel));
+        assert!(
+            !diags(&text)
+                .iter()
+                .any(|d| d.code == Code::LintServiceNoBackends),
+            "{sel}"
+        );
+    }
+    // Inside a `List`, the span is still the selector's.
+    let list = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: web, namespace: default}\n  spec:\n    selector: {app: wbe}\n";
+    let text = format!("{NS_AND_PODS}{list}");
+    expect(
+        &text,
+        Code::LintServiceNoBackends,
+        "selector: |{app: wbe}",
+        "selects no pod",
+    );
+}
+
+/// Lints stay near-linear: four times the input costs far less than sixteen times the time.
+#[test]
+fn lints_stay_linear_on_large_inputs() {
+    fn input(n: usize) -> String {
+        let mut s = String::new();
+        for i in 0..n {
+            s.push_str(&format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}, namespace: ns{}, labels: {{app: a{i}}}}}\n---\n", i % 50));
+            s.push_str(&format!("apiVersion: v1\nkind: Service\nmetadata: {{name: s{i}, namespace: ns{}}}\nspec: {{selector: {{app: a{}}}, ports: [{{port: 80}}]}}\n---\n", i % 50, i + i % 2));
+            if i % 4 == 0 {
+                s.push_str(&format!("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: np{i}, namespace: ns{}}}\nspec:\n  podSelector: {{matchLabels: {{app: a{i}}}}}\n  ingress:\n  - from: [{{podSelector: {{matchLabels: {{app: a{}}}}}}}]\n  - ports: [{{port: 80}}]\n---\n", i % 50, i + 1));
+            }
+        }
+        s
+    }
+    let time = |n: usize| {
+        let text = input(n);
+        let t = std::time::Instant::now();
+        let a = analyze(&[Source::new("big.yaml", text)]);
+        let elapsed = t.elapsed();
+        let count = |c: Code| a.diagnostics.iter().filter(|d| d.code == c).count();
+        assert_eq!(count(Code::LintServiceNoBackends), n / 2);
+        assert_eq!(count(Code::LintPeersPortsSplit), n.div_ceil(4));
+        elapsed
+    };
+    let small = time(1000);
+    let large = time(4000);
+    eprintln!("lint scaling: 1000 → {small:?}, 4000 → {large:?}");
+    assert!(
+        large < small * 10 + std::time::Duration::from_millis(300),
+        "1000 → {small:?}, 4000 → {large:?}"
+    );
+}
