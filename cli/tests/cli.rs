@@ -704,3 +704,31 @@ fn colour_on_request_and_never_with_no_color() {
     assert!(run(&[("CLICOLOR_FORCE", "1")]).contains("\x1b["));
     assert!(!run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]).contains('\x1b'));
 }
+
+#[test]
+fn lint_draws_multi_line_spans() {
+    let m = tmp(
+        "multi.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: default}\nspec:\n  selector:\n    app: wbe\n    tier: x\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: default}\n",
+    );
+    let out = netpol(&["lint", s(&m)]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("warning[service-no-backends]"), "{stdout}");
+    assert!(stdout.contains("multi.yaml:6:5"), "{stdout}");
+    // Both lines of the selector, joined by the span's left edge and closed under the last.
+    assert!(stdout.contains("6 | /     app: wbe"), "{stdout}");
+    assert!(stdout.contains("7 | |     tier: x"), "{stdout}");
+    assert!(stdout.contains("  | |___________^"), "{stdout}");
+}
+
+#[test]
+fn matrix_json_needs_a_port_number() {
+    let m = tmp("ports-json.yaml", PORTS);
+    let out = netpol(&["matrix", s(&m), "--port", "http", "-o", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a port number"));
+    let out = netpol(&["matrix", s(&m), "--port", "grpc"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("no pod has a TCP container port named `grpc`"));
+}
