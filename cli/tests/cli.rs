@@ -666,20 +666,29 @@ fn lint_windows_very_long_lines() {
 
 #[test]
 fn lint_underlines_after_tabs_and_wide_characters() {
-    // A tab inside a flow mapping and a wide character before the bad value.
+    // Wide characters and a tab on the same line, before the bad value.
+    let line = "spec: {note: \"中文\", podSelector: {}, ingress: [{ports: [{port: \t70000}]}]}";
     let m = tmp(
         "wide.yaml",
-        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: default, annotations: {note: \"中文\"}}\nspec: {podSelector: {}, ingress: [{ports: [{\tport: 70000}]}]}\n",
+        &format!("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: p, namespace: default}}\n{line}\n"),
     );
+    let col = line[..line.find("70000").unwrap()].chars().count() + 1;
     let out = netpol(&["lint", s(&m)]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("wide.yaml:4:52"), "{stdout}");
+    assert!(stdout.contains(&format!("wide.yaml:4:{col}")), "{stdout}");
     let shown = stdout.lines().find(|l| l.starts_with("4 |")).unwrap();
     let caret = stdout.lines().find(|l| l.contains("^^^^^")).unwrap();
-    let at = caret.find('^').unwrap();
-    // Tabs are expanded in the shown line, and the underline follows.
-    assert!(!shown.contains('\t'));
-    assert_eq!(shown.get(at..at + 5), Some("70000"), "{stdout}");
+    // Tabs are expanded in the shown line; a wide character takes two columns: the underline
+    // sits under the value in display columns.
+    assert!(!shown.contains('\t'), "{stdout}");
+    let width = |s: &str| {
+        s.chars()
+            .map(|c| if c == '中' || c == '文' { 2 } else { 1 })
+            .sum::<usize>()
+    };
+    let caret_at = caret.find('^').unwrap();
+    let value_at = width(&shown[..shown.find("70000").unwrap()]);
+    assert_eq!(caret_at, value_at, "{stdout}");
 }
 
 #[test]
