@@ -6,6 +6,7 @@ use serde::Serialize;
 use engine::expect::{parse_expectations_all, ExpectError, Expectation};
 use engine::Analysis;
 
+use crate::port_arg::{resolve_for, PortArg};
 use crate::Output;
 
 /// `check --output json` (README "check").
@@ -23,6 +24,9 @@ struct ResultOut {
     from: String,
     to: String,
     port: u16,
+    /// `port: http` in the assertion: the name, resolved to `port`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    port_name: Option<String>,
     protocol: &'static str,
     expected: bool,
     actual: bool,
@@ -85,11 +89,17 @@ fn evaluate(a: &Analysis, path: &str, asr: &Expectation) -> Result<ResultOut, Ve
             return Err(errors);
         }
     };
-    let v = a.verdict(from, to, asr.port, asr.protocol);
+    let port = match &asr.port_name {
+        None => asr.port,
+        Some(name) => resolve_for(a, to, &PortArg::Name(name.clone()), asr.protocol)
+            .map_err(|e| vec![ErrorOut::new(path, (asr.line, asr.col), e)])?,
+    };
+    let v = a.verdict(from, to, port, asr.protocol);
     Ok(ResultOut {
         from: asr.from.clone(),
         to: asr.to.clone(),
-        port: asr.port,
+        port,
+        port_name: asr.port_name.clone(),
         protocol: asr.protocol.as_str(),
         expected: asr.allowed,
         actual: v.allowed,

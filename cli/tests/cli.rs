@@ -574,11 +574,45 @@ fn check_reports_every_bad_assertion() {
     // Nothing evaluable at all: exit 2.
     let all_bad = tmp(
         "all-bad.yaml",
-        "expect:\n  - {from: x/y, to: default/web, port: 80, allowed: true}\n  - {from: default/client, to: default/web, port: http, allowed: true}\n",
+        "expect:\n  - {from: x/y, to: default/web, port: 80, allowed: true}\n  - {from: default/client, to: default/web, port: metrics, allowed: true}\n",
     );
     let out = check(&m, &all_bad, &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 passed, 0 failed, 2 not evaluated"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "all-bad.yaml:3:5: `default/web-0` has no TCP container port named `metrics`"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn check_resolves_port_names_like_explain() {
+    let m = tmp("ports-check-names.yaml", PORTS);
+    let expect = tmp(
+        "names.yaml",
+        "expect:\n  - {from: default/client, to: default/web, port: http, allowed: true}\n  - {from: default/client, to: service:default/web-svc, port: web, allowed: true}\n  - {from: default/other, to: service:default/web-svc, port: web, allowed: false}\n",
+    );
+    let out = check(&m, &expect, &["-o", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["passed"], 3);
+    let r = &v["results"];
+    assert_eq!(
+        (r[0]["port"].as_u64(), r[0]["port_name"].as_str()),
+        (Some(8080), Some("http"))
+    );
+    assert_eq!(
+        (r[1]["port"].as_u64(), r[1]["port_name"].as_str()),
+        (Some(80), Some("web"))
+    );
 }
 
 #[test]

@@ -15,7 +15,10 @@ use crate::ports::Protocol;
 pub struct Expectation {
     pub from: String,
     pub to: String,
+    /// The port number; 0 when `port_name` is given (the CLI resolves it on the destination).
     pub port: u16,
+    /// `port: http`: a port name (a container port, or a Service port's name).
+    pub port_name: Option<String>,
     pub protocol: Protocol,
     pub allowed: bool,
     /// Substrings the explanation must contain (used by the corpus).
@@ -50,11 +53,19 @@ fn err(n: &Node, message: impl Into<String>) -> ExpectError {
     }
 }
 
-/// Parses the assertion file; the first problem is an error (the corpus wants all-or-nothing).
+/// Parses the assertion file; the first problem is an error (the corpus wants all-or-nothing,
+/// and port numbers: port names are resolved by the CLI).
 pub fn parse_expectations(text: &str) -> Result<Vec<Expectation>, ExpectError> {
     let (entries, errors) = parse_expectations_all(text)?;
-    match errors.into_iter().flatten().next() {
-        Some(e) => Err(e),
+    if let Some(e) = errors.into_iter().flatten().next() {
+        return Err(e);
+    }
+    match entries.iter().find(|e| e.port_name.is_some()) {
+        Some(e) => Err(ExpectError {
+            line: e.line,
+            col: e.col,
+            message: "`port` must be a number between 1 and 65535".into(),
+        }),
         None => Ok(entries),
     }
 }
@@ -118,10 +129,16 @@ fn entry(item: &Node) -> Result<Expectation, Vec<ExpectError>> {
     };
     let from = text_of("from");
     let to = text_of("to");
+    let mut port_name = None;
     let port = match item.get("port") {
         None => {
             errors.push(err(item, "missing `port`"));
             None
+        }
+        // A port name (IANA_SVC_NAME, as container port names are).
+        Some(n) if n.as_str().is_some_and(crate::lower::fields::is_port_name) => {
+            port_name = n.as_str().map(str::to_string);
+            Some(0)
         }
         Some(n) => {
             let p = n
@@ -129,7 +146,10 @@ fn entry(item: &Node) -> Result<Expectation, Vec<ExpectError>> {
                 .and_then(|p| u16::try_from(p).ok())
                 .filter(|p| *p > 0);
             if p.is_none() {
-                errors.push(err(n, "`port` must be a number between 1 and 65535"));
+                errors.push(err(
+                    n,
+                    "`port` must be a number between 1 and 65535, or a port name",
+                ));
             }
             p
         }
@@ -183,6 +203,7 @@ fn entry(item: &Node) -> Result<Expectation, Vec<ExpectError>> {
             from: from.0,
             to: to.0,
             port,
+            port_name,
             protocol,
             allowed,
             explain_contains,
@@ -233,5 +254,20 @@ mod tests {
         let at: Vec<(u32, u32)> = errors.iter().flatten().map(|e| (e.line, e.col)).collect();
         assert_eq!(at, vec![(2, 32), (2, 48), (4, 5)]);
         assert!(errors[1][0].message.contains("missing `from`"));
+    }
+
+    #[test]
+    fn port_names_are_kept_for_the_cli_and_refused_by_the_strict_parser() {
+        let text = "expect:\n  - {from: a/b, to: c/d, port: http, allowed: true}\n";
+        let (ok, errors) = parse_expectations_all(text).unwrap();
+        assert!(errors.is_empty());
+        assert_eq!((ok[0].port, ok[0].port_name.as_deref()), (0, Some("http")));
+        assert_eq!(parse_expectations(text).unwrap_err().line, 2);
+        // A quoted number is neither a number nor a name.
+        let (_, errors) = parse_expectations_all(
+            "expect:\n  - {from: a/b, to: c/d, port: \"80\", allowed: true}\n",
+        )
+        .unwrap();
+        assert_eq!(errors.len(), 1);
     }
 }
