@@ -80,9 +80,9 @@ enum Command {
         #[arg(long, short = 'o', value_enum, default_value = "text")]
         output: Output,
     },
-    /// Print the pod × pod connectivity matrix
+    /// Print the connectivity matrix: workloads (or pods) × workloads
     #[command(
-        after_help = "Rows and columns are workloads (`ns/name[Deployment] ×3`; pods without a workload stay single); --pods gives one row per pod.\nWith --port: a truth table for that port (`.` allowed, `X` blocked, `~` some pod pairs of the groups differ); without: the allowed port sets per cell (legend below the table).\nA pod reaching itself is always allowed and is shown as `-`.\nJSON groups pods that behave identically; see the README for its shape."
+        after_help = "Rows and columns are workloads (`ns/name[Deployment] ×3`; pods without a workload stay single); --pods gives one row per pod.\nWith --port: a truth table for that port (`.` allowed, `X` blocked, `~` some pod pairs of the groups differ); without: the allowed port sets per cell (legend above the table).\nA pod reaching itself is always allowed and is shown as `-`.\nJSON groups pods that behave identically; see the README for its shape."
     )]
     Matrix {
         /// Manifests: files, directories or `-`
