@@ -2,7 +2,10 @@
 //! wide characters), in colour on a terminal unless `NO_COLOR` is set, plain when piped.
 //! Very long lines (minified JSON) are cut to a window around the span.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::IsTerminal;
+use std::rc::Rc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;
@@ -69,11 +72,14 @@ pub fn short(a: &Analysis, d: &Diagnostic, colour: bool) -> String {
     )
 }
 
-/// Byte offsets of line starts, per source, computed once (rendering stays linear).
+/// Byte offsets of line starts, per source, computed once (rendering stays linear), and a
+/// character index of each long line, built once when a diagnostic first needs it (a minified
+/// JSON line with thousands of diagnostics is not rescanned for each).
 #[derive(Debug)]
 pub struct Lines<'a> {
     texts: Vec<&'a str>,
     starts: Vec<Vec<usize>>,
+    long: RefCell<HashMap<(u32, u32), Rc<LineIndex>>>,
 }
 
 impl<'a> Lines<'a> {
@@ -87,7 +93,11 @@ impl<'a> Lines<'a> {
                     .collect()
             })
             .collect();
-        Lines { texts, starts }
+        Lines {
+            texts,
+            starts,
+            long: RefCell::new(HashMap::new()),
+        }
     }
 
     /// Line `line` (1-based) of a source, without its line break.
@@ -100,12 +110,53 @@ impl<'a> Lines<'a> {
         let l = text.get(start..end)?;
         Some(l.strip_suffix('\r').unwrap_or(l))
     }
+
+    /// The character index of a line (cached when the line is long).
+    fn index(&self, source: u32, n: u32, line: &str) -> Rc<LineIndex> {
+        if line.len() <= MAX_LINE_CHARS {
+            return Rc::new(LineIndex::new(line));
+        }
+        self.long
+            .borrow_mut()
+            .entry((source, n))
+            .or_insert_with(|| Rc::new(LineIndex::new(line)))
+            .clone()
+    }
 }
 
-/// Byte offset of the 1-based character column `col` in `line` (clamped to its end).
-fn byte_at(line: &str, col: u32) -> usize {
-    let idx = (col as usize).saturating_sub(1);
-    line.char_indices().nth(idx).map_or(line.len(), |(b, _)| b)
+/// Characters → bytes in one line: the byte offset of every `STEP`-th character.
+#[derive(Debug)]
+struct LineIndex {
+    chars: usize,
+    marks: Vec<usize>,
+}
+
+impl LineIndex {
+    const STEP: usize = 256;
+
+    fn new(line: &str) -> LineIndex {
+        let mut marks = Vec::with_capacity(line.len() / Self::STEP + 1);
+        let mut chars = 0;
+        for (i, (b, _)) in line.char_indices().enumerate() {
+            if i % Self::STEP == 0 {
+                marks.push(b);
+            }
+            chars = i + 1;
+        }
+        LineIndex { chars, marks }
+    }
+
+    /// Byte offset of 0-based character `c` (the line's end when past it).
+    fn byte_of(&self, line: &str, c: usize) -> usize {
+        if c >= self.chars {
+            return line.len();
+        }
+        let k = c / Self::STEP;
+        let base = self.marks.get(k).copied().unwrap_or(0);
+        line.get(base..)
+            .and_then(|rest| rest.char_indices().nth(c - k * Self::STEP))
+            .map_or(line.len(), |(b, _)| base + b)
+    }
 }
 
 /// A line as shown, and where its original byte `b` lands in what is shown.
@@ -117,21 +168,18 @@ struct Shown {
 }
 
 impl Shown {
-    /// The whole line, or a window of it around the characters `[from, to)` (byte offsets).
-    fn window(line: &str, from: usize, to: usize) -> Shown {
-        if line.chars().count() <= MAX_LINE_CHARS {
+    /// The whole line, or a window of it around the characters `[from, to)` (0-based).
+    fn window(line: &str, idx: &LineIndex, from: usize, to: usize) -> Shown {
+        if idx.chars <= MAX_LINE_CHARS {
             return Shown {
                 text: line.to_string(),
                 kept: (0, line.len()),
                 prefix: 0,
             };
         }
-        let chars_before = line.get(..from).map_or(0, |s| s.chars().count());
-        let first = chars_before.saturating_sub(WINDOW_CONTEXT);
-        let span_chars = line.get(from..to).map_or(0, |s| s.chars().count());
-        let last = chars_before + span_chars.min(WINDOW_SPAN) + WINDOW_CONTEXT;
-        let byte_of = |c: usize| line.char_indices().nth(c).map_or(line.len(), |(b, _)| b);
-        let (lo, hi) = (byte_of(first), byte_of(last));
+        let first = from.saturating_sub(WINDOW_CONTEXT);
+        let last = from + to.saturating_sub(from).min(WINDOW_SPAN) + WINDOW_CONTEXT;
+        let (lo, hi) = (idx.byte_of(line, first), idx.byte_of(line, last));
         let mut text = String::new();
         if lo > 0 {
             text.push('…');
@@ -181,28 +229,28 @@ fn excerpt(lines: &Lines<'_>, s: &Span) -> Option<Excerpt> {
         } else {
             lines.get(s.source, n).unwrap_or("")
         };
-        let from = if n == s.start.line {
-            byte_at(line, s.start.col)
+        let idx = lines.index(s.source, n, line);
+        // Characters (0-based) of the span on this line.
+        let from_c = if n == s.start.line {
+            (s.start.col as usize).saturating_sub(1)
         } else {
             0
         };
-        let to = if n == last_line {
-            if n == s.end.line {
-                byte_at(line, s.end.col)
-            } else {
-                line.len()
-            }
+        let to_c = if n == last_line && n == s.end.line {
+            (s.end.col as usize).saturating_sub(1)
         } else {
-            line.len()
-        };
-        let shown = Shown::window(line, from, to.max(from));
+            idx.chars
+        }
+        .max(from_c);
+        let shown = Shown::window(line, &idx, from_c, to_c);
+        let (from, to) = (idx.byte_of(line, from_c), idx.byte_of(line, to_c));
         if n == s.start.line {
             let at = shown.map(from);
             shown_col = shown.text.get(..at).map_or(0, |t| t.chars().count()) + 1;
             start = text.len() + at;
         }
         if n == last_line {
-            end = text.len() + shown.map(to.max(from));
+            end = text.len() + shown.map(to);
         }
         text.push_str(&shown.text);
         text.push('\n');
