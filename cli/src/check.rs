@@ -6,6 +6,7 @@ use serde::Serialize;
 use engine::expect::{parse_expectations_all, ExpectError, Expectation};
 use engine::Analysis;
 
+use crate::explain::{hops_out, HopOut};
 use crate::port_arg::{resolve_for, PortArg};
 use crate::Output;
 
@@ -34,6 +35,8 @@ struct ResultOut {
     explanation: String,
     line: u32,
     cni_dependent: bool,
+    /// The evaluated pod pairs, as in `explain --output json`.
+    hops: Vec<HopOut>,
 }
 
 /// An assertion that could not be evaluated: where (in the assertion file) and why.
@@ -107,6 +110,7 @@ fn evaluate(a: &Analysis, path: &str, asr: &Expectation) -> Result<ResultOut, Ve
         explanation: a.explain(&v),
         line: asr.line,
         cni_dependent: !v.flags.is_empty(),
+        hops: hops_out(a, &v),
     })
 }
 

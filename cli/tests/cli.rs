@@ -79,6 +79,9 @@ fn check_json_shape_and_failure_exit_1() {
         .as_str()
         .unwrap()
         .contains("default/deny-by-default"));
+    // The pod pairs, as `explain --output json` gives them.
+    assert_eq!(r["hops"][0]["to"], "default/dep-httpd-0");
+    assert_eq!(r["hops"][0]["ingress"]["result"], "denied");
 }
 
 #[test]
