@@ -16,7 +16,10 @@ struct CheckOut {
     results: Vec<ResultOut>,
     passed: usize,
     failed: usize,
-    errors: Vec<ErrorOut>,
+    /// `file:line:col: message`, one per bad assertion field (strings, as before).
+    errors: Vec<String>,
+    /// The same, structured.
+    error_details: Vec<ErrorOut>,
     not_evaluated: usize,
 }
 
@@ -145,7 +148,11 @@ pub fn run(files: &[String], expect: &str, output: Output) -> u8 {
         passed,
         failed,
         not_evaluated,
-        errors,
+        errors: errors
+            .iter()
+            .map(|e| format!("{}:{}:{}: {}", e.file, e.line, e.column, e.message))
+            .collect(),
+        error_details: errors,
         results,
     };
     match output {
@@ -176,11 +183,12 @@ pub fn run(files: &[String], expect: &str, output: Output) -> u8 {
             }
         }
     }
-    if report.results.is_empty() && report.not_evaluated > 0 {
-        // Nothing could be analysed.
+    if report.not_evaluated > 0 {
+        // An assertion that names nothing (or is malformed) is an error of the input, as
+        // documented: exit 2, after every other assertion has still been evaluated and reported.
         2
     } else {
-        u8::from(failed > 0 || report.not_evaluated > 0)
+        u8::from(failed > 0)
     }
 }
 

@@ -535,8 +535,9 @@ fn check_reports_every_bad_assertion() {
     let out = check(&m, &expect, &[]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    // Two hold, three could not be evaluated: not all hold, but something was analysed.
-    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    // Two hold, three could not be evaluated: an input error (exit 2, as documented), yet every
+    // other assertion was still evaluated and reported.
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
     assert!(
         stdout
             .trim_end()
@@ -562,18 +563,24 @@ fn check_reports_every_bad_assertion() {
         (Some(2), Some(0))
     );
     assert_eq!(v["not_evaluated"], 3);
-    let lines: Vec<u64> = v["errors"]
+    let lines: Vec<u64> = v["error_details"]
         .as_array()
         .unwrap()
         .iter()
         .map(|e| e["line"].as_u64().unwrap())
         .collect();
     assert_eq!(lines, [3, 4, 5, 5]);
-    assert_eq!(v["errors"][0]["column"], 12);
-    assert!(v["errors"][0]["message"]
+    assert_eq!(v["error_details"][0]["column"], 12);
+    assert!(v["error_details"][0]["message"]
         .as_str()
         .unwrap()
         .contains("default/clinet"));
+    // `errors` stays a list of strings (the documented contract), located.
+    let first = v["errors"][0].as_str().unwrap();
+    assert!(
+        first.contains("many-bad.yaml:3:12:") && first.contains("default/clinet"),
+        "{first}"
+    );
     // Nothing evaluable at all: exit 2.
     let all_bad = tmp(
         "all-bad.yaml",
