@@ -88,7 +88,7 @@ pub enum DirectionExplanation {
     Allowed {
         isolating: Vec<String>,
         isolating_spans: Vec<SpanRef>,
-        rule: AllowingRule,
+        rule: Box<AllowingRule>,
     },
     Denied {
         isolating: Vec<String>,
@@ -396,7 +396,7 @@ impl Analysis {
             Outcome::Allowed { isolating, by } => DirectionExplanation::Allowed {
                 isolating: self.policy_names(isolating),
                 isolating_spans: self.policy_spans(isolating),
-                rule: self.allowing_rule(by),
+                rule: Box::new(self.allowing_rule(by)),
             },
             Outcome::Denied { isolating, misses } => DirectionExplanation::Denied {
                 isolating: self.policy_names(isolating),
