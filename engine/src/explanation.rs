@@ -80,6 +80,19 @@ pub struct HopExplanation {
     /// A pod reaching itself through a Service (hairpin).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub hairpin: bool,
+    /// Through a Service: its port and the pod port it translated to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<ServiceLeg>,
+}
+
+/// The Service leg of a hop: `port → target_port` (a named targetPort resolved on this pod).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ServiceLeg {
+    pub service: String,
+    pub port: u16,
+    /// The `targetPort` as written (a number or a name).
+    pub target: String,
+    pub target_port: u16,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -377,6 +390,19 @@ impl Analysis {
             egress: self.direction_explanation(Direction::Egress, hop.src, &hop.egress, hop),
             ingress: self.direction_explanation(Direction::Ingress, hop.dst, &hop.ingress, hop),
             hairpin: hop.src == hop.dst && hop.service.is_some(),
+            service: hop.service.and_then(|(sid, pi)| {
+                let svc = self.cluster.services.get(sid)?;
+                let sp = svc.ports.get(pi)?;
+                Some(ServiceLeg {
+                    service: svc.qualified(),
+                    port: sp.port,
+                    target: match &sp.target {
+                        crate::model::TargetPort::Number(n) => n.to_string(),
+                        crate::model::TargetPort::Name(n) => n.clone(),
+                    },
+                    target_port: hop.port,
+                })
+            }),
         }
     }
 

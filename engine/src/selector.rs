@@ -375,4 +375,42 @@ mod tests {
         assert_eq!(miss.to_string(), "needs label `app=api` but has `app=web`");
         assert_eq!(s.to_string(), "app=api");
     }
+
+    #[test]
+    fn misses_lists_every_failing_term_with_its_span() {
+        let at = |line| Span {
+            start: crate::span::Pos { line, col: 1 },
+            ..Span::default()
+        };
+        let s = Selector {
+            match_labels: vec![("app".into(), "api".into()), ("tier".into(), "web".into())],
+            label_spans: vec![at(2), at(3)],
+            exprs: vec![Requirement {
+                key: "env".into(),
+                op: Operator::In,
+                values: vec!["dev".into(), "prod".into()],
+                span: at(5),
+            }],
+            span: at(1),
+        };
+        let m = s.misses(&labels(&[("app", "web"), ("tier", "web")]));
+        let got: Vec<(String, String, u32)> = m
+            .iter()
+            .map(|(miss, span)| (miss.expected(), miss.found(), span.start.line))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("app=api".to_string(), "app=web".to_string(), 2),
+                (
+                    "env in (dev, prod)".to_string(),
+                    "no env label".to_string(),
+                    5
+                ),
+            ]
+        );
+        assert!(s
+            .misses(&labels(&[("app", "api"), ("tier", "web"), ("env", "dev")]))
+            .is_empty());
+    }
 }

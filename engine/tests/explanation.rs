@@ -344,3 +344,76 @@ fn prose_does_not_repeat_the_first_line_for_one_pod_pair() {
         assert!(prose.contains(needle), "lacks {needle}:\n{prose}");
     }
 }
+
+/// `metadata.name` is found in `List` items and in JSON documents too.
+#[test]
+fn policy_name_spans_in_lists_and_json() {
+    for (case, policy, line) in [
+        ("format-kind-list", "billing/invoices-from-reports", 51),
+        ("format-json-documents", "", 0),
+    ] {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/corpus")
+            .join(case);
+        let text = std::fs::read_to_string(dir.join("manifests.yaml")).unwrap();
+        let a = analyze(&[Source::new("manifests.yaml", text.as_str())]);
+        for (id, p) in a.cluster.policies.iter().enumerate() {
+            let span = a.policy_name_span(id);
+            // The span holds exactly the name (quoted in JSON).
+            let line_text = text.lines().nth(span.start.line as usize - 1).unwrap();
+            let named: String = line_text
+                .chars()
+                .skip(span.start.col as usize - 1)
+                .take((span.end.col - span.start.col) as usize)
+                .collect();
+            assert_eq!(named.trim_matches('"'), p.name, "{case}: {span:?}");
+            if p.qualified() == policy {
+                assert_eq!(span.start.line, line);
+            }
+        }
+        assert!(!a.cluster.policies.is_empty());
+    }
+}
+
+/// A hop through a Service carries `port → targetPort` with the number a named targetPort
+/// resolved to on that pod.
+#[test]
+fn service_hops_carry_the_resolved_target_port() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus/p10-service-named-targetport");
+    let text = std::fs::read_to_string(dir.join("manifests.yaml")).unwrap();
+    let a = analyze(&[Source::new("manifests.yaml", text.as_str())]);
+    let v = a.verdict(
+        a.resolve("shop/client").unwrap(),
+        a.resolve("service:shop/web").unwrap(),
+        80,
+        Protocol::Tcp,
+    );
+    let e = serde_json::to_value(a.explanation(&v)).unwrap();
+    let legs: Vec<(String, u64)> = e["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            assert_eq!(h["service"]["service"], "shop/web");
+            assert_eq!(h["service"]["port"], 80);
+            assert_eq!(h["service"]["target"], "http");
+            (
+                h["to"].as_str().unwrap().to_string(),
+                h["service"]["target_port"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        legs,
+        [
+            ("shop/web-v1-0".to_string(), 8080),
+            ("shop/web-v1-1".to_string(), 8080),
+            ("shop/web-v2-0".to_string(), 9090)
+        ]
+    );
+    assert_eq!(
+        e["service"]["resolved"],
+        json!([{"port": 8080, "pods": 2}, {"port": 9090, "pods": 1}])
+    );
+}
