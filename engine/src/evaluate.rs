@@ -1,6 +1,9 @@
-//! Evaluation: is a connection allowed, which rule allowed it, or why each isolating policy's
-//! rules missed. Answers carry provenance as data ([`RuleRef`], [`PeerMiss`], ...); prose is made
-//! in `explain`.
+//! Evaluation: is a connection allowed, which rule allowed it, or why each rule of each isolating
+//! policy missed. Answers carry provenance as data ([`RuleRef`], [`Miss`] with every typed
+//! [`Reason`]); `explanation` makes them serializable and `explain` makes prose.
+//!
+//! One rule union ([`matching_rules`]) serves port sets ([`direction_ports`], the matrix fast path)
+//! and single verdicts ([`evaluate_direction`]): the same walk, unioned or looked up at one port.
 //!
 //! The structure is one function per tier: today NetworkPolicy only. An admin tier before it
 //! (AdminNetworkPolicy) and a baseline tier after it slot in at [`evaluate_direction`].
@@ -13,6 +16,7 @@ use crate::model::{
     Cluster, Direction, NamespaceMatch, Peer, PeerKind, Pod, PodId, PolicyId, PolicyPort, PortRef,
     Rule,
 };
+use crate::net::Cidr;
 use crate::ports::{PortSet, Protocol};
 use crate::selector::{LabelMiss, Labels};
 use crate::span::Span;
@@ -325,41 +329,65 @@ pub fn peer_match(
                 }),
             }
         }
-        PeerKind::IpBlock { cidr, except } => {
-            let ips: Vec<IpAddr> = match other {
-                Endpoint::External(ip) => vec![ip],
-                Endpoint::Pod(id) => cluster
-                    .pods
-                    .get(id)
-                    .map(|p| p.ips.clone())
-                    .unwrap_or_default(),
-            };
-            if ips.is_empty() {
-                return Err(PeerMiss::PodHasNoIp {
-                    cidr: cidr.to_string(),
-                });
-            }
-            // A pod with several IPs (dual stack) matches when any of its addresses does.
-            let mut last = PeerMiss::NotInCidr {
+        PeerKind::IpBlock { cidr, except } => match ip_block_miss(cluster, cidr, except, other) {
+            None => Ok(()),
+            Some(IpMiss::NoIp) => Err(PeerMiss::PodHasNoIp {
                 cidr: cidr.to_string(),
-            };
-            for ip in ips {
-                if !cidr.contains(ip) {
-                    continue;
-                }
-                match except.iter().find(|e| e.contains(ip)) {
-                    None => return Ok(()),
-                    Some(e) => {
-                        last = PeerMiss::Excepted {
-                            cidr: cidr.to_string(),
-                            except: e.to_string(),
-                        }
-                    }
-                }
-            }
-            Err(last)
+            }),
+            Some(IpMiss::NotInCidr) => Err(PeerMiss::NotInCidr {
+                cidr: cidr.to_string(),
+            }),
+            Some(IpMiss::Excepted(e)) => Err(PeerMiss::Excepted {
+                cidr: cidr.to_string(),
+                except: e.to_string(),
+            }),
+        },
+    }
+}
+
+/// Why an ipBlock does not match an endpoint.
+enum IpMiss {
+    /// A pod whose IP the manifests do not give.
+    NoIp,
+    NotInCidr,
+    /// Inside the CIDR, but inside this `except` too.
+    Excepted(Cidr),
+}
+
+/// The addresses an endpoint has: the address itself, or the pod's `status.podIPs`.
+fn endpoint_ips(cluster: &Cluster, other: Endpoint) -> Vec<IpAddr> {
+    match other {
+        Endpoint::External(ip) => vec![ip],
+        Endpoint::Pod(id) => cluster
+            .pods
+            .get(id)
+            .map(|p| p.ips.clone())
+            .unwrap_or_default(),
+    }
+}
+
+fn ip_block_miss(
+    cluster: &Cluster,
+    cidr: &Cidr,
+    except: &[Cidr],
+    other: Endpoint,
+) -> Option<IpMiss> {
+    let ips = endpoint_ips(cluster, other);
+    if ips.is_empty() {
+        return Some(IpMiss::NoIp);
+    }
+    // A pod with several IPs (dual stack) matches when any of its addresses does.
+    let mut last = IpMiss::NotInCidr;
+    for ip in ips {
+        if !cidr.contains(ip) {
+            continue;
+        }
+        match except.iter().find(|e| e.contains(ip)) {
+            None => return None,
+            Some(e) => last = IpMiss::Excepted(*e),
         }
     }
+    Some(last)
 }
 
 /// The ports a port entry opens toward `dst` (named ports resolve on the destination pod).
@@ -748,58 +776,39 @@ pub fn peer_reasons(
                 );
             }
         }
-        PeerKind::IpBlock { .. } => {
-            if let Err(miss) = peer_match(cluster, index, &peer.kind, other) {
-                let subject = match other {
-                    Endpoint::External(ip) => ip.to_string(),
-                    Endpoint::Pod(id) => {
-                        cluster.pods.get(id).map(Pod::qualified).unwrap_or_default()
-                    }
-                };
-                let found = match other {
-                    Endpoint::External(ip) => ip.to_string(),
-                    Endpoint::Pod(id) => cluster
-                        .pods
-                        .get(id)
-                        .map(|p| {
-                            p.ips
-                                .iter()
-                                .map(ToString::to_string)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        })
-                        .unwrap_or_default(),
-                };
-                match miss {
-                    PeerMiss::Excepted { cidr, except } => push(
-                        ReasonKind::IpblockExcept,
-                        format!("{cidr} except {except}"),
-                        found,
-                        peer.span,
-                        subject,
-                    ),
-                    PeerMiss::PodHasNoIp { cidr } => push(
-                        ReasonKind::PodHasNoIp,
-                        cidr,
-                        "no IP in the manifests".to_string(),
-                        peer.span,
-                        subject,
-                    ),
-                    PeerMiss::NotInCidr { cidr } => {
-                        push(ReasonKind::Ipblock, cidr, found, peer.span, subject)
-                    }
-                    // Not produced for an ipBlock; kept total.
-                    PeerMiss::NotAPod
-                    | PeerMiss::OtherNamespace { .. }
-                    | PeerMiss::NamespaceLabels { .. }
-                    | PeerMiss::PodLabels { .. } => push(
-                        ReasonKind::Ipblock,
-                        String::new(),
-                        found,
-                        peer.span,
-                        subject,
-                    ),
-                }
+        PeerKind::IpBlock { cidr, except } => {
+            let subject = match other {
+                Endpoint::External(ip) => ip.to_string(),
+                Endpoint::Pod(id) => cluster.pods.get(id).map(Pod::qualified).unwrap_or_default(),
+            };
+            let found = endpoint_ips(cluster, other)
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            match ip_block_miss(cluster, cidr, except, other) {
+                None => {}
+                Some(IpMiss::NoIp) => push(
+                    ReasonKind::PodHasNoIp,
+                    cidr.to_string(),
+                    "no IP in the manifests".to_string(),
+                    peer.span,
+                    subject,
+                ),
+                Some(IpMiss::NotInCidr) => push(
+                    ReasonKind::Ipblock,
+                    cidr.to_string(),
+                    found,
+                    peer.span,
+                    subject,
+                ),
+                Some(IpMiss::Excepted(e)) => push(
+                    ReasonKind::IpblockExcept,
+                    format!("{cidr} except {e}"),
+                    found,
+                    peer.span,
+                    subject,
+                ),
             }
         }
     }

@@ -622,10 +622,10 @@ fn name_span(a: &Analysis, p: &Policy) -> Option<Span> {
         .iter()
         .filter_map(|d| d.root.as_ref())
         .find_map(|root| find_policy_name(root, p, 0))?;
-    let shift = p.span.start.line - 1;
+    let shift = first as u32;
     let mut span = found;
-    span.start.line += shift;
-    span.end.line += shift;
+    span.start.line = span.start.line.saturating_add(shift);
+    span.end.line = span.end.line.saturating_add(shift);
     span.doc = p.span.doc;
     Some(span)
 }
