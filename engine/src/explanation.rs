@@ -258,18 +258,20 @@ impl Problem {
 }
 
 impl Analysis {
-    /// A span as the user sees it: the input's name, 1-based line and column.
+    /// A span as the user sees it: the input's name, 1-based line and column. The end is pulled
+    /// back over trailing blank lines, comments and indentation (a block mapping's node ends where
+    /// the next token starts), so that a highlight covers the node's text only.
     pub fn span_ref(&self, span: Span) -> SpanRef {
+        let source = self.sources.get(span.source as usize);
+        let (end_line, end_column) = source.map_or((span.end.line, span.end.col), |s| {
+            tight_end(&s.text, span.start, span.end)
+        });
         SpanRef {
-            file: self
-                .sources
-                .get(span.source as usize)
-                .map(|s| s.name.clone())
-                .unwrap_or_default(),
+            file: source.map(|s| s.name.clone()).unwrap_or_default(),
             line: span.start.line,
             column: span.start.col,
-            end_line: span.end.line,
-            end_column: span.end.col,
+            end_line,
+            end_column,
         }
     }
 
@@ -604,6 +606,48 @@ impl Analysis {
     }
 }
 
+/// The exclusive end of a node's text: `end` moved back over whitespace, full-line comments and
+/// empty lines, never before `start`.
+fn tight_end(text: &str, start: crate::span::Pos, end: crate::span::Pos) -> (u32, u32) {
+    let first = start.line.max(1);
+    let mut line = end.line;
+    let mut col = end.col;
+    let lines: Vec<&str> = text
+        .lines()
+        .skip(first as usize - 1)
+        .take((end.line.saturating_sub(first) + 1) as usize)
+        .collect();
+    while line >= first {
+        let Some(l) = lines.get(line.saturating_sub(first) as usize) else {
+            return (end.line, end.col);
+        };
+        let from = if line == start.line {
+            start.col.saturating_sub(1) as usize
+        } else {
+            0
+        };
+        let upto = col.saturating_sub(1) as usize;
+        let prefix: String = l.chars().take(upto).collect();
+        let body: String = prefix.chars().skip(from).collect();
+        let trimmed = body.trim_end();
+        if !trimmed.is_empty() && !trimmed.trim_start().starts_with('#') {
+            let kept = from + trimmed.chars().count();
+            return (line, kept as u32 + 1);
+        }
+        if line == start.line {
+            return (start.line, start.col);
+        }
+        if line <= first {
+            break;
+        }
+        line -= 1;
+        col = lines
+            .get(line.saturating_sub(first) as usize)
+            .map_or(1, |l| l.chars().count() as u32 + 1);
+    }
+    (end.line, end.col)
+}
+
 /// Finds `metadata.name` of policy `p` by parsing the lines of its object again.
 fn name_span(a: &Analysis, p: &Policy) -> Option<Span> {
     let source = a.sources.get(p.span.source as usize)?;
@@ -649,5 +693,29 @@ fn find_policy_name(node: &crate::parse::node::Node, p: &Policy, depth: usize) -
             .iter()
             .find_map(|(_, v)| find_policy_name(v, p, depth + 1)),
         crate::parse::node::NodeKind::Scalar { .. } => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tight_end;
+    use crate::span::Pos;
+
+    fn pos(line: u32, col: u32) -> Pos {
+        Pos { line, col }
+    }
+
+    #[test]
+    fn tight_end_skips_blank_lines_comments_and_indentation() {
+        let text = "a:\n  - port: 80\n    # note\n\n  - port: 81\n";
+        // The first entry's node ends where `- port: 81` starts.
+        assert_eq!(tight_end(text, pos(2, 5), pos(5, 3)), (2, 13));
+        // Already tight.
+        assert_eq!(tight_end(text, pos(2, 5), pos(2, 13)), (2, 13));
+        // Nothing but blanks after the start: the span collapses to its start.
+        assert_eq!(tight_end(text, pos(4, 1), pos(5, 1)), (4, 1));
+        // A default (unknown) span never underflows.
+        assert_eq!(tight_end(text, pos(0, 0), pos(0, 0)), (0, 0));
+        assert_eq!(tight_end("\n\n", pos(0, 0), pos(2, 1)), (2, 1));
     }
 }

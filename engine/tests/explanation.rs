@@ -143,11 +143,12 @@ fn label_and_port_miss_in_one_rule_lists_every_reason_with_spans() {
     assert_eq!(reasons[2]["expected"], "9090");
     assert_eq!(reasons[2]["found"], "8080");
     assert_eq!(reasons[2]["port_index"], 0);
-    assert_eq!(reasons[2]["span"]["line"], 33);
-    assert_eq!(reasons[2]["span"]["column"], 7);
+    // `port: 9090` exactly: a block mapping's end is pulled back from the next entry's `-`.
+    assert_eq!(reasons[2]["span"], span(33, 7, 33, 17));
     assert_eq!(reasons[3]["expected"], "UDP");
     assert_eq!(reasons[3]["found"], "TCP");
-    assert_eq!(reasons[3]["span"]["line"], 34);
+    // `port: 53` + `protocol: UDP`, not the `---` after it.
+    assert_eq!(reasons[3]["span"], span(34, 7, 35, 20));
 }
 
 #[test]
