@@ -459,10 +459,14 @@ impl Analysis {
         let Some(pod) = self.cluster.pods.get(id) else {
             return Vec::new();
         };
-        self.cluster
-            .policies
+        let in_namespace = self
+            .index
+            .policies_by_ns
+            .get(&pod.namespace)
+            .map_or(&[][..], Vec::as_slice);
+        in_namespace
             .iter()
-            .enumerate()
+            .filter_map(|&i| self.cluster.policies.get(i).map(|p| (i, p)))
             .filter(|(_, p)| p.selects(pod) && !p.affects(dir))
             .map(|(i, p)| {
                 let mut types = Vec::new();
