@@ -3,7 +3,6 @@
 
 use serde::Serialize;
 
-use engine::evaluate::{Endpoint, Outcome, RuleRef};
 use engine::{Analysis, Protocol, Verdict};
 
 use crate::port_arg::{resolve_for, PortArg};
@@ -25,90 +24,12 @@ pub struct VerdictOut {
     pub cni_dependent: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct HopOut {
-    pub from: String,
-    pub to: String,
-    pub port: u16,
-    pub allowed: bool,
-    pub egress: OutcomeOut,
-    pub ingress: OutcomeOut,
-}
+/// One evaluated pod pair: the engine's typed explanation, serialized as is (README "explain").
+pub type HopOut = engine::explanation::HopExplanation;
 
-#[derive(Debug, Serialize)]
-#[serde(tag = "result", rename_all = "kebab-case")]
-pub enum OutcomeOut {
-    NotAsked,
-    #[serde(rename = "self")]
-    SelfTraffic,
-    NotIsolated,
-    Allowed {
-        isolating: Vec<String>,
-        rule: RuleOut,
-    },
-    Denied {
-        isolating: Vec<String>,
-    },
-}
-
-#[derive(Debug, Serialize)]
-pub struct RuleOut {
-    pub policy: Option<String>,
-    pub direction: &'static str,
-    pub rule_index: usize,
-    pub peer_index: Option<usize>,
-    pub port_index: Option<usize>,
-    pub line: Option<u32>,
-}
-
-fn rule_out(a: &Analysis, r: &RuleRef) -> RuleOut {
-    let policy = a.cluster.policies.get(r.policy);
-    RuleOut {
-        policy: policy.map(|p| p.qualified()),
-        direction: r.direction.as_str(),
-        rule_index: r.rule,
-        peer_index: r.peer,
-        port_index: r.port,
-        line: policy
-            .and_then(|p| p.rules(r.direction).get(r.rule))
-            .map(|rule| rule.span.start.line),
-    }
-}
-
-fn outcome_out(a: &Analysis, o: &Outcome) -> OutcomeOut {
-    let names = |ids: &[usize]| -> Vec<String> {
-        ids.iter()
-            .filter_map(|&i| a.cluster.policies.get(i).map(|p| p.qualified()))
-            .collect()
-    };
-    match o {
-        Outcome::NotAsked => OutcomeOut::NotAsked,
-        Outcome::SelfTraffic => OutcomeOut::SelfTraffic,
-        Outcome::NotIsolated => OutcomeOut::NotIsolated,
-        Outcome::Allowed { isolating, by } => OutcomeOut::Allowed {
-            isolating: names(isolating),
-            rule: rule_out(a, by),
-        },
-        Outcome::Denied { isolating, .. } => OutcomeOut::Denied {
-            isolating: names(isolating),
-        },
-    }
-}
-
-/// The per-hop JSON (kept in one place: the typed explanation will feed it).
+/// The per-hop JSON: the typed explanation of each hop, one source of truth for every face.
 pub fn hops_out(a: &Analysis, v: &Verdict) -> Vec<HopOut> {
-    let ep = |e: Endpoint| a.endpoint_name(e);
-    v.hops
-        .iter()
-        .map(|h| HopOut {
-            from: ep(h.src),
-            to: ep(h.dst),
-            port: h.port,
-            allowed: h.allowed,
-            egress: outcome_out(a, &h.egress),
-            ingress: outcome_out(a, &h.ingress),
-        })
-        .collect()
+    v.hops.iter().map(|h| a.hop_explanation(h)).collect()
 }
 
 pub fn verdict_out(a: &Analysis, v: &Verdict, port_name: Option<String>) -> VerdictOut {

@@ -407,13 +407,22 @@ fn explain_json_keeps_the_documented_shape() {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(keys, ["from", "to", "port", "allowed", "egress", "ingress"]);
-    assert_eq!(hop["egress"], serde_json::json!({"result": "not-isolated"}));
-    assert_eq!(
-        hop["ingress"],
-        serde_json::json!({"result": "allowed", "isolating": ["default/web-from-client"],
+    // The documented keys, in order; later additions (e.g. `protocol`) may sit between them.
+    let documented = ["from", "to", "port", "allowed", "egress", "ingress"];
+    let positions: Vec<usize> = documented
+        .iter()
+        .map(|k| keys.iter().position(|x| x == k).unwrap())
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
+    assert_json_contains(
+        &hop["egress"],
+        &serde_json::json!({"result": "not-isolated"}),
+    );
+    assert_json_contains(
+        &hop["ingress"],
+        &serde_json::json!({"result": "allowed", "isolating": ["default/web-from-client"],
             "rule": {"policy": "default/web-from-client", "direction": "ingress", "rule_index": 0,
-                     "peer_index": 0, "port_index": 0, "line": 34}})
+                     "peer_index": 0, "port_index": 0, "line": 34}}),
     );
     let out = explain(
         &m,
@@ -423,10 +432,25 @@ fn explain_json_keeps_the_documented_shape() {
         &["-o", "json"],
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(
-        v["hops"][0]["ingress"],
-        serde_json::json!({"result": "denied", "isolating": ["default/web-from-client"]})
+    assert_json_contains(
+        &v["hops"][0]["ingress"],
+        &serde_json::json!({"result": "denied", "isolating": ["default/web-from-client"]}),
     );
+    // A denial carries one miss per rule of the isolating policy, each with typed reasons.
+    let miss = &v["hops"][0]["ingress"]["misses"][0];
+    assert_eq!(miss["policy"], "default/web-from-client");
+    assert_eq!(miss["rule_index"], 0);
+    let kinds: Vec<&str> = miss["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"pod-label"), "{miss}");
+    assert!(miss["span"]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("ports-shape.yaml"));
     let out = explain(
         &m,
         "default/client",
@@ -819,4 +843,20 @@ fn many_diagnostics_on_one_long_line_stay_linear() {
         large < small * 8 + std::time::Duration::from_millis(500),
         "600 → {small:?}, 2400 → {large:?}"
     );
+}
+
+/// `actual` holds every key of `expected` with the same value (recursively for objects): the JSON
+/// contracts may be extended, never changed.
+fn assert_json_contains(actual: &serde_json::Value, expected: &serde_json::Value) {
+    match (actual, expected) {
+        (serde_json::Value::Object(a), serde_json::Value::Object(e)) => {
+            for (k, ev) in e {
+                let av = a
+                    .get(k)
+                    .unwrap_or_else(|| panic!("missing `{k}` in {actual}"));
+                assert_json_contains(av, ev);
+            }
+        }
+        _ => assert_eq!(actual, expected),
+    }
 }

@@ -307,14 +307,7 @@ impl Analysis {
                     return v;
                 }
                 for pid in pods {
-                    let target = match &sp.target {
-                        TargetPort::Number(n) => Some(*n),
-                        TargetPort::Name(name) => self
-                            .cluster
-                            .pods
-                            .get(pid)
-                            .and_then(|p| p.named_port(name, sp.protocol)),
-                    };
+                    let target = self.cluster.pods.get(pid).and_then(|p| sp.target_on(p));
                     if let Some(t) = target {
                         dsts.push((Endpoint::Pod(pid), t, Some((sid, pi))));
                     }

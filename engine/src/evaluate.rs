@@ -1,18 +1,25 @@
-//! Evaluation: is a connection allowed, which rule allowed it, or why each isolating policy's
-//! rules missed. Answers carry provenance as data ([`RuleRef`], [`PeerMiss`], ...); prose is made
-//! in `explain`.
+//! Evaluation: is a connection allowed, which rule allowed it, or why each rule of each isolating
+//! policy missed. Answers carry provenance as data ([`RuleRef`], [`Miss`] with every typed
+//! [`Reason`]); `explanation` makes them serializable and `explain` makes prose.
+//!
+//! One rule union ([`matching_rules`]) serves port sets ([`direction_ports`], the matrix fast path)
+//! and single verdicts ([`evaluate_direction`]): the same walk, unioned or looked up at one port.
 //!
 //! The structure is one function per tier: today NetworkPolicy only. An admin tier before it
 //! (AdminNetworkPolicy) and a baseline tier after it slot in at [`evaluate_direction`].
 
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::ops::ControlFlow;
 
 use crate::model::{
-    Cluster, Direction, NamespaceMatch, PeerKind, Pod, PodId, PolicyId, PolicyPort, PortRef, Rule,
+    Cluster, Direction, NamespaceMatch, Peer, PeerKind, Pod, PodId, PolicyId, PolicyPort, PortRef,
+    Rule,
 };
+use crate::net::Cidr;
 use crate::ports::{PortSet, Protocol};
 use crate::selector::{LabelMiss, Labels};
+use crate::span::Span;
 
 /// One end of a connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -94,64 +101,138 @@ pub enum PeerMiss {
     },
 }
 
-impl PeerMiss {
-    /// Smaller is nearer (used to order misses in explanations).
-    fn distance(&self) -> usize {
-        match self {
-            PeerMiss::PodLabels { .. } => 1,
-            PeerMiss::NamespaceLabels { .. } | PeerMiss::Excepted { .. } => 2,
-            PeerMiss::OtherNamespace { .. } => 3,
-            PeerMiss::NotInCidr { .. } | PeerMiss::PodHasNoIp { .. } => 4,
-            PeerMiss::NotAPod => 5,
-        }
+/// A policy of some tier. Today the NetworkPolicy tier only; AdminNetworkPolicy and
+/// BaselineAdminNetworkPolicy get their own variants when they are evaluated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(tag = "tier", content = "index")]
+pub enum PolicyRef {
+    NetworkPolicy(PolicyId),
+}
+
+impl RuleRef {
+    pub fn policy_ref(&self) -> PolicyRef {
+        PolicyRef::NetworkPolicy(self.policy)
     }
 }
 
-/// Why the ports of a rule did not admit the requested port.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PortMiss {
-    /// The entry opens other ports (rendered from the entry).
-    Other { entry: usize },
-    /// A named port that the destination pod does not define for that protocol.
-    NamedUndefined {
-        entry: usize,
-        name: String,
-        protocol: Protocol,
-    },
-    /// A named port defined with another number on the destination.
-    NamedOther {
-        entry: usize,
-        name: String,
-        resolved: u16,
-    },
+/// What a reason of a miss is about. Closed: every way a rule can miss a flow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReasonKind {
+    /// A `podSelector` term the other pod's labels do not satisfy.
+    PodLabel,
+    /// A `namespaceSelector` term the other pod's namespace labels do not satisfy.
+    NamespaceLabel,
+    /// `podSelector` without `namespaceSelector`: only the policy's own namespace.
+    OtherNamespace,
+    /// A selector peer against an address outside the cluster.
+    NotAPod,
+    /// An ipBlock whose CIDR does not contain the address.
+    Ipblock,
+    /// An ipBlock whose `except` contains the address.
+    IpblockExcept,
+    /// An ipBlock against a pod whose IP the manifests do not give.
+    PodHasNoIp,
+    /// A numeric port entry (or range) that does not contain the port.
+    Port,
+    /// A named port the destination pod does not define (for that protocol).
+    NamedPortUndefined,
+    /// A named port that resolves to another number on the destination pod.
+    NamedPortOther,
+    /// A port entry of another protocol.
+    Protocol,
+    /// The policy has no rules in this direction: it allows nothing.
+    NoRules,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RuleMiss {
-    /// No peer matched (one reason per peer, in order).
-    Peers(Vec<(usize, PeerMiss)>),
-    /// The peer matched but no port entry admits the port.
-    Ports {
-        peer: Option<usize>,
-        misses: Vec<PortMiss>,
-    },
-}
-
-impl RuleMiss {
-    fn distance(&self) -> usize {
+impl ReasonKind {
+    pub fn as_str(self) -> &'static str {
         match self {
-            RuleMiss::Ports { .. } => 0,
-            RuleMiss::Peers(p) => p.iter().map(|(_, m)| m.distance()).min().unwrap_or(9),
+            ReasonKind::PodLabel => "pod-label",
+            ReasonKind::NamespaceLabel => "namespace-label",
+            ReasonKind::OtherNamespace => "other-namespace",
+            ReasonKind::NotAPod => "not-a-pod",
+            ReasonKind::Ipblock => "ipblock",
+            ReasonKind::IpblockExcept => "ipblock-except",
+            ReasonKind::PodHasNoIp => "pod-has-no-ip",
+            ReasonKind::Port => "port",
+            ReasonKind::NamedPortUndefined => "named-port-undefined",
+            ReasonKind::NamedPortOther => "named-port-other",
+            ReasonKind::Protocol => "protocol",
+            ReasonKind::NoRules => "no-rules",
         }
+    }
+
+    /// Smaller is nearer (orders misses in explanations: a port slip before a wrong namespace).
+    fn distance(self) -> usize {
+        match self {
+            ReasonKind::Port
+            | ReasonKind::NamedPortOther
+            | ReasonKind::NamedPortUndefined
+            | ReasonKind::Protocol => 0,
+            ReasonKind::PodLabel => 1,
+            ReasonKind::NamespaceLabel | ReasonKind::IpblockExcept => 2,
+            ReasonKind::OtherNamespace => 3,
+            ReasonKind::Ipblock | ReasonKind::PodHasNoIp => 4,
+            ReasonKind::NotAPod => 5,
+            ReasonKind::NoRules => 6,
+        }
+    }
+
+    pub fn is_port(self) -> bool {
+        matches!(
+            self,
+            ReasonKind::Port
+                | ReasonKind::NamedPortOther
+                | ReasonKind::NamedPortUndefined
+                | ReasonKind::Protocol
+        )
     }
 }
 
-/// One isolating policy that did not allow the flow, and why, rule by rule (nearest first).
+/// One reason a rule missed: what the rule asked for, what the flow had, and where the rule
+/// says it (the `matchLabels` entry, the `matchExpressions` item, the port entry, ...).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PolicyMiss {
-    pub policy: PolicyId,
-    /// Empty when the policy has no rules in this direction (it allows nothing).
-    pub rules: Vec<(usize, RuleMiss)>,
+pub struct Reason {
+    pub kind: ReasonKind,
+    /// `app=api`, `9090`, `10.0.0.0/8`, ...
+    pub expected: String,
+    /// `app=frontend`, `8080`, `10.1.2.3`, ...
+    pub found: String,
+    pub span: Span,
+    /// The peer (`from`/`to` item) the reason is about.
+    pub peer: Option<usize>,
+    /// The `ports` entry the reason is about.
+    pub port: Option<usize>,
+    /// Who was looked at: the pod, namespace or address (for prose).
+    pub subject: String,
+    /// The port name, for named-port reasons.
+    pub port_name: Option<String>,
+}
+
+/// One (isolating policy, rule) that did not allow the flow, with every reason it missed.
+/// `rule: None` — the policy has no rules in this direction (one reason, `no-rules`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Miss {
+    pub policy: PolicyRef,
+    pub rule: Option<usize>,
+    /// The rule, or the policy when `rule` is `None`.
+    pub span: Span,
+    pub reasons: Vec<Reason>,
+}
+
+impl Miss {
+    /// Nearest first: fewest reasons, then the nearest kind.
+    fn distance(&self) -> (usize, usize) {
+        (
+            self.reasons.len(),
+            self.reasons
+                .iter()
+                .map(|r| r.kind.distance())
+                .min()
+                .unwrap_or(9),
+        )
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -168,7 +249,8 @@ pub enum Outcome {
     },
     Denied {
         isolating: Vec<PolicyId>,
-        misses: Vec<PolicyMiss>,
+        /// One per (isolating policy, rule), policies in order, nearest rule first.
+        misses: Vec<Miss>,
     },
 }
 
@@ -185,6 +267,7 @@ pub struct DirectionPorts {
     pub ports: PortSet,
 }
 
+/// The policies isolating `pod` for `dir` (NetworkPolicy tier), in cluster order.
 pub fn isolating(cluster: &Cluster, index: &Index, pod: &Pod, dir: Direction) -> Vec<PolicyId> {
     index
         .policies_by_ns
@@ -196,7 +279,7 @@ pub fn isolating(cluster: &Cluster, index: &Index, pod: &Pod, dir: Direction) ->
                     cluster
                         .policies
                         .get(id)
-                        .is_some_and(|p| p.affects(dir) && p.pod_selector.matches(&pod.labels))
+                        .is_some_and(|p| p.selects_for(pod, dir))
                 })
                 .collect()
         })
@@ -246,41 +329,65 @@ pub fn peer_match(
                 }),
             }
         }
-        PeerKind::IpBlock { cidr, except } => {
-            let ips: Vec<IpAddr> = match other {
-                Endpoint::External(ip) => vec![ip],
-                Endpoint::Pod(id) => cluster
-                    .pods
-                    .get(id)
-                    .map(|p| p.ips.clone())
-                    .unwrap_or_default(),
-            };
-            if ips.is_empty() {
-                return Err(PeerMiss::PodHasNoIp {
-                    cidr: cidr.to_string(),
-                });
-            }
-            // A pod with several IPs (dual stack) matches when any of its addresses does.
-            let mut last = PeerMiss::NotInCidr {
+        PeerKind::IpBlock { cidr, except } => match ip_block_miss(cluster, cidr, except, other) {
+            None => Ok(()),
+            Some(IpMiss::NoIp) => Err(PeerMiss::PodHasNoIp {
                 cidr: cidr.to_string(),
-            };
-            for ip in ips {
-                if !cidr.contains(ip) {
-                    continue;
-                }
-                match except.iter().find(|e| e.contains(ip)) {
-                    None => return Ok(()),
-                    Some(e) => {
-                        last = PeerMiss::Excepted {
-                            cidr: cidr.to_string(),
-                            except: e.to_string(),
-                        }
-                    }
-                }
-            }
-            Err(last)
+            }),
+            Some(IpMiss::NotInCidr) => Err(PeerMiss::NotInCidr {
+                cidr: cidr.to_string(),
+            }),
+            Some(IpMiss::Excepted(e)) => Err(PeerMiss::Excepted {
+                cidr: cidr.to_string(),
+                except: e.to_string(),
+            }),
+        },
+    }
+}
+
+/// Why an ipBlock does not match an endpoint.
+enum IpMiss {
+    /// A pod whose IP the manifests do not give.
+    NoIp,
+    NotInCidr,
+    /// Inside the CIDR, but inside this `except` too.
+    Excepted(Cidr),
+}
+
+/// The addresses an endpoint has: the address itself, or the pod's `status.podIPs`.
+fn endpoint_ips(cluster: &Cluster, other: Endpoint) -> Vec<IpAddr> {
+    match other {
+        Endpoint::External(ip) => vec![ip],
+        Endpoint::Pod(id) => cluster
+            .pods
+            .get(id)
+            .map(|p| p.ips.clone())
+            .unwrap_or_default(),
+    }
+}
+
+fn ip_block_miss(
+    cluster: &Cluster,
+    cidr: &Cidr,
+    except: &[Cidr],
+    other: Endpoint,
+) -> Option<IpMiss> {
+    let ips = endpoint_ips(cluster, other);
+    if ips.is_empty() {
+        return Some(IpMiss::NoIp);
+    }
+    // A pod with several IPs (dual stack) matches when any of its addresses does.
+    let mut last = IpMiss::NotInCidr;
+    for ip in ips {
+        if !cidr.contains(ip) {
+            continue;
+        }
+        match except.iter().find(|e| e.contains(ip)) {
+            None => return None,
+            Some(e) => last = IpMiss::Excepted(*e),
         }
     }
+    Some(last)
 }
 
 /// The ports a port entry opens toward `dst` (named ports resolve on the destination pod).
@@ -339,8 +446,44 @@ fn destination_pod<'c>(
     }
 }
 
+/// The one rule union of the NetworkPolicy tier: visits, in order, every rule of every policy
+/// isolating `pod` for `dir` whose peers match `other`, with the index of the matching peer
+/// (`None`: the rule has no peer list). The visitor stops the walk with `ControlFlow::Break`.
+/// Port sets ([`direction_ports`]) and single verdicts ([`evaluate_direction`]) are both this walk.
+fn matching_rules<'c>(
+    cluster: &'c Cluster,
+    index: &Index,
+    iso: &[PolicyId],
+    dir: Direction,
+    other: Endpoint,
+    mut visit: impl FnMut(PolicyId, usize, &'c Rule, Option<usize>) -> ControlFlow<()>,
+) {
+    for &id in iso {
+        let Some(policy) = cluster.policies.get(id) else {
+            continue;
+        };
+        for (ri, rule) in policy.rules(dir).iter().enumerate() {
+            let peer = match &rule.peers {
+                None => None,
+                Some(peers) => {
+                    match peers
+                        .iter()
+                        .position(|p| peer_match(cluster, index, &p.kind, other).is_ok())
+                    {
+                        Some(pi) => Some(pi),
+                        None => continue,
+                    }
+                }
+            };
+            if visit(id, ri, rule, peer).is_break() {
+                return;
+            }
+        }
+    }
+}
+
 /// NetworkPolicy tier for one direction of one pod: the set of allowed ports toward/from `other`.
-/// `dst` is the destination pod (for named ports): the subject on ingress, `other` on egress.
+/// Named ports resolve on the destination pod: the subject on ingress, `other` on egress.
 pub fn direction_ports(
     cluster: &Cluster,
     index: &Index,
@@ -363,29 +506,22 @@ pub fn direction_ports(
     }
     let dst = destination_pod(cluster, pod, dir, other);
     let mut ports = PortSet::none();
-    for id in iso {
-        let Some(policy) = cluster.policies.get(id) else {
-            continue;
-        };
-        for rule in policy.rules(dir) {
-            if rule_peer_matches(cluster, index, rule, other) {
-                ports.union(&rule_ports(rule, dst));
-                if ports.is_all() {
-                    return DirectionPorts {
-                        isolated: true,
-                        ports,
-                    };
-                }
-            }
+    matching_rules(cluster, index, &iso, dir, other, |_, _, rule, _| {
+        ports.union(&rule_ports(rule, dst));
+        if ports.is_all() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
         }
-    }
+    });
     DirectionPorts {
         isolated: true,
         ports,
     }
 }
 
-/// Evaluates one direction for one port with full provenance.
+/// Evaluates one direction for one port with full provenance: the rule union of
+/// [`direction_ports`] looked up at `port`; when nothing admits it, every rule's reasons.
 pub fn evaluate_direction(
     cluster: &Cluster,
     index: &Index,
@@ -406,100 +542,275 @@ pub fn evaluate_direction(
         return Outcome::NotIsolated;
     }
     let dst = destination_pod(cluster, pod, dir, other);
+    let mut by = None;
+    matching_rules(cluster, index, &iso, dir, other, |id, ri, rule, peer| {
+        let port_entry = match &rule.ports {
+            None => Some(None),
+            Some(entries) => entries
+                .iter()
+                .position(|e| entry_ports(e, dst).contains(protocol, port))
+                .map(Some),
+        };
+        match port_entry {
+            Some(entry) => {
+                by = Some(RuleRef {
+                    policy: id,
+                    direction: dir,
+                    rule: ri,
+                    peer,
+                    port: entry,
+                });
+                ControlFlow::Break(())
+            }
+            None => ControlFlow::Continue(()),
+        }
+    });
+    if let Some(by) = by {
+        return Outcome::Allowed { isolating: iso, by };
+    }
     let mut misses = Vec::new();
     for &id in &iso {
         let Some(policy) = cluster.policies.get(id) else {
             continue;
         };
-        let mut rule_misses = Vec::new();
-        for (ri, rule) in policy.rules(dir).iter().enumerate() {
-            // Peers: the first matching peer, or every peer's reason.
-            let mut matched_peer: Result<Option<usize>, Vec<(usize, PeerMiss)>> = Ok(None);
-            if let Some(peers) = &rule.peers {
-                let mut reasons = Vec::new();
-                let mut hit = None;
-                for (pi, p) in peers.iter().enumerate() {
-                    match peer_match(cluster, index, &p.kind, other) {
-                        Ok(()) => {
-                            hit = Some(pi);
-                            break;
-                        }
-                        Err(m) => reasons.push((pi, m)),
-                    }
-                }
-                matched_peer = match hit {
-                    Some(pi) => Ok(Some(pi)),
-                    None => Err(reasons),
-                };
-            }
-            let peer = match matched_peer {
-                Ok(p) => p,
-                Err(reasons) => {
-                    rule_misses.push((ri, RuleMiss::Peers(reasons)));
-                    continue;
-                }
-            };
-            // Ports.
-            let Some(entries) = &rule.ports else {
-                return Outcome::Allowed {
-                    isolating: iso,
-                    by: RuleRef {
-                        policy: id,
-                        direction: dir,
-                        rule: ri,
-                        peer,
-                        port: None,
-                    },
-                };
-            };
-            let mut port_misses = Vec::new();
-            for (ei, e) in entries.iter().enumerate() {
-                if entry_ports(e, dst).contains(protocol, port) {
-                    return Outcome::Allowed {
-                        isolating: iso,
-                        by: RuleRef {
-                            policy: id,
-                            direction: dir,
-                            rule: ri,
-                            peer,
-                            port: Some(ei),
-                        },
-                    };
-                }
-                port_misses.push(match &e.port {
-                    PortRef::Named(name) if e.protocol == protocol => {
-                        match dst.and_then(|d| d.named_port(name, e.protocol)) {
-                            None => PortMiss::NamedUndefined {
-                                entry: ei,
-                                name: name.clone(),
-                                protocol: e.protocol,
-                            },
-                            Some(p) => PortMiss::NamedOther {
-                                entry: ei,
-                                name: name.clone(),
-                                resolved: p,
-                            },
-                        }
-                    }
-                    _ => PortMiss::Other { entry: ei },
-                });
-            }
-            rule_misses.push((
-                ri,
-                RuleMiss::Ports {
-                    peer,
-                    misses: port_misses,
-                },
-            ));
+        let rules = policy.rules(dir);
+        if rules.is_empty() {
+            misses.push(Miss {
+                policy: PolicyRef::NetworkPolicy(id),
+                rule: None,
+                span: policy.span,
+                reasons: vec![Reason {
+                    kind: ReasonKind::NoRules,
+                    expected: format!("an {} rule", dir.as_str()),
+                    found: format!("no {} rules", dir.as_str()),
+                    span: policy.span,
+                    peer: None,
+                    port: None,
+                    subject: policy.qualified(),
+                    port_name: None,
+                }],
+            });
+            continue;
         }
-        rule_misses.sort_by_key(|(ri, m)| (m.distance(), *ri));
-        misses.push(PolicyMiss {
-            policy: id,
-            rules: rule_misses,
-        });
+        let mut of_policy: Vec<Miss> = rules
+            .iter()
+            .enumerate()
+            .map(|(ri, rule)| Miss {
+                policy: PolicyRef::NetworkPolicy(id),
+                rule: Some(ri),
+                span: rule.span,
+                reasons: rule_reasons(cluster, index, rule, other, dst, port, protocol),
+            })
+            .collect();
+        of_policy.sort_by_key(|m| (m.distance(), m.rule));
+        misses.extend(of_policy);
     }
     Outcome::Denied {
         isolating: iso,
         misses,
     }
+}
+
+/// Every reason `rule` does not admit the flow: each peer's (when no peer matches) and each port
+/// entry's (when no entry admits the port). Empty exactly when the rule admits the flow.
+pub fn rule_reasons(
+    cluster: &Cluster,
+    index: &Index,
+    rule: &Rule,
+    other: Endpoint,
+    dst: Option<&Pod>,
+    port: u16,
+    protocol: Protocol,
+) -> Vec<Reason> {
+    let mut out = Vec::new();
+    if let Some(peers) = &rule.peers {
+        let per_peer: Vec<Vec<Reason>> = peers
+            .iter()
+            .enumerate()
+            .map(|(pi, p)| peer_reasons(cluster, index, pi, p, other))
+            .collect();
+        if per_peer.iter().all(|r| !r.is_empty()) {
+            out.extend(per_peer.into_iter().flatten());
+        }
+    }
+    if let Some(entries) = &rule.ports {
+        if !entries
+            .iter()
+            .any(|e| entry_ports(e, dst).contains(protocol, port))
+        {
+            for (ei, e) in entries.iter().enumerate() {
+                out.push(port_reason(ei, e, dst, port, protocol));
+            }
+        }
+    }
+    out
+}
+
+fn port_reason(
+    ei: usize,
+    e: &PolicyPort,
+    dst: Option<&Pod>,
+    port: u16,
+    protocol: Protocol,
+) -> Reason {
+    let dst_name = dst.map_or_else(|| "an outside address".to_string(), Pod::qualified);
+    let reason = |kind, expected: String, found: String| Reason {
+        kind,
+        expected,
+        found,
+        span: e.span,
+        peer: None,
+        port: Some(ei),
+        subject: dst_name.clone(),
+        port_name: None,
+    };
+    if e.protocol != protocol {
+        return reason(
+            ReasonKind::Protocol,
+            e.protocol.as_str().to_string(),
+            protocol.as_str().to_string(),
+        );
+    }
+    match &e.port {
+        // Same protocol and every port of it: unreachable when missing, kept total.
+        PortRef::All => reason(
+            ReasonKind::Protocol,
+            e.protocol.as_str().to_string(),
+            protocol.as_str().to_string(),
+        ),
+        PortRef::Range(lo, hi) if lo == hi => {
+            reason(ReasonKind::Port, lo.to_string(), port.to_string())
+        }
+        PortRef::Range(lo, hi) => reason(ReasonKind::Port, format!("{lo}-{hi}"), port.to_string()),
+        PortRef::Named(name) => {
+            let mut r = match dst.and_then(|d| d.named_port(name, e.protocol)) {
+                None => reason(
+                    ReasonKind::NamedPortUndefined,
+                    name.clone(),
+                    format!("no {} port named {name}", e.protocol),
+                ),
+                // Expected: the number the name resolves to on the destination.
+                Some(p) => reason(ReasonKind::NamedPortOther, p.to_string(), port.to_string()),
+            };
+            r.port_name = Some(name.clone());
+            r
+        }
+    }
+}
+
+/// Every reason peer `pi` does not match `other` (empty when it matches). Agrees with
+/// [`peer_match`] on whether it matches; lists every failing term instead of the first.
+pub fn peer_reasons(
+    cluster: &Cluster,
+    index: &Index,
+    pi: usize,
+    peer: &Peer,
+    other: Endpoint,
+) -> Vec<Reason> {
+    let mut out = Vec::new();
+    let mut push = |kind, expected: String, found: String, span: Span, subject: String| {
+        out.push(Reason {
+            kind,
+            expected,
+            found,
+            span,
+            peer: Some(pi),
+            port: None,
+            subject,
+            port_name: None,
+        });
+    };
+    match &peer.kind {
+        PeerKind::Pods { namespaces, pods } => {
+            let pod = match other {
+                Endpoint::Pod(id) => cluster.pods.get(id),
+                Endpoint::External(_) => None,
+            };
+            let Some(pod) = pod else {
+                let addr = match other {
+                    Endpoint::External(ip) => ip.to_string(),
+                    Endpoint::Pod(_) => "an unknown pod".to_string(),
+                };
+                push(
+                    ReasonKind::NotAPod,
+                    "a pod".to_string(),
+                    addr.clone(),
+                    peer.span,
+                    addr,
+                );
+                return out;
+            };
+            match namespaces {
+                NamespaceMatch::Own(ns) => {
+                    if *ns != pod.namespace {
+                        push(
+                            ReasonKind::OtherNamespace,
+                            ns.clone(),
+                            pod.namespace.clone(),
+                            pods.span,
+                            pod.qualified(),
+                        );
+                    }
+                }
+                NamespaceMatch::Selector(sel) => {
+                    let empty = Labels::new();
+                    let labels = index.ns_labels(&pod.namespace).unwrap_or(&empty);
+                    for (miss, span) in sel.misses(labels) {
+                        push(
+                            ReasonKind::NamespaceLabel,
+                            miss.expected(),
+                            miss.found(),
+                            span,
+                            format!("namespace {}", pod.namespace),
+                        );
+                    }
+                }
+            }
+            for (miss, span) in pods.misses(&pod.labels) {
+                push(
+                    ReasonKind::PodLabel,
+                    miss.expected(),
+                    miss.found(),
+                    span,
+                    pod.qualified(),
+                );
+            }
+        }
+        PeerKind::IpBlock { cidr, except } => {
+            let subject = match other {
+                Endpoint::External(ip) => ip.to_string(),
+                Endpoint::Pod(id) => cluster.pods.get(id).map(Pod::qualified).unwrap_or_default(),
+            };
+            let found = endpoint_ips(cluster, other)
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            match ip_block_miss(cluster, cidr, except, other) {
+                None => {}
+                Some(IpMiss::NoIp) => push(
+                    ReasonKind::PodHasNoIp,
+                    cidr.to_string(),
+                    "no IP in the manifests".to_string(),
+                    peer.span,
+                    subject,
+                ),
+                Some(IpMiss::NotInCidr) => push(
+                    ReasonKind::Ipblock,
+                    cidr.to_string(),
+                    found,
+                    peer.span,
+                    subject,
+                ),
+                Some(IpMiss::Excepted(e)) => push(
+                    ReasonKind::IpblockExcept,
+                    format!("{cidr} except {e}"),
+                    found,
+                    peer.span,
+                    subject,
+                ),
+            }
+        }
+    }
+    out
 }

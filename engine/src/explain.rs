@@ -1,11 +1,17 @@
-//! Verdicts → sentences. The only place where provenance becomes prose.
+//! Prose: one renderer of the typed [`Explanation`] (the CLI text, the snapshots, the page until
+//! it renders the structure). Nothing here evaluates: every fact comes from the explanation.
+//!
+//! The page parses `line N` references and the verdict words `allowed`, `DENIED`, `BLOCKED`
+//! out of this text (`frontend/src/explain_fmt.rs`): keep those tokens.
 
 use std::fmt::Write;
 
-use crate::analysis::{Analysis, Hop, Problem, Verdict};
-use crate::evaluate::{Endpoint, Outcome, PeerMiss, PolicyMiss, PortMiss, RuleMiss, RuleRef};
-use crate::model::{Direction, NamespaceMatch, Peer, PeerKind, PolicyId, PortRef, TargetPort};
-use crate::selector::LabelMiss;
+use crate::analysis::{Analysis, Verdict};
+use crate::explanation::{
+    AllowingRule, DirectionExplanation, Explanation, HopExplanation, MissExplanation,
+    OtherDirection, ReasonExplanation, ReasonKind, SpanRef,
+};
+use crate::model::PolicyId;
 
 impl Analysis {
     /// `default/allow-api` (line 12)
@@ -16,394 +22,421 @@ impl Analysis {
         }
     }
 
-    /// `line 12`, or `file.yaml line 12` when there are several sources.
+    /// `line 12`, or `file.yaml:12` when there are several sources.
     pub fn location(&self, span: crate::span::Span) -> String {
+        self.location_ref(&self.span_ref(span))
+    }
+
+    fn location_ref(&self, span: &SpanRef) -> String {
         if self.sources.len() > 1 {
-            let name = self
-                .sources
-                .get(span.source as usize)
-                .map_or("?", |s| s.name.as_str());
-            format!("{name}:{}", span.start.line)
+            format!("{}:{}", span.file, span.line)
         } else {
-            format!("line {}", span.start.line)
+            format!("line {}", span.line)
         }
     }
 
-    pub fn describe_peer(&self, peer: &Peer) -> String {
-        match &peer.kind {
-            PeerKind::Pods { namespaces, pods } => match namespaces {
-                NamespaceMatch::Own(ns) => format!("pods `{pods}` in `{ns}`"),
-                NamespaceMatch::Selector(sel) if sel.is_empty() => {
-                    format!("pods `{pods}` in every namespace")
-                }
-                NamespaceMatch::Selector(sel) => format!("pods `{pods}` in namespaces `{sel}`"),
-            },
-            PeerKind::IpBlock { cidr, except } if except.is_empty() => format!("ipBlock `{cidr}`"),
-            PeerKind::IpBlock { cidr, except } => format!(
-                "ipBlock `{cidr}` except {}",
-                except
-                    .iter()
-                    .map(|e| format!("`{e}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        }
-    }
-
-    fn describe_rule_ref(&self, r: &RuleRef) -> String {
-        let Some(policy) = self.cluster.policies.get(r.policy) else {
-            return "?".into();
-        };
-        let Some(rule) = policy.rules(r.direction).get(r.rule) else {
-            return "?".into();
-        };
-        let mut s = format!(
-            "{} rule {} of `{}` ({})",
-            r.direction.as_str(),
-            r.rule + 1,
-            policy.qualified(),
-            self.location(rule.span)
-        );
-        let side = match r.direction {
-            Direction::Ingress => "from",
-            Direction::Egress => "to",
-        };
-        match r
-            .peer
-            .and_then(|i| rule.peers.as_ref().and_then(|p| p.get(i)))
-        {
-            Some(peer) => {
-                let _ = write!(s, ": {side} {}", self.describe_peer(peer));
-            }
-            None => {
-                let _ = write!(s, ": {side} anywhere");
-            }
-        }
-        match r
-            .port
-            .and_then(|i| rule.ports.as_ref().and_then(|p| p.get(i)))
-        {
-            Some(port) => {
-                let _ = write!(s, ", port {port}");
-            }
-            None => s.push_str(", any port"),
-        }
-        s
-    }
-
-    fn label_miss(miss: &LabelMiss, who: &str) -> String {
-        match miss {
-            LabelMiss::Missing { key, want } => {
-                format!("needs label `{key}={want}`; `{who}` has no `{key}` label")
-            }
-            LabelMiss::WrongValue { key, want, have } => {
-                format!("needs label `{key}={want}`; `{who}` has `{key}={have}`")
-            }
-            LabelMiss::NotIn { key, values, have } => match have {
-                Some(h) => format!(
-                    "needs `{key}` in ({}); `{who}` has `{key}={h}`",
-                    values.join(", ")
-                ),
-                None => format!(
-                    "needs `{key}` in ({}); `{who}` has no `{key}` label",
-                    values.join(", ")
-                ),
-            },
-            LabelMiss::InExcluded { key, values, have } => format!(
-                "needs `{key}` not in ({}); `{who}` has `{key}={have}`",
-                values.join(", ")
-            ),
-            LabelMiss::KeyAbsent { key } => format!("needs a `{key}` label; `{who}` has none"),
-            LabelMiss::KeyPresent { key, have } => {
-                format!("needs no `{key}` label; `{who}` has `{key}={have}`")
-            }
-        }
-    }
-
-    fn peer_miss(&self, m: &PeerMiss, other: &str) -> String {
-        match m {
-            PeerMiss::NotAPod => format!("selects pods, and `{other}` is outside the cluster"),
-            PeerMiss::OtherNamespace { policy_ns, pod_ns } => format!(
-                "has a `podSelector` without `namespaceSelector`, so it only matches pods in `{policy_ns}`; `{other}` is in `{pod_ns}`"
-            ),
-            PeerMiss::NamespaceLabels { namespace, miss } => {
-                format!("namespace selector {}", Self::label_miss(miss, &format!("namespace {namespace}")))
-            }
-            PeerMiss::PodLabels { pod, miss } => Self::label_miss(miss, pod),
-            PeerMiss::NotInCidr { cidr } => format!("allows `{cidr}`, which does not contain `{other}`"),
-            PeerMiss::Excepted { cidr, except } => {
-                format!("allows `{cidr}` but excepts `{except}`, which contains `{other}`")
-            }
-            PeerMiss::PodHasNoIp { cidr } => format!(
-                "is ipBlock `{cidr}`; the manifests give no IP for `{other}` (pods are matched by selectors only)"
-            ),
-        }
-    }
-
-    fn policy_miss(&self, pm: &PolicyMiss, dir: Direction, hop: &Hop, out: &mut String) {
-        let Some(policy) = self.cluster.policies.get(pm.policy) else {
-            return;
-        };
-        let q = policy.qualified();
-        let other = match dir {
-            Direction::Ingress => self.endpoint_name(hop.src),
-            Direction::Egress => self.endpoint_name(hop.dst),
-        };
-        if pm.rules.is_empty() {
-            let _ = writeln!(
-                out,
-                "      - `{q}` ({}) has no {} rules: it allows no {} traffic",
-                self.location(policy.span),
-                dir.as_str(),
-                dir.as_str()
-            );
-            return;
-        }
-        for (ri, miss) in &pm.rules {
-            let Some(rule) = policy.rules(dir).get(*ri) else {
-                continue;
-            };
-            let head = format!(
-                "{} rule {} of `{q}` ({})",
-                dir.as_str(),
-                ri + 1,
-                self.location(rule.span)
-            );
-            match miss {
-                RuleMiss::Peers(reasons) => {
-                    for (pi, m) in reasons {
-                        let peer = rule.peers.as_ref().and_then(|p| p.get(*pi));
-                        let desc = peer.map(|p| self.describe_peer(p)).unwrap_or_default();
-                        let _ = writeln!(
-                            out,
-                            "      - {head}, peer {} ({desc}): {}",
-                            pi + 1,
-                            self.peer_miss(m, &other)
-                        );
-                    }
-                }
-                RuleMiss::Ports { misses, .. } => {
-                    let dst_name = self.endpoint_name(hop.dst);
-                    let mut parts = Vec::new();
-                    for pmiss in misses {
-                        match pmiss {
-                            PortMiss::Other { entry } => {
-                                if let Some(e) = rule.ports.as_ref().and_then(|p| p.get(*entry)) {
-                                    parts.push(format!("{e}"));
-                                }
-                            }
-                            PortMiss::NamedUndefined { name, protocol, .. } => parts.push(format!(
-                                "named port `{name}`/{protocol}, which `{dst_name}` does not define"
-                            )),
-                            PortMiss::NamedOther { name, resolved, .. } => parts.push(format!(
-                                "named port `{name}`, which is {resolved} on `{dst_name}`"
-                            )),
-                        }
-                    }
-                    let _ = writeln!(
-                        out,
-                        "      - {head}: the peer matches, but it only opens {}; not {}/{}",
-                        parts.join(", "),
-                        hop.port,
-                        hop.protocol
-                    );
-                    self.service_port_hint(rule, hop, out);
-                }
-            }
-        }
-    }
-
-    /// "port 80 is the Service port; the pod listens on 8080".
-    fn service_port_hint(&self, rule: &crate::model::Rule, hop: &Hop, out: &mut String) {
-        let Endpoint::Pod(dst) = hop.dst else { return };
-        let Some(pod) = self.cluster.pods.get(dst) else {
-            return;
-        };
-        let Some(entries) = &rule.ports else { return };
-        for svc in self.cluster.services.iter().filter(|s| s.selects(pod)) {
-            for sp in &svc.ports {
-                let target = match &sp.target {
-                    TargetPort::Number(n) => Some(*n),
-                    TargetPort::Name(n) => pod.named_port(n, sp.protocol),
-                };
-                let Some(target) = target else { continue };
-                let opens_service_port = entries.iter().any(|e| {
-                    e.protocol == sp.protocol && matches!(e.port, PortRef::Range(lo, hi) if lo <= sp.port && sp.port <= hi)
-                });
-                if opens_service_port && target == hop.port && sp.port != target {
-                    let _ = writeln!(
-                        out,
-                        "        note: port {} is the port of Service `{}`; the pod listens on {} (targetPort), and policies see the pod's port",
-                        sp.port,
-                        svc.qualified(),
-                        target
-                    );
-                }
-            }
-        }
-    }
-
-    fn outcome_text(
-        &self,
-        dir: Direction,
-        who: Endpoint,
-        outcome: &Outcome,
-        hop: &Hop,
-        out: &mut String,
-    ) {
-        let name = self.endpoint_name(who);
-        let label = format!("{} of `{name}`", dir.as_str());
-        match outcome {
-            Outcome::NotAsked => {
-                let _ = writeln!(
-                    out,
-                    "    {label}: not governed by the cluster (an outside address)"
-                );
-            }
-            Outcome::SelfTraffic => {
-                let _ = writeln!(out, "    {label}: allowed — a pod can always reach itself");
-            }
-            Outcome::NotIsolated => {
-                let _ = writeln!(
-                    out,
-                    "    {label}: allowed — no NetworkPolicy selects `{name}` for {}, so it is not isolated",
-                    dir.as_str()
-                );
-            }
-            Outcome::Allowed { isolating, by } => {
-                let _ = writeln!(
-                    out,
-                    "    {label}: allowed by {}",
-                    self.describe_rule_ref(by)
-                );
-                let _ = writeln!(
-                    out,
-                    "      (isolated by {})",
-                    isolating
-                        .iter()
-                        .map(|&i| self.policy_label(i))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-            }
-            Outcome::Denied { isolating, misses } => {
-                let _ = writeln!(
-                    out,
-                    "    {label}: DENIED — isolated by {}, and no rule allows it:",
-                    isolating
-                        .iter()
-                        .map(|&i| self.policy_label(i))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-                for pm in misses {
-                    self.policy_miss(pm, dir, hop, out);
-                }
-            }
-        }
-    }
-
-    fn hop_text(&self, hop: &Hop, out: &mut String) {
-        let _ = writeln!(
-            out,
-            "  {} → {} port {}/{}: {}",
-            self.endpoint_name(hop.src),
-            self.endpoint_name(hop.dst),
-            hop.port,
-            hop.protocol,
-            if hop.allowed { "allowed" } else { "BLOCKED" }
-        );
-        if let Outcome::SelfTraffic = hop.egress {
-            let _ = writeln!(out, "    allowed — a pod can always reach itself");
-            return;
-        }
-        self.outcome_text(Direction::Egress, hop.src, &hop.egress, hop, out);
-        self.outcome_text(Direction::Ingress, hop.dst, &hop.ingress, hop, out);
-    }
-
-    /// The full, human-readable explanation of a verdict.
+    /// The full, human-readable explanation of a verdict (rendered from [`Analysis::explanation`]).
     pub fn explain(&self, v: &Verdict) -> String {
+        self.render(&self.explanation(v))
+    }
+
+    /// Renders a typed explanation as prose.
+    pub fn render(&self, e: &Explanation) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,
             "{} → {} port {}/{}: {}",
-            self.target_name(v.from),
-            self.target_name(v.to),
-            v.port,
-            v.protocol,
-            if v.allowed { "ALLOWED" } else { "BLOCKED" }
+            e.from,
+            e.to,
+            e.port,
+            e.protocol,
+            if e.allowed { "ALLOWED" } else { "BLOCKED" }
         );
-        if let Some(p) = &v.problem {
-            let line = match p {
-                Problem::ServiceSource => "a Service is not a traffic source: name its pods or workload".to_string(),
-                Problem::NoSuchServicePort { service, available } => format!(
-                    "Service `{service}` has no port {}/{} (it has {}); a connection to it is refused",
-                    v.port,
-                    v.protocol,
-                    if available.is_empty() { "none".to_string() } else { available.join(", ") }
-                ),
-                Problem::NoBackingPods { service } => {
-                    format!("Service `{service}` selects no pod: there is nothing behind it")
-                }
-                Problem::TargetPortUnresolved { service, target } => format!(
-                    "no pod behind Service `{service}` defines the targetPort `{target}`"
-                ),
-                Problem::NoPods { name } => format!("`{name}` has no pods (replicas: 0)"),
-            };
-            let _ = writeln!(out, "  {line}");
+        if let Some(p) = &e.problem {
+            let _ = writeln!(out, "  {}", p.message);
             return out;
         }
-        if let Some((sid, pi)) = v.hops.first().and_then(|h| h.service) {
-            if let Some(sp) = self.cluster.services.get(sid).and_then(|s| s.ports.get(pi)) {
-                let target = match &sp.target {
-                    TargetPort::Number(n) => n.to_string(),
-                    TargetPort::Name(n) => format!("`{n}`"),
+        if let Some(s) = &e.service {
+            let target = if s.target.parse::<u16>().is_ok() {
+                s.target.clone()
+            } else {
+                // A named targetPort: show the numbers it resolved to.
+                let numbers = match s.resolved.as_slice() {
+                    [one] => one.port.to_string(),
+                    many => many
+                        .iter()
+                        .map(|r| format!("{} on {} pod{}", r.port, r.pods, plural(r.pods)))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 };
-                let pods: std::collections::BTreeSet<Endpoint> =
-                    v.hops.iter().map(|h| h.dst).collect();
+                format!("`{}` ({numbers})", s.target)
+            };
+            let _ = writeln!(
+                out,
+                "  Service port {}/{} → targetPort {} on {} backing pod{}; policies see the pod port",
+                s.port,
+                s.protocol,
+                target,
+                s.pods,
+                plural(s.pods)
+            );
+        }
+        // A verdict between two pods is one hop: its header would repeat the first line.
+        let single = e.hops.len() == 1
+            && e.service.is_none()
+            && e.hops
+                .first()
+                .is_some_and(|h| h.from == e.from && h.to == e.to);
+        // Hops with really the same outcome (names aside) are shown once, with a count.
+        let mut groups: Vec<(&HopExplanation, usize)> = Vec::new();
+        let mut selfs = Vec::new();
+        for hop in &e.hops {
+            if hop.from == hop.to {
+                selfs.push(hop);
+                continue;
+            }
+            match groups.iter_mut().find(|(h, _)| same_outcome(h, hop)) {
+                Some((_, n)) => *n += 1,
+                None => groups.push((hop, 0)),
+            }
+        }
+        for (hop, alike) in &groups {
+            if single {
+                self.directions(hop, 2, &mut out);
+            } else {
                 let _ = writeln!(
                     out,
-                    "  Service port {}/{} → targetPort {} on {} backing pod{}; policies see the pod port",
-                    sp.port,
-                    sp.protocol,
-                    target,
-                    pods.len(),
-                    if pods.len() == 1 { "" } else { "s" }
+                    "  {} → {} port {}/{}: {}",
+                    hop.from,
+                    hop.to,
+                    hop.port,
+                    hop.protocol,
+                    if hop.allowed { "allowed" } else { "BLOCKED" }
+                );
+                self.directions(hop, 4, &mut out);
+            }
+            if *alike > 0 {
+                let _ = writeln!(
+                    out,
+                    "  ({alike} more pod pair{} evaluated alike)",
+                    plural(*alike)
                 );
             }
         }
-        // Hops with the same outcome shapes are summarised: show the first of each verdict.
-        let mut shown_allowed = false;
-        let mut shown_blocked = false;
-        let mut same: Vec<String> = Vec::new();
-        for hop in &v.hops {
-            let shown = if hop.allowed {
-                &mut shown_allowed
-            } else {
-                &mut shown_blocked
-            };
-            if *shown {
-                same.push(format!(
-                    "{} → {}",
-                    self.endpoint_name(hop.src),
-                    self.endpoint_name(hop.dst)
-                ));
-                continue;
-            }
-            *shown = true;
-            self.hop_text(hop, &mut out);
-        }
-        if !same.is_empty() {
+        for hop in selfs {
             let _ = writeln!(
                 out,
-                "  ({} more pod pair{} evaluated alike)",
-                same.len(),
-                if same.len() == 1 { "" } else { "s" }
+                "  {} → {}: allowed — a pod can always reach itself{}",
+                hop.from,
+                hop.to,
+                if hop.hairpin {
+                    " (through the Service: hairpin)"
+                } else {
+                    ""
+                }
             );
         }
-        for f in &v.flags {
-            let _ = writeln!(out, "  CNI-dependent: {}", f.sentence());
+        for f in &e.flags {
+            let _ = writeln!(out, "  CNI-dependent: {}", f.sentence);
         }
         out
+    }
+
+    fn directions(&self, hop: &HopExplanation, indent: usize, out: &mut String) {
+        let pad = " ".repeat(indent);
+        if matches!(hop.egress, DirectionExplanation::SelfTraffic) {
+            let _ = writeln!(out, "{pad}allowed — a pod can always reach itself");
+            return;
+        }
+        for (dir, who, d) in [
+            ("egress", &hop.from, &hop.egress),
+            ("ingress", &hop.to, &hop.ingress),
+        ] {
+            let label = format!("{dir} of `{who}`");
+            match d {
+                DirectionExplanation::NotAsked => {
+                    let _ = writeln!(
+                        out,
+                        "{pad}{label}: not governed by the cluster (an outside address)"
+                    );
+                }
+                DirectionExplanation::SelfTraffic => {
+                    let _ = writeln!(out, "{pad}{label}: allowed — a pod can always reach itself");
+                }
+                DirectionExplanation::NotIsolated {
+                    other_direction_only,
+                } => {
+                    if other_direction_only.is_empty() {
+                        let _ = writeln!(
+                            out,
+                            "{pad}{label}: allowed — no NetworkPolicy selects `{who}` for {dir}, so it is not isolated"
+                        );
+                    } else {
+                        let _ = writeln!(
+                            out,
+                            "{pad}{label}: allowed — not isolated for {dir}: {}",
+                            other_direction_only
+                                .iter()
+                                .map(|o| self.other_direction(o, who))
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        );
+                    }
+                }
+                DirectionExplanation::Allowed {
+                    isolating,
+                    isolating_spans,
+                    rule,
+                } => {
+                    let _ = writeln!(out, "{pad}{label}: allowed by {}", self.rule_text(rule));
+                    let _ = writeln!(
+                        out,
+                        "{pad}  (isolated by {})",
+                        self.policies_text(isolating, isolating_spans)
+                    );
+                }
+                DirectionExplanation::Denied {
+                    isolating,
+                    isolating_spans,
+                    misses,
+                } => {
+                    let _ = writeln!(
+                        out,
+                        "{pad}{label}: DENIED — isolated by {}, and no rule allows it:",
+                        self.policies_text(isolating, isolating_spans)
+                    );
+                    for m in misses {
+                        self.miss_text(m, dir, hop, &pad, out);
+                    }
+                }
+            }
+        }
+    }
+
+    fn policies_text(&self, names: &[String], spans: &[SpanRef]) -> String {
+        names
+            .iter()
+            .zip(spans)
+            .map(|(n, s)| format!("`{n}` ({})", self.location_ref(s)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// "`default/deny-by-default` (line 60) selects `default/pod-centos` for ingress only: its
+    /// policyTypes defaulted to [Ingress] because it has no egress rules".
+    fn other_direction(&self, o: &OtherDirection, who: &str) -> String {
+        let only = o
+            .types
+            .iter()
+            .map(|t| t.to_ascii_lowercase())
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let types = o.types.join(", ");
+        let how = match (&o.why, o.defaulted) {
+            (Some(why), true) => format!("its policyTypes defaulted to [{types}] because {why}"),
+            _ => format!("its policyTypes are [{types}]"),
+        };
+        format!(
+            "`{}` ({}) selects `{who}` for {only} only: {how}",
+            o.policy,
+            self.location_ref(&o.span)
+        )
+    }
+
+    fn rule_text(&self, r: &AllowingRule) -> String {
+        let side = if r.direction == "ingress" {
+            "from"
+        } else {
+            "to"
+        };
+        let ports = if r.port_index.is_some() {
+            format!("port {}", r.ports)
+        } else {
+            r.ports.clone()
+        };
+        format!(
+            "{} rule {} of `{}` ({}): {side} {}, {ports}",
+            r.direction,
+            r.rule_index + 1,
+            r.policy,
+            self.location_ref(&r.span),
+            r.peer
+        )
+    }
+
+    fn miss_text(
+        &self,
+        m: &MissExplanation,
+        dir: &str,
+        hop: &HopExplanation,
+        pad: &str,
+        out: &mut String,
+    ) {
+        let Some(ri) = m.rule_index else {
+            let _ = writeln!(
+                out,
+                "{pad}  - `{}` ({}) has no {dir} rules: it allows no {dir} traffic",
+                m.policy,
+                self.location_ref(&m.span)
+            );
+            return;
+        };
+        let head = format!(
+            "{dir} rule {} of `{}` ({})",
+            ri + 1,
+            m.policy,
+            self.location_ref(&m.span)
+        );
+        match m.reasons.as_slice() {
+            [one] => {
+                let _ = writeln!(out, "{pad}  - {head}: {}", self.reason_text(one, hop, true));
+            }
+            many => {
+                let _ = writeln!(out, "{pad}  - {head} misses for {} reasons:", many.len());
+                let mut last_peer = None;
+                for r in many {
+                    // A peer's description once; its further reasons follow under it.
+                    let first_of_peer = r.peer_index.is_none() || r.peer_index != last_peer;
+                    last_peer = r.peer_index;
+                    let text = self.reason_text(r, hop, first_of_peer);
+                    if first_of_peer {
+                        let _ = writeln!(out, "{pad}      {text}");
+                    } else {
+                        let _ = writeln!(out, "{pad}        and {text}");
+                    }
+                }
+            }
+        }
+        for r in &m.reasons {
+            if let Some(n) = &r.service_port {
+                let _ = writeln!(
+                    out,
+                    "{pad}      note: port {} is the port of Service `{}`; the pod listens on {} (targetPort), and policies see the pod's port",
+                    n.port, n.service, n.target_port
+                );
+            }
+        }
+    }
+
+    /// One reason; `with_peer`: prefix the peer it is about.
+    fn reason_text(&self, r: &ReasonExplanation, hop: &HopExplanation, with_peer: bool) -> String {
+        let who = &r.subject;
+        let peer = match (r.peer_index, &r.peer) {
+            (Some(i), Some(d)) if with_peer => format!("peer {} ({d}): ", i + 1),
+            (Some(i), None) if with_peer => format!("peer {}: ", i + 1),
+            _ => String::new(),
+        };
+        let entry = match (r.port_index, &r.port_entry) {
+            (Some(i), Some(d)) if r.kind == ReasonKind::Protocol => {
+                format!("port entry {} ({d}) ", i + 1)
+            }
+            (Some(i), _) => format!("port entry {} ", i + 1),
+            _ => String::new(),
+        };
+        // `found` of a label reason: `app=web`, or `no app label` for an absent key.
+        let has = |found: &str| match found
+            .strip_prefix("no ")
+            .and_then(|k| k.strip_suffix(" label"))
+        {
+            Some(key) => format!("no `{key}` label"),
+            None => format!("`{found}`"),
+        };
+        let (exp, found) = (&r.expected, &r.found);
+        match r.kind {
+            ReasonKind::PodLabel => format!("{peer}needs `{exp}`; `{who}` has {}", has(found)),
+            ReasonKind::NamespaceLabel => format!(
+                "{peer}namespace selector needs `{exp}`; {who} has {}",
+                has(found)
+            ),
+            ReasonKind::OtherNamespace => format!(
+                "{peer}a `podSelector` without `namespaceSelector` only matches pods in `{exp}`; `{who}` is in `{found}`"
+            ),
+            ReasonKind::NotAPod => {
+                format!("{peer}selects pods, and `{found}` is outside the cluster")
+            }
+            ReasonKind::Ipblock => {
+                format!("{peer}allows `{exp}`, which does not contain `{found}`")
+            }
+            ReasonKind::IpblockExcept => {
+                format!("{peer}allows `{exp}`, and the exception contains `{found}`")
+            }
+            ReasonKind::PodHasNoIp => format!(
+                "{peer}is ipBlock `{exp}`; the manifests give no IP for `{who}` (pods are matched by selectors only)"
+            ),
+            ReasonKind::Port => format!(
+                "{entry}opens {exp}/{}, not {found}/{}",
+                hop.protocol, hop.protocol
+            ),
+            ReasonKind::Protocol => format!("{entry}is for {exp}, not {found}"),
+            ReasonKind::NamedPortUndefined => format!(
+                "{entry}opens named port `{}`, which `{who}` does not define for {}",
+                r.port_name.as_deref().unwrap_or(exp),
+                hop.protocol
+            ),
+            ReasonKind::NamedPortOther => format!(
+                "{entry}opens named port `{}`, which is {exp} on `{who}`, not {found}",
+                r.port_name.as_deref().unwrap_or("?")
+            ),
+            ReasonKind::NoRules => format!("has no rules: {found}"),
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Same outcome but for the endpoint names: same ports, directions, rules and reasons.
+fn same_outcome(a: &HopExplanation, b: &HopExplanation) -> bool {
+    a.port == b.port
+        && a.allowed == b.allowed
+        && a.hairpin == b.hairpin
+        && same_direction(&a.egress, &b.egress)
+        && same_direction(&a.ingress, &b.ingress)
+}
+
+fn same_direction(a: &DirectionExplanation, b: &DirectionExplanation) -> bool {
+    match (a, b) {
+        (
+            DirectionExplanation::Denied {
+                isolating: ia,
+                misses: ma,
+                ..
+            },
+            DirectionExplanation::Denied {
+                isolating: ib,
+                misses: mb,
+                ..
+            },
+        ) => {
+            ia == ib
+                && ma.len() == mb.len()
+                && ma.iter().zip(mb).all(|(x, y)| {
+                    x.policy == y.policy
+                        && x.rule_index == y.rule_index
+                        && x.reasons.len() == y.reasons.len()
+                        && x.reasons.iter().zip(&y.reasons).all(|(r, s)| {
+                            r.kind == s.kind
+                                && r.expected == s.expected
+                                && r.found == s.found
+                                && r.peer_index == s.peer_index
+                                && r.port_index == s.port_index
+                                && r.service_port == s.service_port
+                        })
+                })
+        }
+        (
+            DirectionExplanation::NotIsolated {
+                other_direction_only: a,
+            },
+            DirectionExplanation::NotIsolated {
+                other_direction_only: b,
+            },
+        ) => a == b,
+        _ => a == b,
     }
 }

@@ -5,7 +5,8 @@
 //! 2. [`lower`] — API-server defaulting and validation → the [`model::Cluster`] + diagnostics;
 //! 3. [`evaluate`] — verdicts with provenance, per direction ([`selector`] matches labels,
 //!    [`ports`] holds port sets, [`net`] CIDRs); [`connectivity`] computes whole matrices fast;
-//! 4. [`explain`] — verdicts → sentences; [`lint`] — valid but suspicious manifests.
+//! 4. [`explanation`] — verdicts → typed, serializable explanations; [`explain`] renders them as
+//!    sentences; [`lint`] — valid but suspicious manifests.
 //!
 //! The crate does no I/O, reads no clock, spawns no thread and never panics on input, so the
 //! same code runs in the `netpol` CLI and in the browser.
@@ -16,6 +17,7 @@ pub mod diagnostic;
 pub mod evaluate;
 pub mod expect;
 pub mod explain;
+pub mod explanation;
 pub mod lint;
 pub mod lower;
 pub mod model;
@@ -28,6 +30,7 @@ pub mod span;
 
 pub use analysis::{analyze, Analysis, CniFlag, Hop, Target, Verdict};
 pub use diagnostic::{Code, Diagnostic, Severity};
+pub use explanation::{Explanation, SpanRef};
 pub use model::Direction;
 pub use ports::{PortSet, Protocol};
 pub use span::{Pos, Source, Span};

@@ -151,6 +151,17 @@ pub struct ServicePort {
     pub span: Span,
 }
 
+impl ServicePort {
+    /// The pod port this Service port reaches on `pod`: a number as given, a name resolved on the
+    /// pod's container ports by name and protocol (`None` when the pod does not define it).
+    pub fn target_on(&self, pod: &Pod) -> Option<u16> {
+        match &self.target {
+            TargetPort::Number(n) => Some(*n),
+            TargetPort::Name(name) => pod.named_port(name, self.protocol),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Service {
     pub namespace: String,
@@ -207,6 +218,8 @@ pub struct Policy {
     /// Effective policyTypes after defaulting (see `lower::policy`).
     pub affects_ingress: bool,
     pub affects_egress: bool,
+    /// `policyTypes` absent or empty: the effective types were defaulted by the API server.
+    pub policy_types_defaulted: bool,
     pub ingress: Vec<Rule>,
     pub egress: Vec<Rule>,
     pub span: Span,
@@ -225,6 +238,17 @@ impl Policy {
                 Direction::Ingress => self.affects_ingress,
                 Direction::Egress => self.affects_egress,
             }
+    }
+
+    /// Does the policy select `pod` (its namespace and `podSelector`), whatever the direction?
+    /// A disabled policy selects nothing.
+    pub fn selects(&self, pod: &Pod) -> bool {
+        self.enabled && self.namespace == pod.namespace && self.pod_selector.matches(&pod.labels)
+    }
+
+    /// Does the policy isolate `pod` for `dir` (selects it with `dir` among its effective types)?
+    pub fn selects_for(&self, pod: &Pod, dir: Direction) -> bool {
+        self.affects(dir) && self.selects(pod)
     }
 
     pub fn rules(&self, dir: Direction) -> &[Rule] {

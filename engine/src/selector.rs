@@ -46,11 +46,16 @@ pub struct Requirement {
     pub op: Operator,
     /// Sorted and deduplicated.
     pub values: Vec<String>,
+    /// The `matchExpressions` item (explanations point at the requirement that missed).
+    pub span: Span,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Selector {
     pub match_labels: Vec<(String, String)>,
+    /// The `key: value` entry of each `match_labels` item, same order; may be shorter (selectors
+    /// built in code), then the selector's span stands in.
+    pub label_spans: Vec<Span>,
     pub exprs: Vec<Requirement>,
     pub span: Span,
 }
@@ -124,6 +129,7 @@ impl Selector {
     pub fn everything(span: Span) -> Selector {
         Selector {
             match_labels: Vec::new(),
+            label_spans: Vec::new(),
             exprs: Vec::new(),
             span,
         }
@@ -164,6 +170,37 @@ impl Selector {
             .iter()
             .find(|r| !r.matches(labels))
             .map(|r| r.miss(labels))
+    }
+
+    /// Every failing term with the span of the entry that states it (the `matchLabels` entry or
+    /// the `matchExpressions` item); empty when the selector matches.
+    pub fn misses(&self, labels: &Labels) -> Vec<(LabelMiss, Span)> {
+        let mut out = Vec::new();
+        for (i, (k, v)) in self.match_labels.iter().enumerate() {
+            let span = self.label_spans.get(i).copied().unwrap_or(self.span);
+            match labels.get(k) {
+                Some(have) if have == v => {}
+                Some(have) => out.push((
+                    LabelMiss::WrongValue {
+                        key: k.clone(),
+                        want: v.clone(),
+                        have: have.clone(),
+                    },
+                    span,
+                )),
+                None => out.push((
+                    LabelMiss::Missing {
+                        key: k.clone(),
+                        want: v.clone(),
+                    },
+                    span,
+                )),
+            }
+        }
+        for r in self.exprs.iter().filter(|r| !r.matches(labels)) {
+            out.push((r.miss(labels), r.span));
+        }
+        out
     }
 
     /// Number of failing terms: a measure of how near a miss is.
@@ -209,6 +246,42 @@ impl fmt::Display for Selector {
             write!(f, "{r}")?;
         }
         Ok(())
+    }
+}
+
+impl LabelMiss {
+    /// What the term asks for, in selector syntax: `app=api`, `env in (dev, prod)`, `!debug`.
+    pub fn expected(&self) -> String {
+        match self {
+            LabelMiss::Missing { key, want } | LabelMiss::WrongValue { key, want, .. } => {
+                format!("{key}={want}")
+            }
+            LabelMiss::NotIn { key, values, .. } => format!("{key} in ({})", values.join(", ")),
+            LabelMiss::InExcluded { key, values, .. } => {
+                format!("{key} notin ({})", values.join(", "))
+            }
+            LabelMiss::KeyAbsent { key } => format!("{key} exists"),
+            LabelMiss::KeyPresent { key, .. } => format!("!{key}"),
+        }
+    }
+
+    /// What the labels hold for that key: `app=frontend`, or `no app label`.
+    pub fn found(&self) -> String {
+        match self {
+            LabelMiss::WrongValue { key, have, .. }
+            | LabelMiss::InExcluded { key, have, .. }
+            | LabelMiss::KeyPresent { key, have } => format!("{key}={have}"),
+            LabelMiss::NotIn {
+                key,
+                have: Some(have),
+                ..
+            } => format!("{key}={have}"),
+            LabelMiss::Missing { key, .. }
+            | LabelMiss::NotIn {
+                key, have: None, ..
+            }
+            | LabelMiss::KeyAbsent { key } => format!("no {key} label"),
+        }
     }
 }
 
@@ -263,6 +336,7 @@ mod tests {
                 key: key.into(),
                 op,
                 values: values.iter().map(|s| s.to_string()).collect(),
+                span: Span::default(),
             }],
             ..Selector::default()
         }
@@ -300,5 +374,43 @@ mod tests {
         let miss = s.first_miss(&labels(&[("app", "web")])).unwrap();
         assert_eq!(miss.to_string(), "needs label `app=api` but has `app=web`");
         assert_eq!(s.to_string(), "app=api");
+    }
+
+    #[test]
+    fn misses_lists_every_failing_term_with_its_span() {
+        let at = |line| Span {
+            start: crate::span::Pos { line, col: 1 },
+            ..Span::default()
+        };
+        let s = Selector {
+            match_labels: vec![("app".into(), "api".into()), ("tier".into(), "web".into())],
+            label_spans: vec![at(2), at(3)],
+            exprs: vec![Requirement {
+                key: "env".into(),
+                op: Operator::In,
+                values: vec!["dev".into(), "prod".into()],
+                span: at(5),
+            }],
+            span: at(1),
+        };
+        let m = s.misses(&labels(&[("app", "web"), ("tier", "web")]));
+        let got: Vec<(String, String, u32)> = m
+            .iter()
+            .map(|(miss, span)| (miss.expected(), miss.found(), span.start.line))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("app=api".to_string(), "app=web".to_string(), 2),
+                (
+                    "env in (dev, prod)".to_string(),
+                    "no env label".to_string(),
+                    5
+                ),
+            ]
+        );
+        assert!(s
+            .misses(&labels(&[("app", "api"), ("tier", "web"), ("env", "dev")]))
+            .is_empty());
     }
 }

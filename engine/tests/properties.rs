@@ -415,4 +415,56 @@ proptest! {
             }
         }
     }
+
+    /// Misses are complete and honest: a denied direction has one miss per (isolating policy,
+    /// rule) — a policy without rules in that direction once, with `rule: None` — each with at
+    /// least one reason; the rule that allowed a flow has no reason to miss it.
+    #[test]
+    fn misses_cover_every_rule_with_a_reason(c in cluster(false, 4), port in prop::sample::select(vec![53u16, 80, 8080, 9090])) {
+        use engine::evaluate::{peer_match, peer_reasons, rule_reasons, Outcome, PolicyRef};
+        let a = analysed(&c);
+        // The detailed peer reasons agree with the fast peer match.
+        for p in &a.cluster.policies {
+            for rule in p.ingress.iter().chain(&p.egress) {
+                for (pi, peer) in rule.peers.iter().flatten().enumerate() {
+                    for o in 0..a.cluster.pods.len() {
+                        let ok = peer_match(&a.cluster, &a.index, &peer.kind, Endpoint::Pod(o)).is_ok();
+                        let reasons = peer_reasons(&a.cluster, &a.index, pi, peer, Endpoint::Pod(o));
+                        prop_assert_eq!(ok, reasons.is_empty(), "{:?}\n{}", reasons, yaml(&c));
+                    }
+                }
+            }
+        }
+        for s in 0..a.cluster.pods.len() {
+            for d in 0..a.cluster.pods.len() {
+                let hop = a.hop(Endpoint::Pod(s), Endpoint::Pod(d), port, engine::Protocol::Tcp);
+                for (dir, outcome, other) in [
+                    (engine::Direction::Egress, &hop.egress, Endpoint::Pod(d)),
+                    (engine::Direction::Ingress, &hop.ingress, Endpoint::Pod(s)),
+                ] {
+                    match outcome {
+                        Outcome::Denied { isolating, misses } => {
+                            let expected: usize = isolating
+                                .iter()
+                                .map(|&i| a.cluster.policies[i].rules(dir).len().max(1))
+                                .sum();
+                            prop_assert_eq!(misses.len(), expected, "{}", yaml(&c));
+                            for m in misses {
+                                prop_assert!(!m.reasons.is_empty(), "{:?}\n{}", m, yaml(&c));
+                                let PolicyRef::NetworkPolicy(pid) = m.policy;
+                                prop_assert!(isolating.contains(&pid));
+                            }
+                        }
+                        Outcome::Allowed { by, .. } => {
+                            let rule = &a.cluster.policies[by.policy].rules(dir)[by.rule];
+                            let dst = a.cluster.pods.get(d);
+                            let reasons = rule_reasons(&a.cluster, &a.index, rule, other, dst, port, engine::Protocol::Tcp);
+                            prop_assert!(reasons.is_empty(), "{:?}\n{}", reasons, yaml(&c));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
 }

@@ -11,8 +11,52 @@
 
 use std::path::{Path, PathBuf};
 
+use std::collections::HashMap;
+
 use engine::expect::parse_expectations;
+use engine::explanation::DirectionExplanation;
 use engine::{analyze, Source};
+
+/// `reasons_contain: [pod-label, port]` per expectation line: typed reason kinds the explanation of
+/// that (denied) entry must contain. Read here, beside `explain_contains`, from the same file.
+fn reasons_contain(expect_text: &str) -> HashMap<u32, Vec<String>> {
+    let mut diags = Vec::new();
+    let docs = engine::parse::yaml::parse_documents(0, expect_text, &mut diags);
+    let mut out = HashMap::new();
+    let items = docs
+        .iter()
+        .filter_map(|d| d.root.as_ref())
+        .filter_map(|r| r.get("expect"))
+        .filter_map(|e| e.as_seq())
+        .flatten();
+    for item in items {
+        if let Some(kinds) = item.get("reasons_contain").and_then(|n| n.as_seq()) {
+            out.insert(
+                item.span.start.line,
+                kinds
+                    .iter()
+                    .filter_map(|k| k.text().map(str::to_string))
+                    .collect(),
+            );
+        }
+    }
+    out
+}
+
+/// Every reason kind in the typed explanation of a verdict.
+fn reason_kinds(e: &engine::explanation::Explanation) -> Vec<&'static str> {
+    let mut kinds = Vec::new();
+    for hop in &e.hops {
+        for d in [&hop.egress, &hop.ingress] {
+            if let DirectionExplanation::Denied { misses, .. } = d {
+                for m in misses {
+                    kinds.extend(m.reasons.iter().map(|r| r.kind.as_str()));
+                }
+            }
+        }
+    }
+    kinds
+}
 
 struct Outcome {
     cases: usize,
@@ -54,6 +98,7 @@ fn run_corpus(root: &Path, own: bool) -> Outcome {
                 continue;
             }
         };
+        let typed = reasons_contain(&expect_text);
         out.cases += 1;
         let a = analyze(&[Source::new("manifests.yaml", manifests)]);
         let errors: Vec<_> = a
@@ -90,6 +135,15 @@ fn run_corpus(root: &Path, own: bool) -> Outcome {
                 continue;
             }
             if own {
+                let kinds = reason_kinds(&a.explanation(&v));
+                for kind in typed.get(&e.line).into_iter().flatten() {
+                    if !kinds.contains(&kind.as_str()) {
+                        out.failures.push(format!(
+                            "{case}:{}: no reason of kind `{kind}` (has {kinds:?}):\n{text}",
+                            e.line
+                        ));
+                    }
+                }
                 for needle in &e.explain_contains {
                     if !text.contains(needle.as_str()) {
                         out.failures.push(format!(

@@ -129,3 +129,10 @@ snap!(
     "default/redis",
     6379
 );
+snap!(
+    service_named_targetport,
+    "p10-service-named-targetport",
+    "shop/client",
+    "service:shop/web",
+    80
+);

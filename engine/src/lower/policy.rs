@@ -100,6 +100,7 @@ pub fn lower_policy(
         pod_selector: pod_selector?,
         affects_ingress,
         affects_egress,
+        policy_types_defaulted: types.is_none(),
         ingress: ingress?,
         egress: egress?,
         span,
@@ -396,6 +397,7 @@ pub fn label_selector(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Sele
     if let Some(ml) = f.get("matchLabels") {
         if let Some(labels) = ctx.labels(ml, &format!("{path}.matchLabels")) {
             sel.match_labels = labels.into_iter().collect();
+            sel.label_spans = entry_spans(ml, &sel.match_labels);
         }
     }
     if let Some(list) = f
@@ -410,6 +412,22 @@ pub fn label_selector(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Sele
         }
     }
     (ctx.errors == before).then_some(sel)
+}
+
+/// The span of each `key: value` entry of a `matchLabels` map, in the order of `labels`.
+fn entry_spans(map: &Node, labels: &[(String, String)]) -> Vec<Span> {
+    let crate::parse::node::NodeKind::Map(entries) = &map.kind else {
+        return Vec::new();
+    };
+    labels
+        .iter()
+        .map(|(key, _)| {
+            entries
+                .iter()
+                .find(|(k, _)| k.text() == Some(key.as_str()))
+                .map_or(map.span, |(k, v)| k.span.join(v.span))
+        })
+        .collect()
 }
 
 fn requirement(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Requirement> {
@@ -496,5 +514,6 @@ fn requirement(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Requirement
         key: key.to_string(),
         op,
         values,
+        span: node.span,
     })
 }
