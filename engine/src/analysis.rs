@@ -1,20 +1,20 @@
 //! The public entry point: `analyze(sources) -> Analysis`, and verdicts between named endpoints.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::evaluate::{evaluate_direction, Endpoint, Index, Outcome};
 use crate::model::{
-    Cluster, Direction, PeerKind, PodId, PortRef, ServiceId, TargetPort, WorkloadId,
+    Cluster, ContainerPort, Direction, PeerKind, PodId, PortRef, ServiceId, TargetPort, WorkloadId,
 };
 use crate::parse::yaml::parse_documents;
 use crate::ports::Protocol;
+use crate::selector::Labels;
 use crate::span::Source;
 
 /// Inputs larger than this are refused (per source) with a diagnostic.
 pub const MAX_SOURCE_BYTES: usize = 64 * 1024 * 1024;
-/// Pairs of pods evaluated for one verdict between workloads or Services.
-pub const MAX_HOPS: usize = 64;
 
 /// Everything known about the inputs.
 #[derive(Clone, Debug)]
@@ -109,6 +109,13 @@ pub struct Hop {
     pub egress: Outcome,
     pub ingress: Outcome,
     pub allowed: bool,
+    /// The real pod pairs this hop stands for: `src`/`dst` are representatives of pods that are
+    /// indistinguishable to policies (same namespace, labels, ports, IPs, hostNetwork), so one
+    /// evaluation answers for all of them. `srcs`/`dsts` list every pod on each side (the
+    /// representative included); `pairs` counts the pairs, self pairs and others apart.
+    pub srcs: Vec<Endpoint>,
+    pub dsts: Vec<Endpoint>,
+    pub pairs: usize,
 }
 
 /// Why there was nothing to evaluate between two targets.
@@ -145,6 +152,44 @@ pub struct Verdict {
 
 /// A destination pod, the port it sees, and the Service (and Service port) it was reached by.
 type DestinationPod = (Endpoint, u16, Option<(ServiceId, usize)>);
+
+/// Endpoints that evaluate alike, with the port they see and the Service they are reached by.
+#[derive(Debug)]
+struct Group {
+    members: Vec<Endpoint>,
+    port: u16,
+    via: Option<(ServiceId, usize)>,
+}
+
+/// What evaluation depends on, for one end of a connection (never the pod's name).
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum GroupKey<'c> {
+    Pod {
+        namespace: &'c str,
+        labels: &'c Labels,
+        ports: &'c [ContainerPort],
+        ips: &'c [IpAddr],
+        host_network: bool,
+        port: u16,
+        via: Option<(ServiceId, usize)>,
+    },
+    External(IpAddr, u16, Option<(ServiceId, usize)>),
+}
+
+impl Verdict {
+    /// Every destination pod (or address) the verdict covers.
+    pub fn destinations(&self) -> std::collections::BTreeSet<Endpoint> {
+        self.hops
+            .iter()
+            .flat_map(|h| h.dsts.iter().copied())
+            .collect()
+    }
+
+    /// Real pod pairs the verdict covers.
+    pub fn pairs(&self) -> usize {
+        self.hops.iter().map(|h| h.pairs).sum()
+    }
+}
 
 impl Analysis {
     /// Endpoints a target stands for (all replicas of a workload).
@@ -228,6 +273,9 @@ impl Analysis {
                 egress: Outcome::SelfTraffic,
                 ingress: Outcome::SelfTraffic,
                 allowed: true,
+                srcs: vec![src],
+                dsts: vec![dst],
+                pairs: 1,
             };
         }
         let egress = match src {
@@ -250,6 +298,9 @@ impl Analysis {
             egress,
             ingress,
             allowed,
+            srcs: vec![src],
+            dsts: vec![dst],
+            pairs: 1,
         }
     }
 
@@ -342,23 +393,23 @@ impl Analysis {
                 }
             }
         }
-        'outer: for &s in &sources {
-            for &(d, p, via) in &dsts {
-                if v.hops.len() >= MAX_HOPS {
-                    break 'outer;
-                }
-                let mut hop = self.hop(s, d, p, protocol);
-                hop.service = via;
-                if s == d {
-                    if let Some((sid, _)) = via {
-                        if let Some(svc) = self.cluster.services.get(sid) {
-                            v.flags.push(CniFlag::Hairpin {
-                                service: svc.qualified(),
-                            });
+        // Every pair is answered, but pods that policies cannot tell apart are evaluated once.
+        let src_groups = self.group(sources.iter().map(|&e| (e, 0, None)));
+        let dst_groups = self.group(dsts.iter().copied());
+        for sg in &src_groups {
+            for dg in &dst_groups {
+                for hop in self.group_hops(sg, dg, protocol) {
+                    if hop.src == hop.dst {
+                        if let Some((sid, _)) = hop.service {
+                            if let Some(svc) = self.cluster.services.get(sid) {
+                                v.flags.push(CniFlag::Hairpin {
+                                    service: svc.qualified(),
+                                });
+                            }
                         }
                     }
+                    v.hops.push(hop);
                 }
-                v.hops.push(hop);
             }
         }
         v.allowed = !v.hops.is_empty() && v.hops.iter().all(|h| h.allowed);
@@ -366,6 +417,82 @@ impl Analysis {
         v.flags.sort();
         v.flags.dedup();
         v
+    }
+
+    /// Groups endpoints (with the port they see and the Service they are reached by) into classes
+    /// that evaluate alike, in first-seen order.
+    fn group(&self, eps: impl Iterator<Item = DestinationPod>) -> Vec<Group> {
+        let mut groups: Vec<Group> = Vec::new();
+        let mut by_key: HashMap<GroupKey<'_>, usize> = HashMap::new();
+        for (e, port, via) in eps {
+            let key = match e {
+                Endpoint::Pod(id) => match self.cluster.pods.get(id) {
+                    Some(p) => GroupKey::Pod {
+                        namespace: &p.namespace,
+                        labels: &p.labels,
+                        ports: &p.ports,
+                        ips: &p.ips,
+                        host_network: p.host_network,
+                        port,
+                        via,
+                    },
+                    None => continue,
+                },
+                Endpoint::External(ip) => GroupKey::External(ip, port, via),
+            };
+            match by_key.get(&key) {
+                Some(&gi) => {
+                    if let Some(g) = groups.get_mut(gi) {
+                        g.members.push(e);
+                    }
+                }
+                None => {
+                    by_key.insert(key, groups.len());
+                    groups.push(Group {
+                        members: vec![e],
+                        port,
+                        via,
+                    });
+                }
+            }
+        }
+        groups
+    }
+
+    /// The hops answering every pair of `src` × `dst`: at most one for the self pairs and one for
+    /// the pairs of distinct pods.
+    fn group_hops(&self, src: &Group, dst: &Group, protocol: Protocol) -> Vec<Hop> {
+        let mut out = Vec::new();
+        let both: Vec<Endpoint> = src
+            .members
+            .iter()
+            .filter(|e| dst.members.contains(e))
+            .copied()
+            .collect();
+        let total = src.members.len() * dst.members.len();
+        if let Some(&me) = both.first() {
+            let mut hop = self.hop(me, me, dst.port, protocol);
+            hop.service = dst.via;
+            hop.srcs.clone_from(&both);
+            hop.dsts = both.clone();
+            hop.pairs = both.len();
+            out.push(hop);
+        }
+        let others = total - both.len();
+        // A pair of distinct pods: the first source with a destination other than itself.
+        let pair = src
+            .members
+            .iter()
+            .find_map(|&s| dst.members.iter().find(|&&d| d != s).map(|&d| (s, d)));
+        if let (true, Some((s, d))) = (others > 0, pair) {
+            let mut hop = self.hop(s, d, dst.port, protocol);
+            hop.service = dst.via;
+            hop.srcs.clone_from(&src.members);
+            hop.dsts.clone_from(&dst.members);
+            hop.pairs = others;
+            out.push(hop);
+        }
+        out
     }
 
     fn collect_flags(&self, v: &mut Verdict) {

@@ -359,8 +359,7 @@ impl Analysis {
                     TargetPort::Number(n) => n.to_string(),
                     TargetPort::Name(n) => format!("`{n}`"),
                 };
-                let pods: std::collections::BTreeSet<Endpoint> =
-                    v.hops.iter().map(|h| h.dst).collect();
+                let pods = v.destinations();
                 let _ = writeln!(
                     out,
                     "  Service port {}/{} → targetPort {} on {} backing pod{}; policies see the pod port",
@@ -376,12 +375,14 @@ impl Analysis {
         let mut shown_allowed = false;
         let mut shown_blocked = false;
         let mut same: Vec<String> = Vec::new();
+        let mut alike = 0;
         for hop in &v.hops {
             let shown = if hop.allowed {
                 &mut shown_allowed
             } else {
                 &mut shown_blocked
             };
+            alike += hop.pairs.saturating_sub(usize::from(!*shown));
             if *shown {
                 same.push(format!(
                     "{} → {}",
@@ -393,12 +394,12 @@ impl Analysis {
             *shown = true;
             self.hop_text(hop, &mut out);
         }
-        if !same.is_empty() {
+        if alike > 0 {
             let _ = writeln!(
                 out,
                 "  ({} more pod pair{} evaluated alike)",
-                same.len(),
-                if same.len() == 1 { "" } else { "s" }
+                alike,
+                if alike == 1 { "" } else { "s" }
             );
         }
         for f in &v.flags {

@@ -32,7 +32,7 @@ pub struct Namespace {
     pub span: Option<Span>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ContainerPort {
     pub name: Option<String>,
     pub port: u16,
