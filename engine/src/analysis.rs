@@ -5,6 +5,7 @@ use std::net::IpAddr;
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::evaluate::{evaluate_direction, Endpoint, Index, Outcome};
+use crate::lower::Options;
 use crate::model::{
     Cluster, ContainerPort, Direction, PeerKind, PodId, PortRef, ServiceId, TargetPort, WorkloadId,
 };
@@ -28,6 +29,11 @@ pub struct Analysis {
 
 /// Parses, lowers and lints all sources. Never fails: problems are diagnostics.
 pub fn analyze(sources: &[Source]) -> Analysis {
+    analyze_with(sources, &Options::default())
+}
+
+/// [`analyze`] with lowering options (`kubectl apply -n NS --validate=...`).
+pub fn analyze_with(sources: &[Source], options: &Options) -> Analysis {
     let mut diags = Vec::new();
     let mut docs = Vec::new();
     for (i, s) in sources.iter().enumerate() {
@@ -47,7 +53,7 @@ pub fn analyze(sources: &[Source]) -> Analysis {
         }
         docs.extend(parse_documents(i as u32, &s.text, &mut diags));
     }
-    let cluster = crate::lower::lower(&docs, &mut diags);
+    let cluster = crate::lower::lower_with(&docs, &mut diags, options);
     let index = Index::new(&cluster);
     crate::lint::lint(&cluster, &index, &mut diags);
     diagnostic::sort(&mut diags);

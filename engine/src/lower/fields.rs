@@ -12,6 +12,9 @@ use crate::span::Span;
 pub struct Ctx<'d> {
     pub diags: &'d mut Vec<Diagnostic>,
     pub errors: usize,
+    pub validate: crate::lower::Validate,
+    /// Where objects without a namespace land.
+    pub default_namespace: String,
 }
 
 impl Ctx<'_> {

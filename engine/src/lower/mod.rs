@@ -283,9 +283,51 @@ struct Collected {
     policies: Vec<Policy>,
 }
 
+/// How strictly unknown fields are treated, as `kubectl apply --validate`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Validate {
+    /// kubectl's default (`--validate=strict`): an unknown field in a NetworkPolicy, a label
+    /// selector, a policy port list or a Service spec rejects the object.
+    #[default]
+    Strict,
+    /// `--validate=warn`: the object is kept, the field dropped, with a warning.
+    Warn,
+}
+
+impl Validate {
+    pub fn parse(s: &str) -> Option<Validate> {
+        match s {
+            "strict" | "true" => Some(Validate::Strict),
+            "warn" => Some(Validate::Warn),
+            _ => None,
+        }
+    }
+}
+
+/// Lowering options (what `kubectl apply` takes as flags).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Where objects without `metadata.namespace` land (`kubectl apply -n`); `default` if unset.
+    pub default_namespace: Option<String>,
+    pub validate: Validate,
+}
+
 /// Lowers all documents of all sources into one cluster.
 pub fn lower(docs: &[Document], diags: &mut Vec<Diagnostic>) -> Cluster {
-    let mut ctx = Ctx { diags, errors: 0 };
+    lower_with(docs, diags, &Options::default())
+}
+
+/// [`lower`] with options.
+pub fn lower_with(docs: &[Document], diags: &mut Vec<Diagnostic>, options: &Options) -> Cluster {
+    let mut ctx = Ctx {
+        diags,
+        errors: 0,
+        validate: options.validate,
+        default_namespace: options
+            .default_namespace
+            .clone()
+            .unwrap_or_else(|| "default".to_string()),
+    };
     let mut out = Collected::default();
     for doc in docs {
         if let Some(root) = &doc.root {
@@ -392,7 +434,8 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
     let namespace = if kind == "Namespace" {
         String::new()
     } else {
-        match meta.get("namespace") {
+        // ObjectMeta: an empty namespace is no namespace (the request's, `default` by default).
+        match meta.get("namespace").filter(|n| n.as_str() != Some("")) {
             Some(n) => {
                 let Some(ns) = ctx.string(n, "metadata.namespace") else {
                     return;
@@ -408,16 +451,17 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
                 ns.to_string()
             }
             None => {
+                let ns = ctx.default_namespace.clone();
                 if kind == "NetworkPolicy" {
                     let d = Diagnostic::info(
                         Code::LintMissingNamespace,
                         name_node.span,
-                        format!("NetworkPolicy `{name}` has no `metadata.namespace`; it applies to `default`"),
+                        format!("NetworkPolicy `{name}` has no `metadata.namespace`; it applies to `{ns}`"),
                     )
                     .with_help("`kubectl apply -n other` would put it elsewhere: say the namespace explicitly");
                     ctx.diags.push(d);
                 }
-                "default".to_string()
+                ns
             }
         }
     };
