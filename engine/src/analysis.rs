@@ -77,10 +77,23 @@ pub enum Target {
 /// Verdicts that hold by the Kubernetes semantics but that real clusters may not follow.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum CniFlag {
-    HostNetwork { pod: String },
-    IpBlockOnPod { policy: String },
-    EndPort { policy: String },
-    Hairpin { service: String },
+    HostNetwork {
+        pod: String,
+    },
+    IpBlockOnPod {
+        policy: String,
+    },
+    EndPort {
+        policy: String,
+    },
+    Hairpin {
+        service: String,
+    },
+    /// An `ExternalName` Service: the verdict depends on what the name resolves to.
+    ExternalName {
+        service: String,
+        name: String,
+    },
 }
 
 impl CniFlag {
@@ -94,6 +107,9 @@ impl CniFlag {
             ),
             CniFlag::EndPort { policy } => format!(
                 "`{policy}` uses a port range (`endPort`): some CNIs ignore `endPort` and open only the first port"
+            ),
+            CniFlag::ExternalName { service, name } => format!(
+                "Service `{service}` is an alias (ExternalName) for `{name}`, outside the cluster: only the client's egress policies apply, and whether they allow it depends on the address `{name}` resolves to"
             ),
             CniFlag::Hairpin { service } => format!(
                 "the pod reaches itself through Service `{service}` (hairpin): allowed by the semantics, but it depends on the CNI and kube-proxy"
@@ -208,11 +224,23 @@ impl Analysis {
                 .get(w)
                 .map(|w| w.pods.iter().map(|&p| Endpoint::Pod(p)).collect())
                 .unwrap_or_default(),
-            Target::Service(s) => self
-                .service_pods(s)
-                .into_iter()
-                .map(Endpoint::Pod)
-                .collect(),
+            Target::Service(s) => match self.cluster.services.get(s) {
+                Some(svc) if svc.selector.is_none() && svc.external_name.is_none() => {
+                    let mut v: Vec<Endpoint> = svc
+                        .backends
+                        .iter()
+                        .map(|b| self.address_endpoint(b.address))
+                        .collect();
+                    v.sort();
+                    v.dedup();
+                    v
+                }
+                _ => self
+                    .service_pods(s)
+                    .into_iter()
+                    .map(Endpoint::Pod)
+                    .collect(),
+            },
             Target::External(ip) => vec![Endpoint::External(ip)],
         }
     }
@@ -225,7 +253,12 @@ impl Analysis {
             .pods
             .iter()
             .enumerate()
-            .filter(|(_, p)| svc.selects(p))
+            .filter(|(_, p)| {
+                svc.selects(p)
+                    || (svc.selector.is_none()
+                        && svc.external_name.is_none()
+                        && svc.backends.iter().any(|b| p.ips.contains(&b.address)))
+            })
             .map(|(i, _)| i)
             .collect()
     }
@@ -340,51 +373,26 @@ impl Analysis {
                 let Some(svc) = self.cluster.services.get(sid) else {
                     return v;
                 };
-                let Some((pi, sp)) = svc
-                    .ports
-                    .iter()
-                    .enumerate()
-                    .find(|(_, p)| p.port == port && p.protocol == protocol)
-                else {
-                    v.problem = Some(Problem::NoSuchServicePort {
+                if let Some(name) = &svc.external_name {
+                    // A DNS alias: the client dials whatever the name resolves to, outside the
+                    // cluster, on the port it chose. Only its egress decides. An unknown address
+                    // is matched by ipBlocks that cover every address (0.0.0.0 is in no other).
+                    let ip = name
+                        .parse::<IpAddr>()
+                        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+                    v.flags.push(CniFlag::ExternalName {
                         service: svc.qualified(),
-                        available: svc
-                            .ports
-                            .iter()
-                            .map(|p| format!("{}/{}", p.port, p.protocol))
-                            .collect(),
+                        name: name.clone(),
                     });
-                    return v;
-                };
-                let pods = self.service_pods(sid);
-                if pods.is_empty() {
-                    v.problem = Some(Problem::NoBackingPods {
-                        service: svc.qualified(),
-                    });
-                    return v;
-                }
-                for pid in pods {
-                    let target = match &sp.target {
-                        TargetPort::Number(n) => Some(*n),
-                        TargetPort::Name(name) => self
-                            .cluster
-                            .pods
-                            .get(pid)
-                            .and_then(|p| p.named_port(name, sp.protocol)),
-                    };
-                    if let Some(t) = target {
-                        dsts.push((Endpoint::Pod(pid), t, Some((sid, pi))));
+                    dsts.push((Endpoint::External(ip), port, None));
+                } else {
+                    match self.service_destinations(sid, port, protocol) {
+                        Ok(d) => dsts = d,
+                        Err(p) => {
+                            v.problem = Some(p);
+                            return v;
+                        }
                     }
-                }
-                if dsts.is_empty() {
-                    v.problem = Some(Problem::TargetPortUnresolved {
-                        service: svc.qualified(),
-                        target: match &sp.target {
-                            TargetPort::Number(n) => n.to_string(),
-                            TargetPort::Name(n) => n.clone(),
-                        },
-                    });
-                    return v;
                 }
             }
             other => {
@@ -499,6 +507,133 @@ impl Analysis {
             out.push(hop);
         }
         out
+    }
+
+    /// The pods (or listed addresses) behind a Service, with the port each one sees.
+    fn service_destinations(
+        &self,
+        sid: ServiceId,
+        port: u16,
+        protocol: Protocol,
+    ) -> Result<Vec<DestinationPod>, Problem> {
+        let Some(svc) = self.cluster.services.get(sid) else {
+            return Ok(Vec::new());
+        };
+        let backends = self.endpoints(Target::Service(sid));
+        let service_port = svc
+            .ports
+            .iter()
+            .enumerate()
+            .find(|(_, p)| p.port == port && p.protocol == protocol);
+        if svc.headless {
+            // clusterIP: None — DNS gives the pods' addresses and the client dials them
+            // directly: no proxying, no port translation (Service concept page, "Headless").
+            if backends.is_empty() {
+                return Err(Problem::NoBackingPods {
+                    service: svc.qualified(),
+                });
+            }
+            let via = service_port.map(|(pi, _)| (sid, pi));
+            return Ok(backends.into_iter().map(|e| (e, port, via)).collect());
+        }
+        let Some((pi, sp)) = service_port else {
+            return Err(Problem::NoSuchServicePort {
+                service: svc.qualified(),
+                available: svc
+                    .ports
+                    .iter()
+                    .map(|p| format!("{}/{}", p.port, p.protocol))
+                    .collect(),
+            });
+        };
+        if backends.is_empty() {
+            return Err(Problem::NoBackingPods {
+                service: svc.qualified(),
+            });
+        }
+        let mut dsts = Vec::new();
+        if svc.selector.is_none() {
+            // Listed backends: the Service port leads to the backend port of the same name.
+            for b in &svc.backends {
+                if let Some(t) = b.port_for(sp) {
+                    dsts.push((self.address_endpoint(b.address), t, Some((sid, pi))));
+                }
+            }
+        } else {
+            for e in backends {
+                let Endpoint::Pod(pid) = e else { continue };
+                let target = match &sp.target {
+                    TargetPort::Number(n) => Some(*n),
+                    TargetPort::Name(name) => self
+                        .cluster
+                        .pods
+                        .get(pid)
+                        .and_then(|p| p.named_port(name, sp.protocol)),
+                };
+                if let Some(t) = target {
+                    dsts.push((e, t, Some((sid, pi))));
+                }
+            }
+        }
+        if dsts.is_empty() {
+            return Err(Problem::TargetPortUnresolved {
+                service: svc.qualified(),
+                target: match &sp.target {
+                    TargetPort::Number(n) => n.to_string(),
+                    TargetPort::Name(n) => n.clone(),
+                },
+            });
+        }
+        dsts.sort();
+        dsts.dedup();
+        Ok(dsts)
+    }
+
+    /// How a Service that does not translate ports the usual way was reached (headless,
+    /// ExternalName, listed backends), for explanations; `None` for a selector Service.
+    pub fn service_note(&self, v: &Verdict) -> Option<String> {
+        let Target::Service(sid) = v.to else {
+            return None;
+        };
+        let svc = self.cluster.services.get(sid)?;
+        let n = v.destinations().len();
+        let s = if n == 1 { "" } else { "s" };
+        if let Some(name) = &svc.external_name {
+            return Some(format!(
+                "Service `{}` is an ExternalName alias for `{name}`: the client dials that name directly on port {}/{}, outside the cluster",
+                svc.qualified(),
+                v.port,
+                v.protocol
+            ));
+        }
+        if svc.headless {
+            return Some(format!(
+                "Service `{}` is headless (clusterIP: None): clients dial the {n} backing pod{s} directly on port {}/{}, with no port translation",
+                svc.qualified(),
+                v.port,
+                v.protocol
+            ));
+        }
+        if svc.selector.is_none() {
+            let outside = v
+                .destinations()
+                .iter()
+                .filter(|e| matches!(e, Endpoint::External(_)))
+                .count();
+            return Some(format!(
+                "Service `{}` has no selector: its {n} backend{s} ({outside} outside the cluster) come from Endpoints/EndpointSlices, on the ports listed there",
+                svc.qualified()
+            ));
+        }
+        None
+    }
+
+    /// A known pod's address designates that pod; any other address is outside the cluster.
+    pub fn address_endpoint(&self, ip: IpAddr) -> Endpoint {
+        match self.cluster.pods.iter().position(|p| p.ips.contains(&ip)) {
+            Some(id) => Endpoint::Pod(id),
+            None => Endpoint::External(ip),
+        }
     }
 
     fn collect_flags(&self, v: &mut Verdict) {

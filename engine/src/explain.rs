@@ -353,7 +353,11 @@ impl Analysis {
             let _ = writeln!(out, "  {line}");
             return out;
         }
-        if let Some((sid, pi)) = v.hops.first().and_then(|h| h.service) {
+        let note = self.service_note(v);
+        if let Some(line) = &note {
+            let _ = writeln!(out, "  {line}");
+        }
+        if let (None, Some((sid, pi))) = (&note, v.hops.first().and_then(|h| h.service)) {
             if let Some(sp) = self.cluster.services.get(sid).and_then(|s| s.ports.get(pi)) {
                 let target = match &sp.target {
                     TargetPort::Number(n) => n.to_string(),

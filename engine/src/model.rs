@@ -155,10 +155,51 @@ pub struct ServicePort {
 pub struct Service {
     pub namespace: String,
     pub name: String,
-    /// `None`: a Service without selector (endpoints managed by hand); it reaches no pod here.
+    /// `None`: a Service without selector; its backends are listed by `v1 Endpoints` or
+    /// `discovery.k8s.io/v1 EndpointSlice` objects (`backends`).
     pub selector: Option<Labels>,
     pub ports: Vec<ServicePort>,
     pub span: Span,
+    /// `clusterIP: None`: DNS answers with the pods' addresses and clients dial them directly,
+    /// so there is no port translation.
+    pub headless: bool,
+    /// `type: ExternalName`: a DNS alias (CNAME) for a name outside the cluster.
+    pub external_name: Option<String>,
+    /// Addresses listed by Endpoints/EndpointSlices for a Service without selector.
+    pub backends: Vec<Backend>,
+}
+
+/// One address behind a selectorless Service, with the ports listed with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Backend {
+    pub address: IpAddr,
+    pub ports: Vec<BackendPort>,
+    /// The Endpoints or EndpointSlice object.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackendPort {
+    pub name: Option<String>,
+    pub port: u16,
+    pub protocol: Protocol,
+}
+
+impl Backend {
+    /// The backend port a Service port leads to: the one with the same name (kube-proxy pairs
+    /// them by name; an unnamed Service port takes the backend's only port of its protocol).
+    pub fn port_for(&self, sp: &ServicePort) -> Option<u16> {
+        let same_proto = || self.ports.iter().filter(|p| p.protocol == sp.protocol);
+        let name = sp.name.as_deref().filter(|n| !n.is_empty());
+        if let Some(p) = same_proto().find(|p| p.name.as_deref().filter(|n| !n.is_empty()) == name)
+        {
+            return Some(p.port);
+        }
+        match (name, same_proto().count()) {
+            (None, 1) => same_proto().next().map(|p| p.port),
+            _ => None,
+        }
+    }
 }
 
 impl Service {

@@ -16,8 +16,8 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::lower::fields::{is_dns1123_label, is_dns1123_subdomain, is_port_name, Ctx, Fields};
 use crate::lower::policy::{lower_policy, port_number};
 use crate::model::{
-    Cluster, ContainerPort, Namespace, Pod, Policy, Service, ServicePort, TargetPort, Workload,
-    WorkloadKind,
+    Backend, BackendPort, Cluster, ContainerPort, Namespace, Pod, Policy, Service, ServicePort,
+    TargetPort, Workload, WorkloadKind,
 };
 use crate::parse::node::Node;
 use crate::parse::yaml::Document;
@@ -31,6 +31,17 @@ pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 pub const MAX_GENERATED_REPLICAS: u32 = 100;
 
 const TOP_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "status"];
+const ENDPOINTS_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "subsets"];
+const ENDPOINT_SLICE_FIELDS: &[&str] = &[
+    "addressType",
+    "apiVersion",
+    "endpoints",
+    "kind",
+    "metadata",
+    "ports",
+];
+/// The label that ties an EndpointSlice to its Service (discovery.k8s.io/v1).
+pub const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
 const LIST_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "items"];
 const META_FIELDS: &[&str] = &[
     "annotations",
@@ -231,8 +242,6 @@ const QUIET_KINDS: &[&str] = &[
     "ConfigMap",
     "Secret",
     "ServiceAccount",
-    "Endpoints",
-    "EndpointSlice",
     "Event",
     "ControllerRevision",
     "PersistentVolumeClaim",
@@ -281,6 +290,8 @@ struct Collected {
     workloads: Vec<RawWorkload>,
     services: Vec<Service>,
     policies: Vec<Policy>,
+    /// (namespace, Service name, backend) from Endpoints and EndpointSlices.
+    backends: Vec<(String, String, Backend)>,
 }
 
 /// How strictly unknown fields are treated, as `kubectl apply --validate`.
@@ -378,7 +389,7 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
     let workload_kind = WorkloadKind::parse(&kind);
     let known = matches!(
         kind.as_str(),
-        "Namespace" | "Pod" | "Service" | "NetworkPolicy"
+        "Namespace" | "Pod" | "Service" | "NetworkPolicy" | "Endpoints" | "EndpointSlice"
     ) || workload_kind.is_some();
     if !known {
         if !QUIET_KINDS.contains(&kind.as_str()) {
@@ -396,7 +407,12 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
     }
 
     let before = ctx.errors;
-    let Some(top) = ctx.fields(node, &kind, TOP_FIELDS) else {
+    let top_fields = match kind.as_str() {
+        "Endpoints" => ENDPOINTS_FIELDS,
+        "EndpointSlice" => ENDPOINT_SLICE_FIELDS,
+        _ => TOP_FIELDS,
+    };
+    let Some(top) = ctx.fields(node, &kind, top_fields) else {
         return;
     };
     let meta_node = top.get("metadata");
@@ -506,6 +522,80 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
                     ips,
                     owner,
                 });
+            }
+        }
+        "Endpoints" => {
+            // v1 Endpoints: named like its Service; every subset lists addresses and ports.
+            for subset in top
+                .get("subsets")
+                .and_then(|n| ctx.seq(n, "subsets"))
+                .unwrap_or_default()
+            {
+                let Some(f) = ctx.fields(subset, "subsets[]", &[]) else {
+                    continue;
+                };
+                let ports = backend_ports(ctx, f.get("ports"));
+                // notReadyAddresses receive no traffic from kube-proxy.
+                for a in f
+                    .get("addresses")
+                    .and_then(Node::as_seq)
+                    .unwrap_or_default()
+                {
+                    if let Some(address) = a.get("ip").and_then(|ip| backend_ip(ctx, ip)) {
+                        out.backends.push((
+                            namespace.clone(),
+                            name.clone(),
+                            Backend {
+                                address,
+                                ports: ports.clone(),
+                                span,
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        "EndpointSlice" => {
+            let Some(service) = labels.get(SERVICE_NAME_LABEL).cloned() else {
+                ctx.warn(
+                    Code::MissingField,
+                    name_node.span,
+                    format!("EndpointSlice `{name}` has no `{SERVICE_NAME_LABEL}` label; it belongs to no Service and is ignored"),
+                );
+                return;
+            };
+            let ports = backend_ports(ctx, top.get("ports"));
+            for e in top
+                .get("endpoints")
+                .and_then(|n| ctx.seq(n, "endpoints"))
+                .unwrap_or_default()
+            {
+                // `conditions.ready: false` endpoints receive no traffic (absent means ready).
+                let ready = e
+                    .get("conditions")
+                    .and_then(|c| c.get("ready"))
+                    .and_then(Node::as_bool)
+                    .unwrap_or(true);
+                if !ready {
+                    continue;
+                }
+                for a in e
+                    .get("addresses")
+                    .and_then(Node::as_seq)
+                    .unwrap_or_default()
+                {
+                    if let Some(address) = backend_ip(ctx, a) {
+                        out.backends.push((
+                            namespace.clone(),
+                            service.clone(),
+                            Backend {
+                                address,
+                                ports: ports.clone(),
+                                span,
+                            },
+                        ));
+                    }
+                }
             }
         }
         "Service" => {
@@ -694,6 +784,49 @@ fn container_port(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Containe
     })
 }
 
+/// The ports of an Endpoints subset or an EndpointSlice (invalid entries drop out, warned).
+fn backend_ports(ctx: &mut Ctx<'_>, node: Option<&Node>) -> Vec<BackendPort> {
+    let mut out = Vec::new();
+    for p in node.and_then(Node::as_seq).unwrap_or_default() {
+        let Some(f) = ctx.fields(p, "ports[]", &[]) else {
+            continue;
+        };
+        let Some(port) = f
+            .get("port")
+            .and_then(Node::as_int)
+            .and_then(|n| u16::try_from(n).ok())
+            .filter(|&n| n > 0)
+        else {
+            continue;
+        };
+        let saved = ctx.errors;
+        let protocol = protocol_field(ctx, &f, "ports[]");
+        ctx.errors = saved;
+        let Some(protocol) = protocol else { continue };
+        out.push(BackendPort {
+            name: f.get("name").and_then(Node::as_str).map(str::to_string),
+            port,
+            protocol,
+        });
+    }
+    out
+}
+
+fn backend_ip(ctx: &mut Ctx<'_>, n: &Node) -> Option<IpAddr> {
+    let s = n.as_str()?;
+    match s.parse::<IpAddr>() {
+        Ok(ip) => Some(ip),
+        Err(_) => {
+            ctx.warn(
+                Code::InvalidIp,
+                n.span,
+                format!("`{s}` is not an IP address; ignored"),
+            );
+            None
+        }
+    }
+}
+
 fn protocol_field(ctx: &mut Ctx<'_>, f: &Fields<'_>, path: &str) -> Option<Protocol> {
     match f.get("protocol") {
         None => Some(Protocol::Tcp),
@@ -728,10 +861,28 @@ fn service(
         selector: None,
         ports: Vec::new(),
         span,
+        headless: false,
+        external_name: None,
+        backends: Vec::new(),
     };
     let Some(spec) = spec else { return Some(svc) };
     let f = ctx.fields(spec, "spec", SERVICE_SPEC_FIELDS)?;
     let external = f.get("type").and_then(Node::as_str) == Some("ExternalName");
+    if external {
+        // ValidateService: an ExternalName Service needs `externalName`; its selector is ignored.
+        match f.get("externalName").and_then(Node::as_str) {
+            Some(n) if !n.is_empty() => svc.external_name = Some(n.to_string()),
+            _ => {
+                ctx.error(
+                    Code::MissingField,
+                    spec.span,
+                    "an `ExternalName` Service needs `spec.externalName`",
+                );
+                return None;
+            }
+        }
+    }
+    svc.headless = f.get("clusterIP").and_then(Node::as_str) == Some("None");
     if !external {
         if let Some(sel) = f.get("selector") {
             svc.selector = Some(ctx.labels(sel, "spec.selector")?);
@@ -941,6 +1092,7 @@ fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
         workloads,
         services,
         policies,
+        backends,
     } = c;
     let pods = dedupe(
         ctx,
@@ -1099,6 +1251,17 @@ fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
     for w in &mut out_workloads {
         if w.replicas == 0 && !w.pods.is_empty() {
             w.replicas = w.pods.len() as u32;
+        }
+    }
+    // Listed backends belong to Services without selector (for the others the endpoints
+    // controller derives them from the selector: the selector is the truth).
+    for (ns, name, b) in backends {
+        if let Some(svc) = services.iter_mut().find(|s| {
+            s.namespace == ns && s.name == name && s.selector.is_none() && s.external_name.is_none()
+        }) {
+            if !svc.backends.contains(&b) {
+                svc.backends.push(b);
+            }
         }
     }
     services.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
