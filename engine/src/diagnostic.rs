@@ -45,6 +45,8 @@ pub enum Code {
     InvalidExcept,
     InvalidPolicyType,
     InvalidIp,
+    /// A selector names a label that controllers compute and the model cannot know.
+    GeneratedLabelUnknown,
     // Lints (manifests are valid, but probably not what was meant)
     LintNoDnsEgress,
     LintDnsPortTcpOnly,
@@ -85,6 +87,7 @@ impl Code {
             Code::InvalidExcept => "invalid-except",
             Code::InvalidPolicyType => "invalid-policy-type",
             Code::InvalidIp => "invalid-ip",
+            Code::GeneratedLabelUnknown => "generated-label-unknown",
             Code::LintNoDnsEgress => "no-dns-egress",
             Code::LintDnsPortTcpOnly => "dns-port-tcp-only",
             Code::LintPeerSelectorsCombined => "peer-selectors-combined",

@@ -513,3 +513,40 @@ fn lint_host_network() {
         "uses `hostNetwork: true`",
     );
 }
+
+const DEPLOYMENT_WEB: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: default}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: w, image: nginx:1.25}]}\n---\n";
+
+#[test]
+fn pod_template_hash_in_a_selector_is_unknown_for_generated_pods() {
+    // matchLabels key, then a matchExpressions key: both located at the key.
+    let text = format!(
+        "{DEPLOYMENT_WEB}{}",
+        policy("  podSelector:\n    matchLabels:\n      pod-template-hash: 7c5ddbdf54\n")
+    );
+    let d = expect(
+        &text,
+        Code::GeneratedLabelUnknown,
+        "matchLabels:\n      |pod-template-hash",
+        "`pod-template-hash` is computed by the Deployment controller",
+    );
+    assert_eq!(d.severity, Severity::Warning);
+    let text = format!(
+        "{DEPLOYMENT_WEB}{}",
+        policy("  podSelector:\n    matchExpressions:\n    - {key: pod-template-hash, operator: Exists}\n")
+    );
+    expect(
+        &text,
+        Code::GeneratedLabelUnknown,
+        "key: |pod-template-hash",
+        "pod-template-hash",
+    );
+    // Real pods given (a dump): the label is known, no warning.
+    let pods = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-7c5ddbdf54-abcde\n  namespace: default\n  labels: {app: web, pod-template-hash: 7c5ddbdf54}\n---\n";
+    let text = format!(
+        "{pods}{}",
+        policy("  podSelector:\n    matchLabels:\n      pod-template-hash: 7c5ddbdf54\n")
+    );
+    assert!(!diags(&text)
+        .iter()
+        .any(|d| d.code == Code::GeneratedLabelUnknown));
+}

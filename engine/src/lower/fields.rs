@@ -15,6 +15,8 @@ pub struct Ctx<'d> {
     pub validate: crate::lower::Validate,
     /// Where objects without a namespace land.
     pub default_namespace: String,
+    /// Selector keys naming `pod-template-hash` (a label only real Deployment pods carry).
+    pub template_hash_keys: Vec<Span>,
 }
 
 impl Ctx<'_> {

@@ -9,7 +9,7 @@
 pub mod fields;
 pub mod policy;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::net::IpAddr;
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -279,6 +279,8 @@ struct RawWorkload {
     replicas: u32,
     template: PodShape,
     owner: Option<Owner>,
+    /// `metadata.uid`, when given (a Job's pods carry it as `controller-uid`).
+    uid: Option<String>,
     span: Span,
 }
 
@@ -338,6 +340,7 @@ pub fn lower_with(docs: &[Document], diags: &mut Vec<Diagnostic>, options: &Opti
             .default_namespace
             .clone()
             .unwrap_or_else(|| "default".to_string()),
+        template_hash_keys: Vec::new(),
     };
     let mut out = Collected::default();
     for doc in docs {
@@ -615,7 +618,8 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
         _ => {
             let Some(wk) = workload_kind else { return };
             let owner = owner(ctx, &meta);
-            if let Some(w) = workload(ctx, wk, spec, namespace, name, owner, span) {
+            if let Some(mut w) = workload(ctx, wk, spec, namespace, name, owner, span) {
+                w.uid = meta.get("uid").and_then(Node::as_str).map(str::to_string);
                 if ctx.errors == before {
                     out.workloads.push(w);
                 }
@@ -885,6 +889,7 @@ fn service(
     svc.headless = f.get("clusterIP").and_then(Node::as_str) == Some("None");
     if !external {
         if let Some(sel) = f.get("selector") {
+            note_template_hash(ctx, sel);
             svc.selector = Some(ctx.labels(sel, "spec.selector")?);
         }
     }
@@ -1032,6 +1037,7 @@ fn workload(
         replicas,
         template: shape,
         owner,
+        uid: None,
         span,
     })
 }
@@ -1082,6 +1088,51 @@ fn top_owner(
         owner = workloads.get(i).and_then(|w| w.owner.as_ref());
     }
     found
+}
+
+/// The label the Deployment controller adds to its ReplicaSets and pods: a hash of the pod
+/// template computed by the controller, so unknown unless the pods themselves are given.
+pub const POD_TEMPLATE_HASH_LABEL: &str = "pod-template-hash";
+
+/// Remembers where a label map (`matchLabels`, a Service selector) names `pod-template-hash`.
+pub(crate) fn note_template_hash(ctx: &mut Ctx<'_>, labels: &Node) {
+    for (k, _) in labels.as_map().unwrap_or_default() {
+        if k.text() == Some(POD_TEMPLATE_HASH_LABEL) {
+            ctx.template_hash_keys.push(k.span);
+        }
+    }
+}
+
+/// Labels a controller puts on the pods it creates, beyond the template's.
+fn controller_labels(w: &RawWorkload, ordinal: u32, pod_name: &str, labels: &mut Labels) {
+    let mut set = |k: &str, v: String| {
+        labels.insert(k.to_string(), v);
+    };
+    match w.kind {
+        // StatefulSet controller (`pkg/controller/statefulset/stateful_set_utils.go`): the pod
+        // name, and the ordinal since Kubernetes 1.28 (PodIndexLabel).
+        WorkloadKind::StatefulSet => {
+            set("statefulset.kubernetes.io/pod-name", pod_name.to_string());
+            set("apps.kubernetes.io/pod-index", ordinal.to_string());
+        }
+        // Job defaulting (`pkg/registry/batch/job/strategy.go`) adds the job name, and the
+        // controller uid when the Job's uid is known. A CronJob's Jobs are named after the
+        // schedule time (`<cronjob>-<minutes since epoch>`), unknown here: its pods carry the
+        // job template's labels only.
+        WorkloadKind::Job => {
+            set("job-name", w.name.clone());
+            set("batch.kubernetes.io/job-name", w.name.clone());
+            if let Some(uid) = &w.uid {
+                set("controller-uid", uid.clone());
+                set("batch.kubernetes.io/controller-uid", uid.clone());
+            }
+        }
+        WorkloadKind::Deployment
+        | WorkloadKind::ReplicaSet
+        | WorkloadKind::DaemonSet
+        | WorkloadKind::CronJob
+        | WorkloadKind::ReplicationController => {}
+    }
 }
 
 fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
@@ -1157,6 +1208,7 @@ fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
                     span: p.shape.span,
                 },
                 owner: None,
+                uid: None,
                 span: p.shape.span,
             });
         }
@@ -1215,22 +1267,42 @@ fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
         });
     }
     let mut out_workloads: Vec<Workload> = Vec::with_capacity(top.len());
+    let mut taken: HashSet<(String, String)> = out_pods
+        .iter()
+        .map(|p| (p.namespace.clone(), p.name.clone()))
+        .collect();
+    let mut generated_deployment = false;
     for (new, &old) in top.iter().enumerate() {
         let Some(w) = workloads.get(old) else {
             continue;
         };
         if !has_real_pods.contains(&new) {
+            if w.kind == WorkloadKind::Deployment {
+                generated_deployment = true;
+            }
             for r in 0..w.replicas.min(MAX_GENERATED_REPLICAS) {
+                // Generated names never collide with declared Pods or other generated ones.
+                let mut name = format!("{}-{r}", w.name);
+                let mut k = 1;
+                while taken.contains(&(w.namespace.clone(), name.clone())) {
+                    name = format!("{}-{r}-{k}", w.name);
+                    k += 1;
+                }
+                let mut labels = w.template.labels.clone();
+                controller_labels(w, r, &name, &mut labels);
                 out_pods.push(Pod {
                     namespace: w.namespace.clone(),
-                    name: format!("{}-{r}", w.name),
-                    labels: w.template.labels.clone(),
+                    name,
+                    labels,
                     ports: w.template.ports.clone(),
                     host_network: w.template.host_network,
                     ips: Vec::new(),
                     workload: Some(new),
                     span: w.template.span,
                 });
+                if let Some(p) = out_pods.last() {
+                    taken.insert((p.namespace.clone(), p.name.clone()));
+                }
             }
         }
         out_workloads.push(Workload {
@@ -1262,6 +1334,16 @@ fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
             if !svc.backends.contains(&b) {
                 svc.backends.push(b);
             }
+        }
+    }
+    if generated_deployment {
+        for span in std::mem::take(&mut ctx.template_hash_keys) {
+            ctx.warn(
+                Code::GeneratedLabelUnknown,
+                span,
+                "`pod-template-hash` is computed by the Deployment controller: the pods generated here from Deployments do not carry it",
+            )
+            .help = Some("give the real pods (`kubectl get pods -o yaml`), or select on the template's own labels".into());
         }
     }
     services.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
