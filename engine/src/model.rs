@@ -21,6 +21,18 @@ pub struct Cluster {
     pub workloads: Vec<Workload>,
     pub services: Vec<Service>,
     pub policies: Vec<Policy>,
+    /// Other names of top-level workloads (sorted): a ReplicaSet absorbed by its Deployment, a
+    /// Job by its CronJob, a ReplicaSet known only as the owner of pods in a dump.
+    pub aliases: Vec<WorkloadAlias>,
+}
+
+/// A workload name that stands for (all the pods of) a top-level workload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkloadAlias {
+    pub kind: WorkloadKind,
+    pub namespace: String,
+    pub name: String,
+    pub workload: WorkloadId,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -17,7 +17,7 @@ use crate::lower::fields::{is_dns1123_label, is_dns1123_subdomain, is_port_name,
 use crate::lower::policy::{lower_policy, port_number};
 use crate::model::{
     Backend, BackendPort, Cluster, ContainerPort, Namespace, Pod, Policy, Service, ServicePort,
-    TargetPort, Workload, WorkloadKind,
+    TargetPort, Workload, WorkloadAlias, WorkloadKind,
 };
 use crate::parse::node::Node;
 use crate::parse::yaml::Document;
@@ -1186,6 +1186,41 @@ fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
     // Pods owned by a controller that is not in the input (a dump of pods only) still belong to
     // a workload named after that controller.
     let mut workloads = workloads;
+    // A ReplicaSet that is not in the input but is named `<deployment>-<pod-template-hash>`
+    // belongs to that Deployment (the Deployment controller names its ReplicaSets so): the
+    // pod's owner becomes the Deployment, and the ReplicaSet's name stays resolvable.
+    let mut derived: Vec<(String, String, String)> = Vec::new();
+    let mut pods = pods;
+    for p in &mut pods {
+        let Some(o) = &mut p.owner else { continue };
+        if o.kind != "ReplicaSet"
+            || workloads.iter().any(|w| {
+                w.namespace == p.namespace && w.kind == WorkloadKind::ReplicaSet && w.name == o.name
+            })
+        {
+            continue;
+        }
+        let Some(hash) = p.shape.labels.get(POD_TEMPLATE_HASH_LABEL) else {
+            continue;
+        };
+        let Some(deployment) = o
+            .name
+            .strip_suffix(hash.as_str())
+            .and_then(|d| d.strip_suffix('-'))
+            .filter(|d| !d.is_empty())
+        else {
+            continue;
+        };
+        let deployment = deployment.to_string();
+        derived.push((p.namespace.clone(), o.name.clone(), deployment.clone()));
+        *o = Owner {
+            kind: "Deployment".to_string(),
+            name: deployment,
+        };
+    }
+    derived.sort();
+    derived.dedup();
+    let pods = pods;
     let mut synthetic: BTreeSet<(String, WorkloadKind, String)> = BTreeSet::new();
     for p in &pods {
         let Some(o) = &p.owner else { continue };
@@ -1346,6 +1381,34 @@ fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
             .help = Some("give the real pods (`kubectl get pods -o yaml`), or select on the template's own labels".into());
         }
     }
+    // Names that stand for a top-level workload: absorbed ones (a ReplicaSet under its
+    // Deployment, a Job under its CronJob) and ReplicaSets known only from pods' owners.
+    let mut aliases: Vec<WorkloadAlias> = Vec::new();
+    for (old, w) in workloads.iter().enumerate() {
+        if workload_top.get(old).copied().flatten().is_some() {
+            if let Some(top) = resolve_top(old) {
+                aliases.push(WorkloadAlias {
+                    kind: w.kind,
+                    namespace: w.namespace.clone(),
+                    name: w.name.clone(),
+                    workload: top,
+                });
+            }
+        }
+    }
+    for (ns, rs, deployment) in derived {
+        if let Some(top) = out_workloads.iter().position(|w| {
+            w.namespace == ns && w.kind == WorkloadKind::Deployment && w.name == deployment
+        }) {
+            aliases.push(WorkloadAlias {
+                kind: WorkloadKind::ReplicaSet,
+                namespace: ns,
+                name: rs,
+                workload: top,
+            });
+        }
+    }
+    aliases.sort_by(|a, b| (&a.namespace, &a.name, a.kind).cmp(&(&b.namespace, &b.name, b.kind)));
     services.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
     policies.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
 
@@ -1355,5 +1418,6 @@ fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
         workloads: out_workloads,
         services,
         policies,
+        aliases,
     }
 }
