@@ -25,6 +25,8 @@ pub struct Analysis {
     pub index: Index,
     /// Sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// Objects of kinds that do not affect traffic (RBAC, ConfigMaps, CRDs, ...), per kind.
+    pub ignored: std::collections::BTreeMap<String, usize>,
 }
 
 /// Parses, lowers and lints all sources. Never fails: problems are diagnostics.
@@ -59,6 +61,7 @@ pub fn analyze_with(sources: &[Source], options: &Options) -> Analysis {
     diagnostic::sort(&mut diags);
     Analysis {
         sources: sources.to_vec(),
+        ignored: cluster.ignored.clone(),
         cluster,
         index,
         diagnostics: diags,
@@ -94,6 +97,12 @@ pub enum CniFlag {
         service: String,
         name: String,
     },
+    /// A policy of another project (Calico, Cilium, ...) could select a pod of the verdict.
+    ForeignPolicy {
+        vendor: String,
+        policy: String,
+        pod: String,
+    },
 }
 
 impl CniFlag {
@@ -110,6 +119,9 @@ impl CniFlag {
             ),
             CniFlag::ExternalName { service, name } => format!(
                 "Service `{service}` is an alias (ExternalName) for `{name}`, outside the cluster: only the client's egress policies apply, and whether they allow it depends on the address `{name}` resolves to"
+            ),
+            CniFlag::ForeignPolicy { vendor, policy, pod } => format!(
+                "not simulated: a {vendor} policy (`{policy}`) could select `{pod}` — real traffic may differ"
             ),
             CniFlag::Hairpin { service } => format!(
                 "the pod reaches itself through Service `{service}` (hairpin): allowed by the semantics, but it depends on the CNI and kube-proxy"
@@ -643,6 +655,17 @@ impl Analysis {
                 if let Endpoint::Pod(id) = e {
                     if let Some(p) = c.pods.get(id).filter(|p| p.host_network) {
                         v.flags.push(CniFlag::HostNetwork { pod: p.qualified() });
+                    }
+                    // The representative stands for pods with the same namespace and labels,
+                    // so what could select it could select them all.
+                    if let Some(p) = c.pods.get(id) {
+                        for f in c.foreign_policies.iter().filter(|f| f.could_select(p)) {
+                            v.flags.push(CniFlag::ForeignPolicy {
+                                vendor: f.vendor.clone(),
+                                policy: f.title(),
+                                pod: p.qualified(),
+                            });
+                        }
                     }
                 }
             }

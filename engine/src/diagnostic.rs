@@ -47,6 +47,10 @@ pub enum Code {
     InvalidIp,
     /// A selector names a label that controllers compute and the model cannot know.
     GeneratedLabelUnknown,
+    /// A modelled kind under an apiVersion the API server does not serve.
+    UnknownApiVersion,
+    /// A policy of another project (Calico, Cilium, ...): not simulated.
+    ForeignPolicy,
     // Lints (manifests are valid, but probably not what was meant)
     LintNoDnsEgress,
     LintDnsPortTcpOnly,
@@ -88,6 +92,8 @@ impl Code {
             Code::InvalidPolicyType => "invalid-policy-type",
             Code::InvalidIp => "invalid-ip",
             Code::GeneratedLabelUnknown => "generated-label-unknown",
+            Code::UnknownApiVersion => "unknown-api-version",
+            Code::ForeignPolicy => "foreign-policy",
             Code::LintNoDnsEgress => "no-dns-egress",
             Code::LintDnsPortTcpOnly => "dns-port-tcp-only",
             Code::LintPeerSelectorsCombined => "peer-selectors-combined",

@@ -2,6 +2,7 @@
 //! dropped, every element remembering where it came from. Indices (`PodId`, `PolicyId`, ...) are
 //! positions in the [`Cluster`] vectors, which are sorted by namespace and name (deterministic).
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use crate::net::Cidr;
@@ -24,6 +25,77 @@ pub struct Cluster {
     /// Other names of top-level workloads (sorted): a ReplicaSet absorbed by its Deployment, a
     /// Job by its CronJob, a ReplicaSet known only as the owner of pods in a dump.
     pub aliases: Vec<WorkloadAlias>,
+    /// Policies of other projects (Calico, Cilium, ...): kept for display and caveats, not
+    /// simulated.
+    pub foreign_policies: Vec<ForeignPolicy>,
+    /// Objects the API server would refuse (`kubectl apply` fails on them): not applied.
+    pub rejected: Vec<Rejected>,
+    /// Objects of kinds that do not affect traffic, counted per kind.
+    pub ignored: BTreeMap<String, usize>,
+}
+
+/// A policy object of another project, which real clusters with that CNI enforce.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForeignPolicy {
+    pub kind: String,
+    pub api_version: String,
+    /// `Calico`, `Cilium`, ...
+    pub vendor: String,
+    /// `None`: cluster-wide (GlobalNetworkPolicy, CiliumClusterwideNetworkPolicy).
+    pub namespace: Option<String>,
+    pub name: String,
+    pub span: Span,
+    /// The labels of the pods it could select, when its selector says so simply; `None`:
+    /// every pod in its namespace (or the cluster).
+    pub selects: Option<Labels>,
+}
+
+impl ForeignPolicy {
+    pub fn could_select(&self, pod: &Pod) -> bool {
+        self.namespace
+            .as_ref()
+            .is_none_or(|ns| *ns == pod.namespace)
+            && self
+                .selects
+                .as_ref()
+                .is_none_or(|l| l.iter().all(|(k, v)| pod.labels.get(k) == Some(v)))
+    }
+
+    /// `projectcalico.org/v3 NetworkPolicy default/allow-web`
+    pub fn title(&self) -> String {
+        match &self.namespace {
+            Some(ns) => format!("{} {} {ns}/{}", self.api_version, self.kind, self.name),
+            None => format!("{} {} {}", self.api_version, self.kind, self.name),
+        }
+    }
+
+    /// "pods `app=web` in `default`", "every pod in the cluster", ...
+    pub fn scope(&self) -> String {
+        let pods = match &self.selects {
+            Some(l) if !l.is_empty() => format!(
+                "pods `{}`",
+                l.iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            _ => "every pod".to_string(),
+        };
+        match &self.namespace {
+            Some(ns) => format!("{pods} in `{ns}`"),
+            None => format!("{pods} in the cluster"),
+        }
+    }
+}
+
+/// An object the API server rejects, and why (the first error).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejected {
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    pub span: Span,
+    pub reason: String,
 }
 
 /// A workload name that stands for (all the pods of) a top-level workload.

@@ -550,3 +550,91 @@ fn pod_template_hash_in_a_selector_is_unknown_for_generated_pods() {
         .iter()
         .any(|d| d.code == Code::GeneratedLabelUnknown));
 }
+
+#[test]
+fn foreign_policies_warn_once_and_are_kept() {
+    let text = "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: p, namespace: default}\nspec:\n  selector: all()\n---\napiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata: {name: c}\nspec:\n  endpointSelector: {}\n";
+    let d = expect(
+        text,
+        Code::ForeignPolicy,
+        "NetworkPolicy",
+        "not simulated: a Calico policy (`projectcalico.org/v3 NetworkPolicy default/p`) — real traffic may differ",
+    );
+    assert_eq!(d.severity, Severity::Warning);
+    let a = analyze(&[Source::new("t.yaml", text)]);
+    assert!(
+        a.cluster.policies.is_empty(),
+        "a Calico policy is not applied"
+    );
+    assert_eq!(a.cluster.foreign_policies.len(), 2);
+    assert_eq!(a.cluster.foreign_policies[1].namespace, None);
+    assert_eq!(
+        a.diagnostics
+            .iter()
+            .filter(|d| d.code == Code::ForeignPolicy)
+            .count(),
+        2
+    );
+    // AdminNetworkPolicy: not simulated yet, no crash, not a foreign vendor.
+    let anp = "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: a}\nspec: {priority: 10, subject: {namespaces: {}}}\n";
+    expect(
+        anp,
+        Code::UnknownKind,
+        "AdminNetworkPolicy",
+        "is not analysed",
+    );
+}
+
+#[test]
+fn wrong_api_version_of_a_known_kind_is_rejected() {
+    let text = "apiVersion: extensions/v1beta1\nkind: NetworkPolicy\nmetadata: {name: old, namespace: default}\nspec: {podSelector: {}}\n";
+    let d = expect(
+        text,
+        Code::UnknownApiVersion,
+        "extensions/v1beta1",
+        "`extensions/v1beta1` does not serve kind `NetworkPolicy`",
+    );
+    assert_eq!(
+        d.help
+            .as_deref()
+            .map(|h| h.contains("networking.k8s.io/v1")),
+        Some(true)
+    );
+    let a = analyze(&[Source::new("t.yaml", text)]);
+    assert!(a.cluster.policies.is_empty());
+    let r = &a.cluster.rejected[0];
+    assert_eq!(
+        (r.kind.as_str(), r.namespace.as_str(), r.name.as_str()),
+        ("NetworkPolicy", "default", "old")
+    );
+    assert!(r.reason.contains("does not serve"));
+}
+
+#[test]
+fn misspelt_kind_gets_a_did_you_mean() {
+    let text =
+        "apiVersion: networking.k8s.io/v1\nkind: Networkpolicy\nmetadata: {name: p}\nspec: {}\n";
+    let d = expect(
+        text,
+        Code::UnknownKind,
+        "Networkpolicy",
+        "there is no kind `Networkpolicy`: did you mean `NetworkPolicy`?",
+    );
+    assert_eq!(d.severity, Severity::Error);
+    assert_eq!(
+        analyze(&[Source::new("t.yaml", text)])
+            .cluster
+            .rejected
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn kinds_that_do_not_affect_traffic_are_counted_not_warned() {
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n";
+    let a = analyze(&[Source::new("t.yaml", text)]);
+    assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
+    let ignored: Vec<(&str, usize)> = a.ignored.iter().map(|(k, n)| (k.as_str(), *n)).collect();
+    assert_eq!(ignored, vec![("ClusterRole", 1), ("ConfigMap", 2)]);
+}

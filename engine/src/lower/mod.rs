@@ -7,6 +7,7 @@
 //! attached to it instead of being generated a second time.
 
 pub mod fields;
+pub mod kinds;
 pub mod policy;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -14,10 +15,11 @@ use std::net::IpAddr;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::lower::fields::{is_dns1123_label, is_dns1123_subdomain, is_port_name, Ctx, Fields};
+use crate::lower::kinds::{classify, KindClass};
 use crate::lower::policy::{lower_policy, port_number};
 use crate::model::{
-    Backend, BackendPort, Cluster, ContainerPort, Namespace, Pod, Policy, Service, ServicePort,
-    TargetPort, Workload, WorkloadAlias, WorkloadKind,
+    Backend, BackendPort, Cluster, ContainerPort, ForeignPolicy, Namespace, Pod, Policy, Rejected,
+    Service, ServicePort, TargetPort, Workload, WorkloadAlias, WorkloadKind,
 };
 use crate::parse::node::Node;
 use crate::parse::yaml::Document;
@@ -237,16 +239,6 @@ fn workload_spec_fields(kind: WorkloadKind) -> &'static [&'static str] {
     }
 }
 
-/// Kinds that are read but carry nothing the analysis needs: no warning for them.
-const QUIET_KINDS: &[&str] = &[
-    "ConfigMap",
-    "Secret",
-    "ServiceAccount",
-    "Event",
-    "ControllerRevision",
-    "PersistentVolumeClaim",
-];
-
 /// What a pod (or a workload's template) contributes.
 #[derive(Clone, Debug)]
 struct PodShape {
@@ -294,6 +286,9 @@ struct Collected {
     policies: Vec<Policy>,
     /// (namespace, Service name, backend) from Endpoints and EndpointSlices.
     backends: Vec<(String, String, Backend)>,
+    foreign: Vec<ForeignPolicy>,
+    rejected: Vec<Rejected>,
+    ignored: BTreeMap<String, usize>,
 }
 
 /// How strictly unknown fields are treated, as `kubectl apply --validate`.
@@ -345,10 +340,24 @@ pub fn lower_with(docs: &[Document], diags: &mut Vec<Diagnostic>, options: &Opti
     let mut out = Collected::default();
     for doc in docs {
         if let Some(root) = &doc.root {
-            object(&mut ctx, &mut out, root, 0);
+            checked_object(&mut ctx, &mut out, root, 0);
         }
     }
     assemble(&mut ctx, out)
+}
+
+/// Lowers one object; when the API server would refuse it, it is recorded as rejected.
+fn checked_object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
+    let (errors, rejected) = (ctx.errors, out.rejected.len());
+    object(ctx, out, node, depth);
+    if ctx.errors > errors && out.rejected.len() == rejected && node.as_map().is_some() {
+        let kind = node
+            .get("kind")
+            .and_then(Node::text)
+            .unwrap_or("")
+            .to_string();
+        reject(out, node, &kind, ctx);
+    }
 }
 
 fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
@@ -383,31 +392,64 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
         }
         if let Some(items) = f.get("items").and_then(|n| ctx.seq(n, "items")) {
             for item in items {
-                object(ctx, out, item, depth + 1);
+                checked_object(ctx, out, item, depth + 1);
             }
         }
         return;
     }
     let kind = kind.to_string();
-    let workload_kind = WorkloadKind::parse(&kind);
-    let known = matches!(
-        kind.as_str(),
-        "Namespace" | "Pod" | "Service" | "NetworkPolicy" | "Endpoints" | "EndpointSlice"
-    ) || workload_kind.is_some();
-    if !known {
-        if !QUIET_KINDS.contains(&kind.as_str()) {
+    let api_node = node.get("apiVersion").filter(|n| !n.is_null());
+    let api = api_node.and_then(Node::as_str);
+    match classify(api, &kind) {
+        KindClass::Modelled => {}
+        KindClass::WrongApiVersion { expected } => {
+            let at = api_node.map_or(kind_node.span, |n| n.span);
+            let written = api.unwrap_or("?");
+            let d = ctx.error(
+                Code::UnknownApiVersion,
+                at,
+                format!("`{written}` does not serve kind `{kind}`; the object is not applied"),
+            );
+            d.help = Some(format!(
+                "use `apiVersion: {expected}` (the API server serves {kind} there only)"
+            ));
+            reject(out, node, &kind, ctx);
+            return;
+        }
+        KindClass::Foreign { vendor } => {
+            foreign_policy(ctx, out, node, kind_node, &kind, api.unwrap_or(""), vendor);
+            return;
+        }
+        KindClass::NotModelled => {
             let d = Diagnostic::warning(
                 Code::UnknownKind,
                 kind_node.span,
                 format!("kind `{kind}` is not analysed; the object is ignored"),
             )
             .with_help(
-                "analysed kinds: Namespace, Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, ReplicationController, Service, NetworkPolicy",
+                "analysed kinds: Namespace, Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, ReplicationController, Service, Endpoints, EndpointSlice, NetworkPolicy",
             );
             ctx.diags.push(d);
+            return;
         }
-        return;
+        KindClass::Misspelt { meant } => {
+            ctx.error(
+                Code::UnknownKind,
+                kind_node.span,
+                format!("there is no kind `{kind}`: did you mean `{meant}`?"),
+            )
+            .help = Some(format!(
+                "kinds are case-sensitive: `kubectl apply` fails with \"no matches for kind {kind}\"; write `kind: {meant}`"
+            ));
+            reject(out, node, &kind, ctx);
+            return;
+        }
+        KindClass::Ignored => {
+            *out.ignored.entry(kind).or_insert(0) += 1;
+            return;
+        }
     }
+    let workload_kind = WorkloadKind::parse(&kind);
 
     let before = ctx.errors;
     let top_fields = match kind.as_str() {
@@ -626,6 +668,152 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
             }
         }
     }
+}
+
+/// Records an object as rejected, with the last error as the reason.
+fn reject(out: &mut Collected, node: &Node, kind: &str, ctx: &Ctx<'_>) {
+    let meta = node.get("metadata");
+    let text = |k: &str| {
+        meta.and_then(|m| m.get(k))
+            .and_then(Node::text)
+            .unwrap_or("")
+            .to_string()
+    };
+    let namespace = match text("namespace") {
+        ns if ns.is_empty() && kind != "Namespace" => ctx.default_namespace.clone(),
+        ns => ns,
+    };
+    let reason = ctx
+        .diags
+        .iter()
+        .rev()
+        .find(|d| d.severity == crate::diagnostic::Severity::Error)
+        .map(|d| d.message.clone())
+        .unwrap_or_default();
+    out.rejected.push(Rejected {
+        kind: kind.to_string(),
+        namespace,
+        name: text("name"),
+        span: node.span,
+        reason,
+    });
+}
+
+/// A policy of another project: one loud warning, kept with the pods it could select.
+fn foreign_policy(
+    ctx: &mut Ctx<'_>,
+    out: &mut Collected,
+    node: &Node,
+    kind_node: &Node,
+    kind: &str,
+    api_version: &str,
+    vendor: String,
+) {
+    let meta = node.get("metadata");
+    let name = meta
+        .and_then(|m| m.get("name"))
+        .and_then(Node::text)
+        .unwrap_or("")
+        .to_string();
+    let cluster_wide =
+        kind.starts_with("Global") || kind.contains("Clusterwide") || kind.starts_with("Cluster");
+    let namespace = (!cluster_wide).then(|| {
+        meta.and_then(|m| m.get("namespace"))
+            .and_then(Node::as_str)
+            .filter(|s| !s.is_empty())
+            .map_or_else(|| ctx.default_namespace.clone(), str::to_string)
+    });
+    let spec = node.get("spec");
+    let selects = match vendor.as_str() {
+        // Calico: `selector: app == 'web' && tier == 'db'` (or `all()`).
+        "Calico" => spec
+            .and_then(|s| s.get("selector"))
+            .and_then(Node::as_str)
+            .map_or(Some(Labels::new()), calico_selector),
+        // Cilium: `endpointSelector` is a LabelSelector whose keys may carry a source prefix.
+        "Cilium" => match spec.and_then(|s| s.get("endpointSelector")) {
+            Some(sel) => cilium_selector(sel),
+            None => None,
+        },
+        _ => None,
+    };
+    let p = ForeignPolicy {
+        kind: kind.to_string(),
+        api_version: api_version.to_string(),
+        vendor,
+        namespace,
+        name,
+        span: node.span,
+        selects,
+    };
+    let article = if p.vendor.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    };
+    ctx.warn(
+        Code::ForeignPolicy,
+        kind_node.span,
+        format!(
+            "not simulated: {article} {} policy (`{}`) — real traffic may differ",
+            p.vendor,
+            p.title()
+        ),
+    )
+    .help = Some(format!(
+        "only Kubernetes `networking.k8s.io/v1` NetworkPolicies are simulated; verdicts involving {} carry this caveat",
+        p.scope()
+    ));
+    out.foreign.push(p);
+}
+
+/// The labels a simple Calico selector requires (`a == 'x' && b == "y"`, `all()`); `None`
+/// when it says more than that (then every pod in scope could be selected).
+fn calico_selector(expr: &str) -> Option<Labels> {
+    let mut labels = Labels::new();
+    let expr = expr.trim();
+    if expr.is_empty() || expr == "all()" {
+        return Some(labels);
+    }
+    for term in expr.split("&&") {
+        let (k, v) = term.split_once("==")?;
+        let v = v.trim();
+        let v = v
+            .strip_prefix('\'')
+            .and_then(|v| v.strip_suffix('\''))
+            .or_else(|| v.strip_prefix('"').and_then(|v| v.strip_suffix('"')))?;
+        let k = k.trim();
+        if k.is_empty() || k.contains(['!', '(', ')', '|']) {
+            return None;
+        }
+        labels.insert(k.to_string(), v.to_string());
+    }
+    Some(labels)
+}
+
+/// The labels of a Cilium `endpointSelector` with `matchLabels` only (`k8s:`/`any:` prefixes
+/// dropped); `None` when it uses expressions or the pod's namespace labels.
+fn cilium_selector(sel: &Node) -> Option<Labels> {
+    if sel.get("matchExpressions").is_some() {
+        return None;
+    }
+    let mut labels = Labels::new();
+    for (k, v) in sel
+        .get("matchLabels")
+        .and_then(Node::as_map)
+        .unwrap_or_default()
+    {
+        let key = k.text()?;
+        let key = key
+            .strip_prefix("k8s:")
+            .or_else(|| key.strip_prefix("any:"))
+            .unwrap_or(key);
+        if key.starts_with("io.kubernetes.pod.namespace") || key.starts_with("io.cilium") {
+            return None;
+        }
+        labels.insert(key.to_string(), v.text().unwrap_or("").to_string());
+    }
+    Some(labels)
 }
 
 fn duplicate(ctx: &mut Ctx<'_>, kind: &str, qualified: &str, span: Span) {
@@ -1144,6 +1332,9 @@ fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
         services,
         policies,
         backends,
+        foreign,
+        rejected,
+        ignored,
     } = c;
     let pods = dedupe(
         ctx,
@@ -1419,5 +1610,8 @@ fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
         services,
         policies,
         aliases,
+        foreign_policies: foreign,
+        rejected,
+        ignored,
     }
 }

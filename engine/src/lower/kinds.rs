@@ -1,0 +1,190 @@
+//! What an object's `apiVersion` and `kind` make of it: a Kubernetes kind the engine models
+//! (with the apiVersion the API server serves it under), a policy of another project that is
+//! not simulated, a kind that routes traffic but is not modelled, or one that does not affect
+//! traffic at all.
+
+use crate::lower::fields::edit_distance;
+
+/// Kinds the engine models, with the only apiVersion a current API server serves them under.
+/// Older versions (`extensions/v1beta1`, `apps/v1beta2`, `batch/v1beta1`, ...) were removed by
+/// Kubernetes 1.16–1.25 (deprecated API migration guide): `kubectl apply` fails on them.
+pub const MODELLED: &[(&str, &str)] = &[
+    ("Namespace", "v1"),
+    ("Pod", "v1"),
+    ("Service", "v1"),
+    ("Endpoints", "v1"),
+    ("ReplicationController", "v1"),
+    ("Deployment", "apps/v1"),
+    ("ReplicaSet", "apps/v1"),
+    ("StatefulSet", "apps/v1"),
+    ("DaemonSet", "apps/v1"),
+    ("Job", "batch/v1"),
+    ("CronJob", "batch/v1"),
+    ("NetworkPolicy", "networking.k8s.io/v1"),
+    ("EndpointSlice", "discovery.k8s.io/v1"),
+];
+
+/// Kinds that steer traffic without being modelled (routing, meshes): a warning each.
+const ROUTING_KINDS: &[&str] = &[
+    "Ingress",
+    "Gateway",
+    "HTTPRoute",
+    "GRPCRoute",
+    "TCPRoute",
+    "TLSRoute",
+    "UDPRoute",
+    "VirtualService",
+    "DestinationRule",
+    "ServiceEntry",
+    "Sidecar",
+];
+
+/// Kubernetes' own policy API that a later version simulates (AdminNetworkPolicy & co).
+const ADMIN_POLICY_GROUP: &str = "policy.networking.k8s.io";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KindClass {
+    /// Modelled, under the right apiVersion.
+    Modelled,
+    /// A modelled kind under an apiVersion the API server does not serve.
+    WrongApiVersion { expected: &'static str },
+    /// A policy of another project (Calico, Cilium, ...): not simulated, loud.
+    Foreign { vendor: String },
+    /// Routing or admin policies: not modelled, a warning.
+    NotModelled,
+    /// Close to a modelled kind (kinds are case-sensitive): probably a typo.
+    Misspelt { meant: &'static str },
+    /// Does not affect traffic (RBAC, ConfigMaps, CRDs, monitoring, ...): counted, no warning.
+    Ignored,
+}
+
+/// The API group of an apiVersion (`""` for the core group `v1`).
+pub fn group(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(g, _)| g)
+}
+
+/// Classifies an object by `apiVersion` (possibly missing) and `kind`.
+pub fn classify(api_version: Option<&str>, kind: &str) -> KindClass {
+    if let Some(&(_, expected)) = MODELLED.iter().find(|(k, _)| *k == kind) {
+        let g = api_version.map(group).unwrap_or("");
+        if let Some(vendor) = vendor(g) {
+            // Calico's `projectcalico.org/v3` NetworkPolicy shares the kind's name.
+            return KindClass::Foreign { vendor };
+        }
+        return match api_version {
+            Some(v) if v != expected => KindClass::WrongApiVersion { expected },
+            _ => KindClass::Modelled,
+        };
+    }
+    let g = api_version.map(group).unwrap_or("");
+    if g == ADMIN_POLICY_GROUP || ROUTING_KINDS.contains(&kind) {
+        return KindClass::NotModelled;
+    }
+    if let Some(vendor) = vendor(g).filter(|_| is_policy_like(kind)) {
+        return KindClass::Foreign { vendor };
+    }
+    if is_policy_like(kind) {
+        let vendor = if g.is_empty() {
+            "non-Kubernetes".to_string()
+        } else {
+            format!("`{g}`")
+        };
+        return KindClass::Foreign { vendor };
+    }
+    // Near misses only: `Networkpolicy`, `Deployments`; never `Node` for `Pod`.
+    let lower = kind.to_ascii_lowercase();
+    let near = MODELLED.iter().map(|(k, _)| *k).find(|k| {
+        let d = edit_distance(&lower, &k.to_ascii_lowercase());
+        d == 0 || (d == 1 && k.len() >= 6) || (d == 2 && k.len() >= 10)
+    });
+    match near {
+        Some(meant) => KindClass::Misspelt { meant },
+        None => KindClass::Ignored,
+    }
+}
+
+/// Kinds that filter traffic between workloads (network or L7 authorisation policies).
+fn is_policy_like(kind: &str) -> bool {
+    kind.ends_with("NetworkPolicy")
+        || matches!(
+            kind,
+            "AuthorizationPolicy"
+                | "PeerAuthentication"
+                | "Tier"
+                | "NetworkSet"
+                | "GlobalNetworkSet"
+        )
+}
+
+/// The project behind a policy API group.
+fn vendor(group: &str) -> Option<String> {
+    let v = if group == "projectcalico.org" || group == "crd.projectcalico.org" {
+        "Calico"
+    } else if group == "cilium.io" {
+        "Cilium"
+    } else if group.ends_with("antrea.io") {
+        "Antrea"
+    } else if group.ends_with("istio.io") {
+        "Istio"
+    } else {
+        return None;
+    };
+    Some(v.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes() {
+        assert_eq!(
+            classify(Some("networking.k8s.io/v1"), "NetworkPolicy"),
+            KindClass::Modelled
+        );
+        assert_eq!(
+            classify(Some("projectcalico.org/v3"), "NetworkPolicy"),
+            KindClass::Foreign {
+                vendor: "Calico".into()
+            }
+        );
+        assert_eq!(
+            classify(Some("cilium.io/v2"), "CiliumClusterwideNetworkPolicy"),
+            KindClass::Foreign {
+                vendor: "Cilium".into()
+            }
+        );
+        assert_eq!(
+            classify(Some("extensions/v1beta1"), "NetworkPolicy"),
+            KindClass::WrongApiVersion {
+                expected: "networking.k8s.io/v1"
+            }
+        );
+        assert_eq!(
+            classify(Some("networking.k8s.io/v1"), "Networkpolicy"),
+            KindClass::Misspelt {
+                meant: "NetworkPolicy"
+            }
+        );
+        assert_eq!(
+            classify(
+                Some("policy.networking.k8s.io/v1alpha1"),
+                "AdminNetworkPolicy"
+            ),
+            KindClass::NotModelled
+        );
+        assert_eq!(
+            classify(Some("rbac.authorization.k8s.io/v1"), "ClusterRole"),
+            KindClass::Ignored
+        );
+        assert_eq!(classify(Some("v1"), "ConfigMap"), KindClass::Ignored);
+        assert_eq!(classify(None, "Pod"), KindClass::Modelled);
+        assert_eq!(classify(Some("v1"), "Node"), KindClass::Ignored);
+        assert_eq!(
+            classify(Some("apps/v1"), "Deployments"),
+            KindClass::Misspelt {
+                meant: "Deployment"
+            }
+        );
+    }
+}
