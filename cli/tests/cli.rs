@@ -281,7 +281,8 @@ fn lint_renders_source_line_and_exits_1_on_errors() {
     assert!(stdout.contains("did you mean `podSelector`?"), "{stdout}");
     let out = netpol(&["lint", s(&m), "--output", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["errors"], 1);
+    // The out-of-range port and the unknown `podselector` (strict validation, as kubectl).
+    assert_eq!(v["errors"], 2);
     let d = v["diagnostics"]
         .as_array()
         .unwrap()

@@ -51,6 +51,8 @@ pub enum Code {
     UnknownApiVersion,
     /// A policy of another project (Calico, Cilium, ...): not simulated.
     ForeignPolicy,
+    InvalidReplicas,
+    DuplicatePortName,
     // Lints (manifests are valid, but probably not what was meant)
     LintNoDnsEgress,
     LintDnsPortTcpOnly,
@@ -94,6 +96,8 @@ impl Code {
             Code::GeneratedLabelUnknown => "generated-label-unknown",
             Code::UnknownApiVersion => "unknown-api-version",
             Code::ForeignPolicy => "foreign-policy",
+            Code::InvalidReplicas => "invalid-replicas",
+            Code::DuplicatePortName => "duplicate-port-name",
             Code::LintNoDnsEgress => "no-dns-egress",
             Code::LintDnsPortTcpOnly => "dns-port-tcp-only",
             Code::LintPeerSelectorsCombined => "peer-selectors-combined",

@@ -90,16 +90,34 @@ fn unknown_field_with_suggestion() {
         "podselector",
         "unknown field `podselector` in `spec`",
     );
+    // kubectl validates strictly by default: the policy is refused, not half-applied.
+    assert_eq!(d.severity, Severity::Error);
+    assert!(d.help.unwrap().contains("did you mean `podSelector`?"));
+    let a = analyze(&[Source::new("t.yaml", &text)]);
+    assert!(a.cluster.policies.is_empty());
+    assert_eq!(a.cluster.rejected.len(), 1);
+    assert!(a.cluster.rejected[0]
+        .reason
+        .contains("unknown field `podselector`"));
+    // --validate=warn keeps it, without the field.
+    let a = warn_mode(&text);
+    assert_eq!(a.cluster.policies.len(), 1);
+    let d = a
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::UnknownField)
+        .unwrap();
     assert_eq!(d.severity, Severity::Warning);
-    assert!(d.help.unwrap().contains("`podSelector`"));
-    // Kept, as kubectl's non-strict mode does.
-    assert_eq!(
-        analyze(&[Source::new("t.yaml", text)])
-            .cluster
-            .policies
-            .len(),
-        1
-    );
+}
+
+fn warn_mode(text: &str) -> engine::Analysis {
+    engine::analyze_with(
+        &[Source::new("t.yaml", text)],
+        &engine::Options {
+            default_namespace: None,
+            validate: engine::Validate::Warn,
+        },
+    )
 }
 
 #[test]
@@ -637,4 +655,168 @@ fn kinds_that_do_not_affect_traffic_are_counted_not_warned() {
     assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
     let ignored: Vec<(&str, usize)> = a.ignored.iter().map(|(k, n)| (k.as_str(), *n)).collect();
     assert_eq!(ignored, vec![("ClusterRole", 1), ("ConfigMap", 2)]);
+}
+
+#[test]
+fn labels_written_directly_in_a_selector() {
+    let text = policy("  podSelector: {app: web}\n");
+    let d = expect(
+        &text,
+        Code::UnknownField,
+        "{|app",
+        "unknown field `app` in `spec.podSelector`",
+    );
+    assert_eq!(d.severity, Severity::Error);
+    assert!(d.help.unwrap().contains("labels go under `matchLabels`"));
+    assert_policy_dropped(&text);
+    // Warn mode: kept, and the widening is said.
+    let a = warn_mode(&text);
+    assert_eq!(a.cluster.policies.len(), 1);
+    let d = a
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::UnknownField)
+        .unwrap();
+    assert!(d.message.contains("selects more"), "{}", d.message);
+}
+
+#[test]
+fn peers_written_directly_under_a_rule() {
+    let text =
+        policy("  podSelector: {}\n  ingress:\n  - podSelector:\n      matchLabels: {app: api}\n");
+    let d = expect(
+        &text,
+        Code::UnknownField,
+        "- |podSelector:\n      matchLabels",
+        "unknown field `podSelector` in `spec.ingress[0]`",
+    );
+    assert!(d.help.unwrap().contains("peers go under `from:`"));
+    assert_policy_dropped(&text);
+    let egress = policy("  podSelector: {}\n  egress:\n  - ipBlock: {cidr: 10.0.0.0/8}\n");
+    let d = expect(
+        &egress,
+        Code::UnknownField,
+        "ipBlock",
+        "unknown field `ipBlock` in `spec.egress[0]`",
+    );
+    assert!(d.help.unwrap().contains("peers go under `to:`"));
+    let d = warn_mode(&text)
+        .diagnostics
+        .into_iter()
+        .find(|d| d.code == Code::UnknownField)
+        .unwrap();
+    assert_eq!(d.severity, Severity::Warning);
+    assert!(
+        d.message.contains("this rule now admits every pod"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn misspelt_field_in_a_policy_port_names_the_nearest() {
+    let text = policy("  podSelector: {}\n  ingress:\n  - ports:\n    - prot: 80\n");
+    let d = expect(&text, Code::UnknownField, "prot", "unknown field `prot`");
+    assert!(d.help.unwrap().contains("did you mean `port`?"));
+    assert_policy_dropped(&text);
+}
+
+#[test]
+fn quoted_port_number() {
+    let text = policy("  podSelector: {}\n  ingress:\n  - ports:\n    - port: \"80\"\n");
+    let d = expect(&text, Code::InvalidPort, "\"80\"", "invalid port `\"80\"`");
+    assert!(d.message.contains("a quoted number is a port *name*"));
+    assert!(d.help.unwrap().contains("remove the quotes: `port: 80`"));
+}
+
+#[test]
+fn yaml_11_boolean_as_a_name() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: y\n";
+    let d = expect(text, Code::WrongType, "y\n", "YAML 1.1");
+    assert!(d.message.contains("the unquoted `y` as the boolean true"));
+    assert_eq!(d.help.as_deref(), Some("quote it: `\"y\"`"));
+}
+
+#[test]
+fn unknown_field_in_a_service_spec_refuses_the_service_but_not_a_pod() {
+    let text = "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: default}\nspec:\n  selectr: {app: web}\n  ports: [{port: 80}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: default}\nspec:\n  containerz: []\n";
+    let d = expect(
+        text,
+        Code::UnknownField,
+        "selectr",
+        "unknown field `selectr` in `spec`",
+    );
+    assert!(d.help.unwrap().contains("did you mean `selector`?"));
+    let a = analyze(&[Source::new("t.yaml", text)]);
+    assert!(a.cluster.services.is_empty());
+    assert_eq!(a.cluster.rejected[0].kind, "Service");
+    assert_eq!(a.cluster.pods.len(), 1, "a pod keeps a warning");
+    let pod = a
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("containerz"))
+        .unwrap();
+    assert_eq!(pod.severity, Severity::Warning);
+    // An unknown field in a Service port refuses the Service too.
+    let port = "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: default}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetport: 8080}]\n";
+    expect(
+        port,
+        Code::UnknownField,
+        "targetport",
+        "unknown field `targetport`",
+    );
+    assert!(analyze(&[Source::new("t.yaml", port)])
+        .cluster
+        .services
+        .is_empty());
+}
+
+#[test]
+fn workload_selector_missing_or_not_matching_its_template() {
+    let missing = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: default}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: w, image: nginx:1.25}]}\n";
+    expect(
+        missing,
+        Code::InvalidSelector,
+        "template",
+        "has no `spec.selector`",
+    );
+    let other = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: default}\nspec:\n  selector: {matchLabels: {app: database}}\n  template:\n    metadata: {labels: {app: db}}\n    spec: {containers: [{name: d, image: postgres:16}]}\n";
+    expect(
+        other,
+        Code::InvalidSelector,
+        "{matchLabels: {app: database}}",
+        "does not match the labels",
+    );
+    for text in [missing, other] {
+        let a = analyze(&[Source::new("t.yaml", text)]);
+        assert!(a.cluster.workloads.is_empty() && a.cluster.pods.is_empty());
+        assert_eq!(a.cluster.rejected.len(), 1);
+    }
+}
+
+#[test]
+fn duplicate_port_names_within_a_container() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: default}\nspec:\n  containers:\n  - name: c\n    ports:\n    - {name: http, containerPort: 80}\n    - {name: http, containerPort: 8080}\n";
+    let d = expect(
+        text,
+        Code::DuplicatePortName,
+        "{name: |http, containerPort: 8080}",
+        "duplicate port name `http`",
+    );
+    assert_eq!(d.severity, Severity::Error);
+    assert!(analyze(&[Source::new("t.yaml", text)])
+        .cluster
+        .pods
+        .is_empty());
+}
+
+#[test]
+fn replicas_out_of_range_has_its_own_code() {
+    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: default}\nspec:\n  replicas: -1\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n";
+    expect(
+        text,
+        Code::InvalidReplicas,
+        "-1",
+        "`spec.replicas` -1 is out of range",
+    );
 }

@@ -14,9 +14,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::net::IpAddr;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::lower::fields::{is_dns1123_label, is_dns1123_subdomain, is_port_name, Ctx, Fields};
+use crate::lower::fields::{
+    is_dns1123_label, is_dns1123_subdomain, is_port_name, Ctx, Fields, Hint,
+};
 use crate::lower::kinds::{classify, KindClass};
-use crate::lower::policy::{lower_policy, port_number};
+use crate::lower::policy::{label_selector, lower_policy, port_number};
 use crate::model::{
     Backend, BackendPort, Cluster, ContainerPort, ForeignPolicy, Namespace, Pod, Policy, Rejected,
     Service, ServicePort, TargetPort, Workload, WorkloadAlias, WorkloadKind,
@@ -457,7 +459,15 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
         "EndpointSlice" => ENDPOINT_SLICE_FIELDS,
         _ => TOP_FIELDS,
     };
-    let Some(top) = ctx.fields(node, &kind, top_fields) else {
+    // kubectl validates strictly: policies are refused whole on an unknown field; workloads
+    // and pods keep a warning (newer releases add fields faster than this schema).
+    let strict = kind == "NetworkPolicy";
+    let top = if strict {
+        ctx.strict_fields(node, &kind, top_fields, &|_| None)
+    } else {
+        ctx.fields(node, &kind, top_fields)
+    };
+    let Some(top) = top else {
         return;
     };
     let meta_node = top.get("metadata");
@@ -466,7 +476,12 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
             .help = Some("every object needs `metadata.name`".into());
         return;
     };
-    let Some(meta) = ctx.fields(meta_node, "metadata", META_FIELDS) else {
+    let meta = if strict {
+        ctx.strict_fields(meta_node, "metadata", META_FIELDS, &|_| None)
+    } else {
+        ctx.fields(meta_node, "metadata", META_FIELDS)
+    };
+    let Some(meta) = meta else {
         return;
     };
     let Some(name_node) = meta.get("name") else {
@@ -668,6 +683,16 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
             }
         }
     }
+}
+
+/// Unknown-field errors so far (strict validation).
+fn strict_unknown(ctx: &Ctx<'_>) -> usize {
+    ctx.diags
+        .iter()
+        .filter(|d| {
+            d.code == Code::UnknownField && d.severity == crate::diagnostic::Severity::Error
+        })
+        .count()
 }
 
 /// Records an object as rejected, with the last error as the reason.
@@ -928,9 +953,35 @@ fn pod_spec(
             let Some(ports) = ctx.seq(ports, &format!("{cpath}.ports")) else {
                 continue;
             };
+            // Port names are unique within a container (ValidateContainerPorts: an error);
+            // across containers the API server only warns (`pkg/api/pod/warnings.go`), and a
+            // name then resolves to the first container's port.
+            let mut own: Vec<String> = Vec::new();
             for (j, p) in ports.iter().enumerate() {
                 let saved = ctx.errors;
-                if let Some(cp) = container_port(ctx, p, &format!("{cpath}.ports[{j}]")) {
+                let ppath = format!("{cpath}.ports[{j}]");
+                if let Some(cp) = container_port(ctx, p, &ppath) {
+                    if let Some(n) = &cp.name {
+                        let at = p.get("name").map_or(p.span, |n| n.span);
+                        if own.contains(n) {
+                            ctx.error(
+                                Code::DuplicatePortName,
+                                at,
+                                format!("duplicate port name `{n}` in `{cpath}.ports`: the API server rejects the pod"),
+                            )
+                            .help = Some("give each container port its own name".into());
+                            // Not reset below: the whole pod (or workload) is refused.
+                            continue;
+                        }
+                        if shape.ports.iter().any(|q| q.name.as_ref() == Some(n)) {
+                            ctx.warn(
+                                Code::DuplicatePortName,
+                                at,
+                                format!("port name `{n}` is also used by another container: named ports resolve to the first one"),
+                            );
+                        }
+                        own.push(n.clone());
+                    }
                     shape.ports.push(cp);
                 }
                 // A bad port entry is reported but keeps the pod (the rest stays meaningful).
@@ -1058,7 +1109,12 @@ fn service(
         backends: Vec::new(),
     };
     let Some(spec) = spec else { return Some(svc) };
-    let f = ctx.fields(spec, "spec", SERVICE_SPEC_FIELDS)?;
+    let f = ctx.strict_fields(spec, "spec", SERVICE_SPEC_FIELDS, &|field| {
+        (field == "targetPort" || field == "port").then(|| Hint {
+            help: "ports go in the list `ports: [{port: 80, targetPort: 8080}]`".into(),
+            widens: None,
+        })
+    })?;
     let external = f.get("type").and_then(Node::as_str) == Some("ExternalName");
     if external {
         // ValidateService: an ExternalName Service needs `externalName`; its selector is ignored.
@@ -1085,17 +1141,21 @@ fn service(
         for (i, p) in list.iter().enumerate() {
             let path = format!("spec.ports[{i}]");
             let saved = ctx.errors;
+            let unknown_before = strict_unknown(ctx);
             if let Some(sp) = service_port(ctx, p, &path) {
                 svc.ports.push(sp);
             }
-            ctx.errors = saved;
+            // A bad port drops alone, but an unknown field refuses the Service (strict).
+            if strict_unknown(ctx) == unknown_before {
+                ctx.errors = saved;
+            }
         }
     }
     Some(svc)
 }
 
 fn service_port(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<ServicePort> {
-    let f = ctx.fields(node, path, SERVICE_PORT_FIELDS)?;
+    let f = ctx.strict_fields(node, path, SERVICE_PORT_FIELDS, &|_| None)?;
     let Some(pn) = f.get("port") else {
         ctx.error(
             Code::MissingField,
@@ -1165,9 +1225,9 @@ fn workload(
                     Ok(n) if n <= i32::MAX as u32 => n,
                     _ => {
                         ctx.error(
-                            Code::InvalidPort,
+                            Code::InvalidReplicas,
                             r.span,
-                            format!("`spec.replicas` {n} is out of range"),
+                            format!("`spec.replicas` {n} is out of range: must be between 0 and 2147483647"),
                         );
                         return None;
                     }
@@ -1211,6 +1271,52 @@ fn workload(
         }
         None => Labels::new(),
     };
+    // apps/v1 workloads need a selector that matches the template's labels
+    // (ValidateDeploymentSpec, ValidateReplicaSetSpec, ValidateStatefulSetSpec,
+    // ValidateDaemonSetSpec: "selector does not match template labels").
+    if matches!(
+        kind,
+        WorkloadKind::Deployment
+            | WorkloadKind::ReplicaSet
+            | WorkloadKind::StatefulSet
+            | WorkloadKind::DaemonSet
+    ) {
+        match f.get("selector") {
+            None => {
+                ctx.error(
+                    Code::InvalidSelector,
+                    f.key("template").map_or(spec.span, |k| k.span),
+                    format!(
+                        "{} `{name}` has no `spec.selector`: it is required in apps/v1",
+                        kind.as_str()
+                    ),
+                )
+                .help =
+                    Some("add `selector: {matchLabels: ...}` with the template's labels".into());
+                return None;
+            }
+            Some(sel_node) => {
+                let sel = label_selector(ctx, sel_node, "spec.selector")?;
+                if sel.is_empty() {
+                    ctx.error(
+                        Code::InvalidSelector,
+                        sel_node.span,
+                        "`spec.selector` is empty: the API server refuses a selector that selects everything here",
+                    );
+                    return None;
+                }
+                if !sel.matches(&labels) {
+                    ctx.error(
+                        Code::InvalidSelector,
+                        sel_node.span,
+                        format!("`spec.selector` does not match the labels of `{tpath}`: the API server rejects the {}", kind.as_str()),
+                    )
+                    .help = Some("the template's `metadata.labels` must include every `matchLabels` entry".into());
+                    return None;
+                }
+            }
+        }
+    }
     let shape = pod_spec(
         ctx,
         tf.get("spec"),

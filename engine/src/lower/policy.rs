@@ -6,7 +6,7 @@
 //! apimachinery `ValidateLabelSelector`.
 
 use crate::diagnostic::Code;
-use crate::lower::fields::{is_port_name, validate_label_key, Ctx, Fields};
+use crate::lower::fields::{is_port_name, selector_hint, validate_label_key, Ctx, Fields, Hint};
 use crate::model::{NamespaceMatch, Peer, PeerKind, Policy, PolicyPort, PortRef, Rule};
 use crate::net::{Cidr, CidrError};
 use crate::parse::node::Node;
@@ -44,7 +44,12 @@ pub fn lower_policy(
             &empty_spec
         }
     };
-    let f = ctx.fields(spec, "spec", SPEC_FIELDS)?;
+    let f = ctx.strict_fields(spec, "spec", SPEC_FIELDS, &|field| {
+        matches!(field, "from" | "to" | "ports").then(|| Hint {
+            help: "rules go in lists under `ingress:` or `egress:`: `ingress: [{from: [...], ports: [...]}]`".into(),
+            widens: None,
+        })
+    })?;
     let pod_selector = match f.get("podSelector") {
         Some(n) => label_selector(ctx, n, "spec.podSelector"),
         None => Some(Selector::everything(spec.span)),
@@ -127,7 +132,18 @@ fn rules(
     let mut ok = true;
     for (i, rule_node) in list.iter().enumerate() {
         let path = format!("spec.{dir}[{i}]");
-        let Some(rf) = ctx.fields(rule_node, &path, known) else {
+        let has_peers = rule_node.get(peers_key).is_some_and(|p| !p.is_null());
+        let hint = |field: &str| {
+            PEER_FIELDS.contains(&field).then(|| Hint {
+                help: format!(
+                    "peers go under `{peers_key}:`: `- {peers_key}: [{{{field}: ...}}]`"
+                ),
+                widens: (!has_peers).then(|| {
+                    format!("this rule now admits every pod (and every address), as it has no `{peers_key}`")
+                }),
+            })
+        };
+        let Some(rf) = ctx.strict_fields(rule_node, &path, known, &hint) else {
             ok = false;
             continue;
         };
@@ -175,7 +191,7 @@ fn optional_list<T>(
 }
 
 fn peer(ctx: &mut Ctx<'_>, node: &Node, path: &str, namespace: &str) -> Option<Peer> {
-    let f = ctx.fields(node, path, PEER_FIELDS)?;
+    let f = ctx.strict_fields(node, path, PEER_FIELDS, &|_| None)?;
     let pod = f.get("podSelector");
     let ns = f.get("namespaceSelector");
     let ip = f.get("ipBlock");
@@ -242,7 +258,7 @@ fn cidr(ctx: &mut Ctx<'_>, node: &Node, what: &str) -> Option<Cidr> {
 }
 
 fn ip_block(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<PeerKind> {
-    let f = ctx.fields(node, path, IPBLOCK_FIELDS)?;
+    let f = ctx.strict_fields(node, path, IPBLOCK_FIELDS, &|_| None)?;
     let Some(cidr_node) = f.get("cidr") else {
         ctx.error(
             Code::MissingField,
@@ -283,7 +299,12 @@ fn ip_block(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<PeerKind> {
 }
 
 fn policy_port(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<PolicyPort> {
-    let f = ctx.fields(node, path, PORT_FIELDS)?;
+    let f = ctx.strict_fields(node, path, PORT_FIELDS, &|field| {
+        (field == "targetPort" || field == "containerPort").then(|| Hint {
+            help: "a policy port is `port` (a number or a container port name), with `protocol` and `endPort`; policies see the pod's port".into(),
+            widens: Some("this entry now opens every port".into()),
+        })
+    })?;
     let protocol = match f.get("protocol") {
         None => Protocol::Tcp,
         Some(p) => {
@@ -342,6 +363,15 @@ fn policy_port(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<PolicyPort>
                 }
                 None => {
                     let name = ctx.string(p, &format!("{path}.port"))?;
+                    if name.trim().parse::<i64>().is_ok() {
+                        ctx.error(
+                            Code::InvalidPort,
+                            p.span,
+                            format!("invalid port `\"{name}\"`: a quoted number is a port *name*, and port names need a letter"),
+                        )
+                        .help = Some(format!("remove the quotes: `port: {}`", name.trim()));
+                        return None;
+                    }
                     if !is_port_name(name) {
                         ctx.error(
                         Code::InvalidPort,
@@ -391,7 +421,7 @@ pub fn port_number(ctx: &mut Ctx<'_>, node: &Node, n: i64, what: &str) -> Option
 /// A metav1.LabelSelector, validated (ValidateLabelSelector) and normalised.
 pub fn label_selector(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Selector> {
     let before = ctx.errors;
-    let f = ctx.fields(node, path, SELECTOR_FIELDS)?;
+    let f = ctx.strict_fields(node, path, SELECTOR_FIELDS, &selector_hint(path))?;
     let mut sel = Selector::everything(node.span);
     if let Some(ml) = f.get("matchLabels") {
         crate::lower::note_template_hash(ctx, ml);
@@ -414,7 +444,7 @@ pub fn label_selector(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Sele
 }
 
 fn requirement(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Requirement> {
-    let f = ctx.fields(node, path, REQUIREMENT_FIELDS)?;
+    let f = ctx.strict_fields(node, path, REQUIREMENT_FIELDS, &|_| None)?;
     let Some(key_node) = f.get("key") else {
         ctx.error(
             Code::MissingField,
