@@ -56,7 +56,7 @@ pub fn run(files: &[String], expect: &str, output: Output) -> u8 {
                 asr.port,
                 asr.protocol,
                 word(asr.allowed),
-                word(v.allowed),
+                v.outcome_word(),
                 indent(&explanation)
             ));
         }

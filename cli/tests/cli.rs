@@ -422,3 +422,20 @@ fn helm_chart_directory_says_render_it_first() {
     );
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn service_without_backends_is_its_own_outcome_in_check() {
+    let c = corpus("f06-service-no-backends");
+    let e = tmp(
+        "no-backends-expect.yaml",
+        "expect:\n  - {from: default/client, to: service:default/empty, port: 80, allowed: true}\n",
+    );
+    let out = check(&c.join("manifests.yaml"), &e, &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("expected allowed, got no pods behind `default/empty`"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("BLOCKED"), "{stdout}");
+}

@@ -211,6 +211,16 @@ enum GroupKey<'c> {
 }
 
 impl Verdict {
+    /// The outcome in words: `allowed`, `blocked`, or — when nothing answers — `no pods behind
+    /// `ns/svc``, which is not a policy decision (a connection to it fails all the same).
+    pub fn outcome_word(&self) -> String {
+        match &self.problem {
+            _ if self.allowed => "allowed".to_string(),
+            Some(Problem::NoBackingPods { service }) => format!("no pods behind `{service}`"),
+            _ => "blocked".to_string(),
+        }
+    }
+
     /// Every destination pod (or address) the verdict covers.
     pub fn destinations(&self) -> std::collections::BTreeSet<Endpoint> {
         self.hops

@@ -331,7 +331,11 @@ impl Analysis {
             self.target_name(v.to),
             v.port,
             v.protocol,
-            if v.allowed { "ALLOWED" } else { "BLOCKED" }
+            match v.outcome_word().as_str() {
+                "allowed" => "ALLOWED".to_string(),
+                "blocked" => "BLOCKED".to_string(),
+                other => other.to_string(),
+            }
         );
         if let Some(p) = &v.problem {
             let line = match p {
@@ -343,7 +347,7 @@ impl Analysis {
                     if available.is_empty() { "none".to_string() } else { available.join(", ") }
                 ),
                 Problem::NoBackingPods { service } => {
-                    format!("Service `{service}` selects no pod: there is nothing behind it")
+                    format!("Service `{service}` has no backing pods: nothing can answer, so the connection fails whatever the policies say")
                 }
                 Problem::TargetPortUnresolved { service, target } => format!(
                     "no pod behind Service `{service}` defines the targetPort `{target}`"
