@@ -202,7 +202,9 @@ enum GroupKey<'c> {
         namespace: &'c str,
         labels: &'c Labels,
         ports: &'c [ContainerPort],
-        ips: &'c [IpAddr],
+        /// How the pod's addresses fare against every ipBlock (`None`: no address known);
+        /// pods whose addresses no policy tells apart group together.
+        ips: Option<Vec<u32>>,
         host_network: bool,
         port: u16,
         via: Option<(ServiceId, usize)>,
@@ -467,7 +469,7 @@ impl Analysis {
                         namespace: &p.namespace,
                         labels: &p.labels,
                         ports: &p.ports,
-                        ips: &p.ips,
+                        ips: self.ip_signature(&p.ips),
                         host_network: p.host_network,
                         port,
                         via,
@@ -495,14 +497,44 @@ impl Analysis {
         groups
     }
 
+    /// For every ipBlock peer of every policy, per address: 0 outside the CIDR, 1 inside, 2 + k
+    /// inside but in the k-th `except`. Equal signatures give equal evaluations.
+    fn ip_signature(&self, ips: &[IpAddr]) -> Option<Vec<u32>> {
+        if ips.is_empty() {
+            return None;
+        }
+        let mut sig = Vec::new();
+        for policy in &self.cluster.policies {
+            for rule in policy.ingress.iter().chain(&policy.egress) {
+                for peer in rule.peers.iter().flatten() {
+                    let PeerKind::IpBlock { cidr, except } = &peer.kind else {
+                        continue;
+                    };
+                    for &ip in ips {
+                        sig.push(if !cidr.contains(ip) {
+                            0
+                        } else {
+                            except
+                                .iter()
+                                .position(|e| e.contains(ip))
+                                .map_or(1, |k| 2 + k as u32)
+                        });
+                    }
+                }
+            }
+        }
+        Some(sig)
+    }
+
     /// The hops answering every pair of `src` × `dst`: at most one for the self pairs and one for
     /// the pairs of distinct pods.
     fn group_hops(&self, src: &Group, dst: &Group, protocol: Protocol) -> Vec<Hop> {
         let mut out = Vec::new();
+        let dst_set: std::collections::HashSet<Endpoint> = dst.members.iter().copied().collect();
         let both: Vec<Endpoint> = src
             .members
             .iter()
-            .filter(|e| dst.members.contains(e))
+            .filter(|e| dst_set.contains(e))
             .copied()
             .collect();
         let total = src.members.len() * dst.members.len();
@@ -711,5 +743,55 @@ impl Analysis {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // test code
+mod tests {
+    use super::*;
+
+    /// `n` pods of one ReplicaSet with distinct IPs, a client, and `policy`.
+    fn cluster(n: usize, policy: &str) -> Analysis {
+        let mut text = String::new();
+        for i in 0..n {
+            text.push_str(&format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-{i}\n  namespace: default\n  labels: {{app: web}}\n  ownerReferences: [{{apiVersion: apps/v1, kind: ReplicaSet, name: web, controller: true}}]\nstatus: {{podIP: 10.0.{}.{}}}\n---\n",
+                i / 200,
+                i % 200 + 1
+            ));
+        }
+        text.push_str("apiVersion: v1\nkind: Pod\nmetadata: {name: client, namespace: default, labels: {app: client}}\n---\n");
+        text.push_str(policy);
+        analyze(&[Source::new("t.yaml", text)])
+    }
+
+    fn verdict(a: &Analysis) -> Verdict {
+        let from = a.resolve("default/client").unwrap();
+        let to = a.resolve("rs:default/web").unwrap();
+        a.verdict(from, to, 80, Protocol::Tcp)
+    }
+
+    #[test]
+    fn addresses_no_ipblock_tells_apart_are_evaluated_once() {
+        let a = cluster(300, "");
+        let v = verdict(&a);
+        assert!(v.allowed);
+        assert_eq!(v.hops.len(), 1);
+        assert_eq!(v.pairs(), 300);
+        assert_eq!(v.destinations().len(), 300);
+    }
+
+    #[test]
+    fn addresses_an_ipblock_tells_apart_are_evaluated_apart() {
+        // Egress to 10.0.0.0/24 only: the 100 pods in 10.0.1.0/24 are blocked.
+        let policy = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: egress, namespace: default}\nspec:\n  podSelector: {matchLabels: {app: client}}\n  policyTypes: [Egress]\n  egress: [{to: [{ipBlock: {cidr: 10.0.0.0/24}}]}]\n";
+        let a = cluster(300, policy);
+        let v = verdict(&a);
+        assert!(!v.allowed);
+        assert_eq!(v.hops.len(), 2);
+        let blocked: usize = v.hops.iter().filter(|h| !h.allowed).map(|h| h.pairs).sum();
+        assert_eq!(blocked, 100);
+        assert_eq!(v.pairs(), 300);
     }
 }
