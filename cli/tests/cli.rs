@@ -332,6 +332,21 @@ fn namespace_flag_places_objects_without_a_namespace() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("shop/deny"), "{stdout}");
     assert!(stdout.contains("BLOCKED"), "{stdout}");
+    // Bare names resolve in that namespace too.
+    let out = netpol(&[
+        "explain",
+        s(&m),
+        "-n",
+        "shop",
+        "--from",
+        "client",
+        "--to",
+        "web",
+        "--port",
+        "80",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("shop/client → shop/web"), "{stdout}");
     // Without -n they are in `default`.
     let out = netpol(&[
         "explain",

@@ -27,6 +27,8 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// Objects of kinds that do not affect traffic (RBAC, ConfigMaps, CRDs, ...), per kind.
     pub ignored: std::collections::BTreeMap<String, usize>,
+    /// The namespace of objects without one, and of bare names given to [`Analysis::resolve`].
+    pub default_namespace: String,
 }
 
 /// Parses, lowers and lints all sources. Never fails: problems are diagnostics.
@@ -62,6 +64,10 @@ pub fn analyze_with(sources: &[Source], options: &Options) -> Analysis {
     Analysis {
         sources: sources.to_vec(),
         ignored: cluster.ignored.clone(),
+        default_namespace: options
+            .default_namespace
+            .clone()
+            .unwrap_or_else(|| "default".to_string()),
         cluster,
         index,
         diagnostics: diags,

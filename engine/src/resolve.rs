@@ -49,7 +49,7 @@ impl Analysis {
         };
         let (ns, n) = match rest.split_once('/') {
             Some((ns, n)) => (ns, n),
-            None => ("default", rest),
+            None => (self.default_namespace.as_str(), rest),
         };
         let c = &self.cluster;
         let pod = || {

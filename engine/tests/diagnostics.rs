@@ -730,6 +730,21 @@ fn quoted_port_number() {
 }
 
 #[test]
+fn quoted_target_port_number() {
+    let text = "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: default}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: \"8080\"}]\n";
+    let d = expect(
+        text,
+        Code::InvalidPort,
+        "\"8080\"",
+        "invalid targetPort `\"8080\"`",
+    );
+    assert!(d
+        .help
+        .unwrap()
+        .contains("remove the quotes: `targetPort: 8080`"));
+}
+
+#[test]
 fn yaml_11_boolean_as_a_name() {
     let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: y\n";
     let d = expect(text, Code::WrongType, "y\n", "YAML 1.1");

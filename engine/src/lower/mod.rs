@@ -1173,6 +1173,15 @@ fn service_port(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<ServicePor
             Some(n) => TargetPort::Number(port_number(ctx, t, n, &format!("{path}.targetPort"))?),
             None => {
                 let s = ctx.string(t, &format!("{path}.targetPort"))?;
+                if s.trim().parse::<i64>().is_ok() {
+                    ctx.error(
+                        Code::InvalidPort,
+                        t.span,
+                        format!("invalid targetPort `\"{s}\"`: a quoted number is a port *name*, and port names need a letter"),
+                    )
+                    .help = Some(format!("remove the quotes: `targetPort: {}`", s.trim()));
+                    return None;
+                }
                 if !is_port_name(s) {
                     ctx.error(
                         Code::InvalidPort,
