@@ -4,25 +4,75 @@
 //! traffic at all.
 
 use crate::lower::fields::edit_distance;
+use crate::model::WorkloadKind;
 
-/// Kinds the engine models, with the only apiVersion a current API server serves them under.
-/// Older versions (`extensions/v1beta1`, `apps/v1beta2`, `batch/v1beta1`, ...) were removed by
-/// Kubernetes 1.16–1.25 (deprecated API migration guide): `kubectl apply` fails on them.
-pub const MODELLED: &[(&str, &str)] = &[
-    ("Namespace", "v1"),
-    ("Pod", "v1"),
-    ("Service", "v1"),
-    ("Endpoints", "v1"),
-    ("ReplicationController", "v1"),
-    ("Deployment", "apps/v1"),
-    ("ReplicaSet", "apps/v1"),
-    ("StatefulSet", "apps/v1"),
-    ("DaemonSet", "apps/v1"),
-    ("Job", "batch/v1"),
-    ("CronJob", "batch/v1"),
-    ("NetworkPolicy", "networking.k8s.io/v1"),
-    ("EndpointSlice", "discovery.k8s.io/v1"),
-];
+/// The kinds the engine models.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectKind {
+    Namespace,
+    Pod,
+    Service,
+    Endpoints,
+    EndpointSlice,
+    NetworkPolicy,
+    Workload(WorkloadKind),
+}
+
+impl ObjectKind {
+    pub const ALL: [ObjectKind; 13] = [
+        ObjectKind::Namespace,
+        ObjectKind::Pod,
+        ObjectKind::Service,
+        ObjectKind::Endpoints,
+        ObjectKind::EndpointSlice,
+        ObjectKind::NetworkPolicy,
+        ObjectKind::Workload(WorkloadKind::Deployment),
+        ObjectKind::Workload(WorkloadKind::ReplicaSet),
+        ObjectKind::Workload(WorkloadKind::StatefulSet),
+        ObjectKind::Workload(WorkloadKind::DaemonSet),
+        ObjectKind::Workload(WorkloadKind::Job),
+        ObjectKind::Workload(WorkloadKind::CronJob),
+        ObjectKind::Workload(WorkloadKind::ReplicationController),
+    ];
+
+    pub fn parse(kind: &str) -> Option<ObjectKind> {
+        ObjectKind::ALL.into_iter().find(|k| k.as_str() == kind)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectKind::Namespace => "Namespace",
+            ObjectKind::Pod => "Pod",
+            ObjectKind::Service => "Service",
+            ObjectKind::Endpoints => "Endpoints",
+            ObjectKind::EndpointSlice => "EndpointSlice",
+            ObjectKind::NetworkPolicy => "NetworkPolicy",
+            ObjectKind::Workload(w) => w.as_str(),
+        }
+    }
+
+    /// The only apiVersion a current API server serves the kind under. Older versions
+    /// (`extensions/v1beta1`, `apps/v1beta2`, `batch/v1beta1`, ...) were removed by Kubernetes
+    /// 1.16–1.25 (deprecated API migration guide): `kubectl apply` fails on them.
+    pub fn api_version(self) -> &'static str {
+        match self {
+            ObjectKind::Namespace
+            | ObjectKind::Pod
+            | ObjectKind::Service
+            | ObjectKind::Endpoints
+            | ObjectKind::Workload(WorkloadKind::ReplicationController) => "v1",
+            ObjectKind::Workload(
+                WorkloadKind::Deployment
+                | WorkloadKind::ReplicaSet
+                | WorkloadKind::StatefulSet
+                | WorkloadKind::DaemonSet,
+            ) => "apps/v1",
+            ObjectKind::Workload(WorkloadKind::Job | WorkloadKind::CronJob) => "batch/v1",
+            ObjectKind::NetworkPolicy => "networking.k8s.io/v1",
+            ObjectKind::EndpointSlice => "discovery.k8s.io/v1",
+        }
+    }
+}
 
 /// Kinds that steer traffic without being modelled (routing, meshes): a warning each.
 const ROUTING_KINDS: &[&str] = &[
@@ -45,7 +95,7 @@ const ADMIN_POLICY_GROUP: &str = "policy.networking.k8s.io";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KindClass {
     /// Modelled, under the right apiVersion.
-    Modelled,
+    Modelled(ObjectKind),
     /// A modelled kind under an apiVersion the API server does not serve.
     WrongApiVersion { expected: &'static str },
     /// A policy of another project (Calico, Cilium, ...): not simulated, loud.
@@ -65,15 +115,16 @@ pub fn group(api_version: &str) -> &str {
 
 /// Classifies an object by `apiVersion` (possibly missing) and `kind`.
 pub fn classify(api_version: Option<&str>, kind: &str) -> KindClass {
-    if let Some(&(_, expected)) = MODELLED.iter().find(|(k, _)| *k == kind) {
+    if let Some(k) = ObjectKind::parse(kind) {
         let g = api_version.map(group).unwrap_or("");
         if let Some(vendor) = vendor(g) {
             // Calico's `projectcalico.org/v3` NetworkPolicy shares the kind's name.
             return KindClass::Foreign { vendor };
         }
+        let expected = k.api_version();
         return match api_version {
             Some(v) if v != expected => KindClass::WrongApiVersion { expected },
-            _ => KindClass::Modelled,
+            _ => KindClass::Modelled(k),
         };
     }
     let g = api_version.map(group).unwrap_or("");
@@ -93,7 +144,7 @@ pub fn classify(api_version: Option<&str>, kind: &str) -> KindClass {
     }
     // Near misses only: `Networkpolicy`, `Deployments`; never `Node` for `Pod`.
     let lower = kind.to_ascii_lowercase();
-    let near = MODELLED.iter().map(|(k, _)| *k).find(|k| {
+    let near = ObjectKind::ALL.iter().map(|k| k.as_str()).find(|k| {
         let d = edit_distance(&lower, &k.to_ascii_lowercase());
         d == 0 || (d == 1 && k.len() >= 6) || (d == 2 && k.len() >= 10)
     });
@@ -140,7 +191,7 @@ mod tests {
     fn classes() {
         assert_eq!(
             classify(Some("networking.k8s.io/v1"), "NetworkPolicy"),
-            KindClass::Modelled
+            KindClass::Modelled(ObjectKind::NetworkPolicy)
         );
         assert_eq!(
             classify(Some("projectcalico.org/v3"), "NetworkPolicy"),
@@ -178,7 +229,7 @@ mod tests {
             KindClass::Ignored
         );
         assert_eq!(classify(Some("v1"), "ConfigMap"), KindClass::Ignored);
-        assert_eq!(classify(None, "Pod"), KindClass::Modelled);
+        assert_eq!(classify(None, "Pod"), KindClass::Modelled(ObjectKind::Pod));
         assert_eq!(classify(Some("v1"), "Node"), KindClass::Ignored);
         assert_eq!(
             classify(Some("apps/v1"), "Deployments"),

@@ -21,7 +21,7 @@ use foreign::foreign_policy;
 use pods::{owner, pod_ips, pod_spec, RawPod};
 use schema::{ENDPOINTS_FIELDS, ENDPOINT_SLICE_FIELDS, LIST_FIELDS, META_FIELDS, TOP_FIELDS};
 pub use services::SERVICE_NAME_LABEL;
-use services::{backend_ip, backend_ports, service};
+use services::{endpoint_slice, endpoints, service};
 pub(crate) use workloads::note_template_hash;
 pub use workloads::POD_TEMPLATE_HASH_LABEL;
 use workloads::{workload, RawWorkload};
@@ -30,11 +30,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::lower::fields::{is_dns1123_label, is_dns1123_subdomain, Ctx};
-use crate::lower::kinds::{classify, KindClass};
+use crate::lower::kinds::{classify, KindClass, ObjectKind};
 use crate::lower::policy::lower_policy;
-use crate::model::{
-    Backend, Cluster, ForeignPolicy, Namespace, Policy, Rejected, Service, WorkloadKind,
-};
+use crate::model::{Backend, Cluster, ForeignPolicy, Namespace, Policy, Rejected, Service};
 use crate::parse::node::Node;
 use crate::parse::yaml::Document;
 use crate::selector::Labels;
@@ -169,8 +167,8 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
     let kind = kind.to_string();
     let api_node = node.get("apiVersion").filter(|n| !n.is_null());
     let api = api_node.and_then(Node::as_str);
-    match classify(api, &kind) {
-        KindClass::Modelled => {}
+    let object_kind = match classify(api, &kind) {
+        KindClass::Modelled(k) => k,
         KindClass::WrongApiVersion { expected } => {
             let at = api_node.map_or(kind_node.span, |n| n.span);
             let written = api.unwrap_or("?");
@@ -217,18 +215,17 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
             *out.ignored.entry(kind).or_insert(0) += 1;
             return;
         }
-    }
-    let workload_kind = WorkloadKind::parse(&kind);
+    };
 
     let before = ctx.errors;
-    let top_fields = match kind.as_str() {
-        "Endpoints" => ENDPOINTS_FIELDS,
-        "EndpointSlice" => ENDPOINT_SLICE_FIELDS,
+    let top_fields = match object_kind {
+        ObjectKind::Endpoints => ENDPOINTS_FIELDS,
+        ObjectKind::EndpointSlice => ENDPOINT_SLICE_FIELDS,
         _ => TOP_FIELDS,
     };
     // kubectl validates strictly: policies are refused whole on an unknown field; workloads
     // and pods keep a warning (newer releases add fields faster than this schema).
-    let strict = kind == "NetworkPolicy";
+    let strict = object_kind == ObjectKind::NetworkPolicy;
     let top = if strict {
         ctx.strict_fields(node, &kind, top_fields, &|_| None)
     } else {
@@ -262,8 +259,8 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
     let Some(name) = ctx.string(name_node, "metadata.name") else {
         return;
     };
-    let name_ok = match kind.as_str() {
-        "Namespace" | "Service" => is_dns1123_label(name),
+    let name_ok = match object_kind {
+        ObjectKind::Namespace | ObjectKind::Service => is_dns1123_label(name),
         _ => is_dns1123_subdomain(name),
     };
     if !name_ok {
@@ -274,7 +271,7 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
         );
         return;
     }
-    let namespace = if kind == "Namespace" {
+    let namespace = if object_kind == ObjectKind::Namespace {
         String::new()
     } else {
         // ObjectMeta: an empty namespace is no namespace (the request's, `default` by default).
@@ -295,7 +292,7 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
             }
             None => {
                 let ns = ctx.default_namespace.clone();
-                if kind == "NetworkPolicy" {
+                if object_kind == ObjectKind::NetworkPolicy {
                     let d = Diagnostic::info(
                         Code::LintMissingNamespace,
                         name_node.span,
@@ -319,8 +316,8 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
     }
     let spec = top.get("spec");
 
-    match kind.as_str() {
-        "Namespace" => {
+    match object_kind {
+        ObjectKind::Namespace => {
             let mut labels = labels;
             labels.insert(NAMESPACE_NAME_LABEL.to_string(), name.clone());
             if ctx.errors == before {
@@ -337,7 +334,7 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
                 );
             }
         }
-        "Pod" => {
+        ObjectKind::Pod => {
             let shape = pod_spec(ctx, spec, labels, span, "spec");
             let ips = pod_ips(ctx, top.get("status"));
             let owner = owner(ctx, &meta);
@@ -351,96 +348,30 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
                 });
             }
         }
-        "Endpoints" => {
-            // v1 Endpoints: named like its Service; every subset lists addresses and ports.
-            for subset in top
-                .get("subsets")
-                .and_then(|n| ctx.seq(n, "subsets"))
-                .unwrap_or_default()
-            {
-                let Some(f) = ctx.fields(subset, "subsets[]", &[]) else {
-                    continue;
-                };
-                let ports = backend_ports(ctx, f.get("ports"));
-                // notReadyAddresses receive no traffic from kube-proxy.
-                for a in f
-                    .get("addresses")
-                    .and_then(Node::as_seq)
-                    .unwrap_or_default()
-                {
-                    if let Some(address) = a.get("ip").and_then(|ip| backend_ip(ctx, ip)) {
-                        out.backends.push((
-                            namespace.clone(),
-                            name.clone(),
-                            Backend {
-                                address,
-                                ports: ports.clone(),
-                                span,
-                            },
-                        ));
-                    }
-                }
-            }
+        ObjectKind::Endpoints => {
+            out.backends
+                .extend(endpoints(ctx, &top, &namespace, &name, span));
         }
-        "EndpointSlice" => {
-            let Some(service) = labels.get(SERVICE_NAME_LABEL).cloned() else {
-                ctx.warn(
-                    Code::MissingField,
-                    name_node.span,
-                    format!("EndpointSlice `{name}` has no `{SERVICE_NAME_LABEL}` label; it belongs to no Service and is ignored"),
-                );
-                return;
-            };
-            let ports = backend_ports(ctx, top.get("ports"));
-            for e in top
-                .get("endpoints")
-                .and_then(|n| ctx.seq(n, "endpoints"))
-                .unwrap_or_default()
-            {
-                // `conditions.ready: false` endpoints receive no traffic (absent means ready).
-                let ready = e
-                    .get("conditions")
-                    .and_then(|c| c.get("ready"))
-                    .and_then(Node::as_bool)
-                    .unwrap_or(true);
-                if !ready {
-                    continue;
-                }
-                for a in e
-                    .get("addresses")
-                    .and_then(Node::as_seq)
-                    .unwrap_or_default()
-                {
-                    if let Some(address) = backend_ip(ctx, a) {
-                        out.backends.push((
-                            namespace.clone(),
-                            service.clone(),
-                            Backend {
-                                address,
-                                ports: ports.clone(),
-                                span,
-                            },
-                        ));
-                    }
-                }
-            }
+        ObjectKind::EndpointSlice => {
+            out.backends.extend(endpoint_slice(
+                ctx, &top, &labels, &namespace, name_node, span,
+            ));
         }
-        "Service" => {
+        ObjectKind::Service => {
             if let Some(svc) = service(ctx, spec, &namespace, &name, span) {
                 if ctx.errors == before {
                     out.services.push(svc);
                 }
             }
         }
-        "NetworkPolicy" => {
+        ObjectKind::NetworkPolicy => {
             if let Some(p) = lower_policy(ctx, &namespace, &name, spec, span) {
                 if ctx.errors == before {
                     out.policies.push(p);
                 }
             }
         }
-        _ => {
-            let Some(wk) = workload_kind else { return };
+        ObjectKind::Workload(wk) => {
             let owner = owner(ctx, &meta);
             if let Some(mut w) = workload(ctx, wk, spec, namespace, name, owner, span) {
                 w.uid = meta.get("uid").and_then(Node::as_str).map(str::to_string);

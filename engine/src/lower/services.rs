@@ -3,10 +3,11 @@
 use std::net::IpAddr;
 
 use crate::diagnostic::Code;
-use crate::lower::fields::{is_port_name, Ctx, Hint};
+use crate::lower::fields::{is_port_name, Ctx, Fields, Hint};
 use crate::lower::policy::port_number;
-use crate::model::{BackendPort, Service, ServicePort, TargetPort};
+use crate::model::{Backend, BackendPort, Service, ServicePort, TargetPort};
 use crate::parse::node::Node;
+use crate::selector::Labels;
 use crate::span::Span;
 
 use super::pods::protocol_field;
@@ -180,4 +181,99 @@ fn strict_unknown(ctx: &Ctx<'_>) -> usize {
             d.code == Code::UnknownField && d.severity == crate::diagnostic::Severity::Error
         })
         .count()
+}
+
+/// v1 Endpoints: named like its Service; every subset lists ready addresses and ports
+/// (`notReadyAddresses` receive no traffic from kube-proxy). Yields (namespace, Service, backend).
+pub(super) fn endpoints(
+    ctx: &mut Ctx<'_>,
+    top: &Fields<'_>,
+    namespace: &str,
+    name: &str,
+    span: Span,
+) -> Vec<(String, String, Backend)> {
+    let mut out = Vec::new();
+    for subset in top
+        .get("subsets")
+        .and_then(|n| ctx.seq(n, "subsets"))
+        .unwrap_or_default()
+    {
+        let Some(f) = ctx.fields(subset, "subsets[]", &[]) else {
+            continue;
+        };
+        let ports = backend_ports(ctx, f.get("ports"));
+        for a in f
+            .get("addresses")
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+        {
+            if let Some(address) = a.get("ip").and_then(|ip| backend_ip(ctx, ip)) {
+                out.push((
+                    namespace.to_string(),
+                    name.to_string(),
+                    Backend {
+                        address,
+                        ports: ports.clone(),
+                        span,
+                    },
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// discovery.k8s.io/v1 EndpointSlice: tied to its Service by the `kubernetes.io/service-name`
+/// label; endpoints with `conditions.ready: false` receive no traffic (absent means ready).
+pub(super) fn endpoint_slice(
+    ctx: &mut Ctx<'_>,
+    top: &Fields<'_>,
+    labels: &Labels,
+    namespace: &str,
+    name_node: &Node,
+    span: Span,
+) -> Vec<(String, String, Backend)> {
+    let mut out = Vec::new();
+    let Some(service) = labels.get(SERVICE_NAME_LABEL) else {
+        let name = name_node.text().unwrap_or("");
+        ctx.warn(
+            Code::MissingField,
+            name_node.span,
+            format!("EndpointSlice `{name}` has no `{SERVICE_NAME_LABEL}` label; it belongs to no Service and is ignored"),
+        );
+        return out;
+    };
+    let ports = backend_ports(ctx, top.get("ports"));
+    for e in top
+        .get("endpoints")
+        .and_then(|n| ctx.seq(n, "endpoints"))
+        .unwrap_or_default()
+    {
+        let ready = e
+            .get("conditions")
+            .and_then(|c| c.get("ready"))
+            .and_then(Node::as_bool)
+            .unwrap_or(true);
+        if !ready {
+            continue;
+        }
+        for a in e
+            .get("addresses")
+            .and_then(Node::as_seq)
+            .unwrap_or_default()
+        {
+            if let Some(address) = backend_ip(ctx, a) {
+                out.push((
+                    namespace.to_string(),
+                    service.clone(),
+                    Backend {
+                        address,
+                        ports: ports.clone(),
+                        span,
+                    },
+                ));
+            }
+        }
+    }
+    out
 }
