@@ -239,7 +239,9 @@ impl Verdict {
 
     /// Real pod pairs the verdict covers.
     pub fn pairs(&self) -> usize {
-        self.hops.iter().map(|h| h.pairs).sum()
+        self.hops
+            .iter()
+            .fold(0usize, |n, h| n.saturating_add(h.pairs))
     }
 }
 
@@ -543,7 +545,8 @@ impl Analysis {
             .filter(|e| dst_set.contains(e))
             .copied()
             .collect();
-        let total = src.members.len() * dst.members.len();
+        // Saturating: usize is 32 bits in the browser.
+        let total = src.members.len().saturating_mul(dst.members.len());
         if let Some(&me) = both.first() {
             let mut hop = self.hop(me, me, dst.port, protocol);
             hop.service = dst.via;
@@ -552,7 +555,7 @@ impl Analysis {
             hop.pairs = both.len();
             out.push(hop);
         }
-        let others = total - both.len();
+        let others = total.saturating_sub(both.len());
         // A pair of distinct pods: the first source with a destination other than itself.
         let pair = src
             .members

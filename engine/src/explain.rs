@@ -382,7 +382,7 @@ impl Analysis {
         // Hops with the same outcome shapes are summarised: show the first of each verdict.
         let mut shown_allowed = false;
         let mut shown_blocked = false;
-        let mut same: Vec<String> = Vec::new();
+        // Pairs each shown hop stands for beyond itself, and every pair of the others.
         let mut alike = 0;
         for hop in &v.hops {
             let shown = if hop.allowed {
@@ -390,13 +390,11 @@ impl Analysis {
             } else {
                 &mut shown_blocked
             };
-            alike += hop.pairs.saturating_sub(usize::from(!*shown));
+            alike = hop
+                .pairs
+                .saturating_sub(usize::from(!*shown))
+                .saturating_add(alike);
             if *shown {
-                same.push(format!(
-                    "{} → {}",
-                    self.endpoint_name(hop.src),
-                    self.endpoint_name(hop.dst)
-                ));
                 continue;
             }
             *shown = true;
