@@ -331,10 +331,10 @@ impl Analysis {
             self.target_name(v.to),
             v.port,
             v.protocol,
-            match v.outcome_word().as_str() {
-                "allowed" => "ALLOWED".to_string(),
-                "blocked" => "BLOCKED".to_string(),
-                other => other.to_string(),
+            match (v.allowed, &v.problem) {
+                (true, _) => "ALLOWED".to_string(),
+                (false, Some(Problem::NoBackingPods { .. })) => v.outcome_word(),
+                (false, _) => "BLOCKED".to_string(),
             }
         );
         if let Some(p) = &v.problem {
