@@ -835,3 +835,39 @@ fn replicas_out_of_range_has_its_own_code() {
         "`spec.replicas` -1 is out of range",
     );
 }
+
+#[test]
+fn job_labels_a_cronjob_or_an_unknown_uid_cannot_give() {
+    let cronjob = "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly, namespace: default}\nspec:\n  schedule: \"0 2 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        metadata: {labels: {app: report}}\n        spec: {restartPolicy: Never, containers: [{name: r, image: busybox:1.36}]}\n---\n";
+    let text = format!(
+        "{cronjob}{}",
+        policy("  podSelector:\n    matchLabels:\n      job-name: nightly\n")
+    );
+    let d = expect(
+        &text,
+        Code::GeneratedLabelUnknown,
+        "matchLabels:\n      |job-name",
+        "a CronJob's Jobs are named after their schedule time",
+    );
+    assert_eq!(d.severity, Severity::Warning);
+    // A Job without `metadata.uid`: its pods have `job-name` but no `controller-uid`.
+    let job = "apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate, namespace: default}\nspec:\n  template:\n    metadata: {labels: {app: tools}}\n    spec: {restartPolicy: Never, containers: [{name: m, image: busybox:1.36}]}\n---\n";
+    let text = format!(
+        "{job}{}",
+        policy("  podSelector:\n    matchExpressions:\n    - {key: batch.kubernetes.io/controller-uid, operator: Exists}\n    - {key: job-name, operator: In, values: [migrate]}\n")
+    );
+    expect(
+        &text,
+        Code::GeneratedLabelUnknown,
+        "key: |batch.kubernetes.io/controller-uid",
+        "`controller-uid` is the Job's uid",
+    );
+    assert_eq!(
+        diags(&text)
+            .iter()
+            .filter(|d| d.code == Code::GeneratedLabelUnknown)
+            .count(),
+        1,
+        "`job-name` is known for a Job"
+    );
+}

@@ -234,14 +234,21 @@ pub(super) fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
         .iter()
         .map(|p| (p.namespace.clone(), p.name.clone()))
         .collect();
-    let mut generated_deployment = false;
+    // Which controller-computed labels generated pods lack (see `warn_generated_labels`).
+    let mut lacking = Lacking::default();
     for (new, &old) in top.iter().enumerate() {
         let Some(w) = workloads.get(old) else {
             continue;
         };
         if !has_real_pods.contains(&new) {
-            if w.kind == WorkloadKind::Deployment {
-                generated_deployment = true;
+            match w.kind {
+                WorkloadKind::Deployment => lacking.template_hash = true,
+                WorkloadKind::CronJob => {
+                    lacking.job_name = true;
+                    lacking.controller_uid = true;
+                }
+                WorkloadKind::Job => lacking.controller_uid |= w.uid.is_none(),
+                _ => {}
             }
             for r in 0..w.replicas.min(MAX_GENERATED_REPLICAS) {
                 // Generated names never collide with declared Pods or other generated ones.
@@ -299,16 +306,7 @@ pub(super) fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
             }
         }
     }
-    if generated_deployment {
-        for span in std::mem::take(&mut ctx.template_hash_keys) {
-            ctx.warn(
-                Code::GeneratedLabelUnknown,
-                span,
-                "`pod-template-hash` is computed by the Deployment controller: the pods generated here from Deployments do not carry it",
-            )
-            .help = Some("give the real pods (`kubectl get pods -o yaml`), or select on the template's own labels".into());
-        }
-    }
+    warn_generated_labels(ctx, lacking);
     // Names that stand for a top-level workload: absorbed ones (a ReplicaSet under its
     // Deployment, a Job under its CronJob) and ReplicaSets known only from pods' owners.
     let mut aliases: Vec<WorkloadAlias> = Vec::new();
@@ -350,5 +348,47 @@ pub(super) fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
         foreign_policies: foreign,
         rejected,
         ignored,
+    }
+}
+
+/// Controller-computed labels that the pods generated here lack.
+#[derive(Clone, Copy, Debug, Default)]
+struct Lacking {
+    /// Deployment pods: `pod-template-hash`.
+    template_hash: bool,
+    /// CronJob pods: `job-name` (a CronJob's Jobs are named `<cronjob>-<scheduled minutes>`).
+    job_name: bool,
+    /// Pods of Jobs whose uid is not given, and of CronJobs: `controller-uid`.
+    controller_uid: bool,
+}
+
+/// Warns at each selector key naming a label the generated pods cannot carry.
+fn warn_generated_labels(ctx: &mut Ctx<'_>, lacking: Lacking) {
+    for (key, span) in std::mem::take(&mut ctx.generated_label_keys) {
+        let (applies, why, help) = match key.as_str() {
+            POD_TEMPLATE_HASH_LABEL => (
+                lacking.template_hash,
+                "`pod-template-hash` is computed by the Deployment controller: the pods generated here from Deployments do not carry it",
+                "give the real pods (`kubectl get pods -o yaml`), or select on the template's own labels",
+            ),
+            "job-name" | "batch.kubernetes.io/job-name" => (
+                lacking.job_name,
+                "a CronJob's Jobs are named after their schedule time (`<cronjob>-<minutes>`): the pods generated here from CronJobs do not carry a job name",
+                "select on the job template's own labels",
+            ),
+            _ => (
+                lacking.controller_uid,
+                "`controller-uid` is the Job's uid, which these manifests do not give: the pods generated here from Jobs and CronJobs do not carry it",
+                "give the Job's `metadata.uid`, or select on the template's own labels",
+            ),
+        };
+        if applies {
+            ctx.warn(
+                Code::GeneratedLabelUnknown,
+                span,
+                format!("{why} (`{key}`)"),
+            )
+            .help = Some(help.into());
+        }
     }
 }

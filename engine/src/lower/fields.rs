@@ -15,8 +15,8 @@ pub struct Ctx<'d> {
     pub validate: crate::lower::Validate,
     /// Where objects without a namespace land.
     pub default_namespace: String,
-    /// Selector keys naming `pod-template-hash` (a label only real Deployment pods carry).
-    pub template_hash_keys: Vec<Span>,
+    /// Selector keys naming a label controllers compute (`pod-template-hash`, `job-name`, ...).
+    pub generated_label_keys: Vec<(String, Span)>,
 }
 
 impl Ctx<'_> {

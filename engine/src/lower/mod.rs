@@ -22,8 +22,8 @@ use pods::{owner, pod_ips, pod_spec, RawPod};
 use schema::{ENDPOINTS_FIELDS, ENDPOINT_SLICE_FIELDS, LIST_FIELDS, META_FIELDS, TOP_FIELDS};
 pub use services::SERVICE_NAME_LABEL;
 use services::{endpoint_slice, endpoints, service};
-pub(crate) use workloads::note_template_hash;
 pub use workloads::POD_TEMPLATE_HASH_LABEL;
+pub(crate) use workloads::{note_generated_label, note_generated_labels};
 use workloads::{workload, RawWorkload};
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -102,7 +102,7 @@ pub fn lower_with(docs: &[Document], diags: &mut Vec<Diagnostic>, options: &Opti
             .default_namespace
             .clone()
             .unwrap_or_else(|| "default".to_string()),
-        template_hash_keys: Vec::new(),
+        generated_label_keys: Vec::new(),
     };
     let mut out = Collected::default();
     for doc in docs {

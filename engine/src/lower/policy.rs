@@ -424,7 +424,7 @@ pub fn label_selector(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Sele
     let f = ctx.strict_fields(node, path, SELECTOR_FIELDS, &selector_hint(path))?;
     let mut sel = Selector::everything(node.span);
     if let Some(ml) = f.get("matchLabels") {
-        crate::lower::note_template_hash(ctx, ml);
+        crate::lower::note_generated_labels(ctx, ml);
         if let Some(labels) = ctx.labels(ml, &format!("{path}.matchLabels")) {
             sel.match_labels = labels.into_iter().collect();
         }
@@ -454,9 +454,7 @@ fn requirement(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Requirement
         return None;
     };
     let key = ctx.string(key_node, &format!("{path}.key"))?;
-    if key == crate::lower::POD_TEMPLATE_HASH_LABEL {
-        ctx.template_hash_keys.push(key_node.span);
-    }
+    crate::lower::note_generated_label(ctx, key, key_node.span);
     if let Err(why) = validate_label_key(key) {
         ctx.error(
             Code::InvalidLabel,

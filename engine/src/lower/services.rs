@@ -12,7 +12,7 @@ use crate::span::Span;
 
 use super::pods::protocol_field;
 use super::schema::{SERVICE_PORT_FIELDS, SERVICE_SPEC_FIELDS};
-use super::workloads::note_template_hash;
+use super::workloads::note_generated_labels;
 
 /// The label that ties an EndpointSlice to its Service (discovery.k8s.io/v1).
 pub const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
@@ -102,7 +102,7 @@ pub(super) fn service(
     svc.headless = f.get("clusterIP").and_then(Node::as_str) == Some("None");
     if !external {
         if let Some(sel) = f.get("selector") {
-            note_template_hash(ctx, sel);
+            note_generated_labels(ctx, sel);
             svc.selector = Some(ctx.labels(sel, "spec.selector")?);
         }
     }

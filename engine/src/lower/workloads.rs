@@ -170,11 +170,28 @@ pub(super) fn workload(
 /// template computed by the controller, so unknown unless the pods themselves are given.
 pub const POD_TEMPLATE_HASH_LABEL: &str = "pod-template-hash";
 
-/// Remembers where a label map (`matchLabels`, a Service selector) names `pod-template-hash`.
-pub(crate) fn note_template_hash(ctx: &mut Ctx<'_>, labels: &Node) {
+/// Labels controllers compute from what manifests may not say: the template hash, a CronJob's
+/// Job name (from the schedule time), a Job's uid.
+pub const GENERATED_LABELS: &[&str] = &[
+    POD_TEMPLATE_HASH_LABEL,
+    "job-name",
+    "batch.kubernetes.io/job-name",
+    "controller-uid",
+    "batch.kubernetes.io/controller-uid",
+];
+
+/// Remembers where a selector key names a label of [`GENERATED_LABELS`].
+pub(crate) fn note_generated_label(ctx: &mut Ctx<'_>, key: &str, span: Span) {
+    if GENERATED_LABELS.contains(&key) {
+        ctx.generated_label_keys.push((key.to_string(), span));
+    }
+}
+
+/// [`note_generated_label`] for every key of a label map (`matchLabels`, a Service selector).
+pub(crate) fn note_generated_labels(ctx: &mut Ctx<'_>, labels: &Node) {
     for (k, _) in labels.as_map().unwrap_or_default() {
-        if k.text() == Some(POD_TEMPLATE_HASH_LABEL) {
-            ctx.template_hash_keys.push(k.span);
+        if let Some(key) = k.text() {
+            note_generated_label(ctx, key, k.span);
         }
     }
 }
