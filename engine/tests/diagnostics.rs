@@ -871,3 +871,39 @@ fn job_labels_a_cronjob_or_an_unknown_uid_cannot_give() {
         "`job-name` is known for a Job"
     );
 }
+
+#[test]
+fn warn_mode_says_when_a_dropped_field_widens_a_rule() {
+    let misspelt_from = policy(
+        "  podSelector: {}\n  ingress:\n  - form: [{podSelector: {matchLabels: {app: api}}}]\n",
+    );
+    let d = expect(
+        &misspelt_from,
+        Code::UnknownField,
+        "form",
+        "unknown field `form`",
+    );
+    assert!(d.help.unwrap().contains("did you mean `from`?"));
+    let w = warn_mode(&misspelt_from)
+        .diagnostics
+        .into_iter()
+        .find(|d| d.code == Code::UnknownField)
+        .unwrap();
+    assert!(
+        w.message.contains("this rule now admits every pod"),
+        "{}",
+        w.message
+    );
+    let misspelt_port = policy("  podSelector: {}\n  ingress:\n  - ports: [{prot: 80}]\n");
+    let w = warn_mode(&misspelt_port)
+        .diagnostics
+        .into_iter()
+        .find(|d| d.code == Code::UnknownField)
+        .unwrap();
+    assert!(
+        w.message.contains("this entry now opens every port"),
+        "{}",
+        w.message
+    );
+    assert!(w.help.unwrap().contains("did you mean `port`?"));
+}

@@ -6,7 +6,9 @@
 //! apimachinery `ValidateLabelSelector`.
 
 use crate::diagnostic::Code;
-use crate::lower::fields::{is_port_name, selector_hint, validate_label_key, Ctx, Fields, Hint};
+use crate::lower::fields::{
+    is_port_name, selector_hint, suggest, validate_label_key, Ctx, Fields, Hint,
+};
 use crate::model::{NamespaceMatch, Peer, PeerKind, Policy, PolicyPort, PortRef, Rule};
 use crate::net::{Cidr, CidrError};
 use crate::parse::node::Node;
@@ -132,16 +134,27 @@ fn rules(
     let mut ok = true;
     for (i, rule_node) in list.iter().enumerate() {
         let path = format!("spec.{dir}[{i}]");
-        let has_peers = rule_node.get(peers_key).is_some_and(|p| !p.is_null());
+        let has = |key: &str| rule_node.get(key).is_some_and(|p| !p.is_null());
+        let (has_peers, has_ports) = (has(peers_key), has("ports"));
+        // In warn mode the field is dropped: say when that leaves the rule wider than written.
         let hint = |field: &str| {
-            PEER_FIELDS.contains(&field).then(|| Hint {
-                help: format!(
-                    "peers go under `{peers_key}:`: `- {peers_key}: [{{{field}: ...}}]`"
-                ),
-                widens: (!has_peers).then(|| {
-                    format!("this rule now admits every pod (and every address), as it has no `{peers_key}`")
-                }),
-            })
+            let meant = suggest(field, known);
+            let help = if PEER_FIELDS.contains(&field) {
+                format!("peers go under `{peers_key}:`: `- {peers_key}: [{{{field}: ...}}]`")
+            } else if let Some(m) = meant {
+                format!("did you mean `{m}`?")
+            } else {
+                format!("a rule has `{peers_key}` and `ports`")
+            };
+            let widens = if !has_peers && (PEER_FIELDS.contains(&field) || meant == Some(peers_key))
+            {
+                Some(format!("this rule now admits every pod (and every address), as it has no `{peers_key}`"))
+            } else if !has_ports && meant == Some("ports") {
+                Some("this rule now opens every port, as it has no `ports`".to_string())
+            } else {
+                None
+            };
+            Some(Hint { help, widens })
         };
         let Some(rf) = ctx.strict_fields(rule_node, &path, known, &hint) else {
             ok = false;
@@ -299,11 +312,16 @@ fn ip_block(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<PeerKind> {
 }
 
 fn policy_port(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<PolicyPort> {
+    let has_port = node.get("port").is_some_and(|p| !p.is_null());
     let f = ctx.strict_fields(node, path, PORT_FIELDS, &|field| {
-        (field == "targetPort" || field == "containerPort").then(|| Hint {
-            help: "a policy port is `port` (a number or a container port name), with `protocol` and `endPort`; policies see the pod's port".into(),
-            widens: Some("this entry now opens every port".into()),
-        })
+        let help = match (field, suggest(field, PORT_FIELDS)) {
+            ("targetPort" | "containerPort", _) => "a policy port is `port` (a number or a container port name), with `protocol` and `endPort`; policies see the pod's port".to_string(),
+            (_, Some(m)) => format!("did you mean `{m}`?"),
+            (_, None) => "a policy port has `protocol`, `port` and `endPort`".to_string(),
+        };
+        // Without `port`, the entry opens every port of its protocol.
+        let widens = (!has_port).then(|| "this entry now opens every port of its protocol".to_string());
+        Some(Hint { help, widens })
     })?;
     let protocol = match f.get("protocol") {
         None => Protocol::Tcp,
