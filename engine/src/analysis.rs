@@ -546,16 +546,20 @@ impl Analysis {
             .copied()
             .collect();
         // Saturating: usize is 32 bits in the browser.
-        let total = src.members.len().saturating_mul(dst.members.len());
+        let weight = |eps: &[Endpoint]| {
+            eps.iter()
+                .fold(0usize, |n, &e| n.saturating_add(self.stands_for(e)))
+        };
+        let total = weight(&src.members).saturating_mul(weight(&dst.members));
         if let Some(&me) = both.first() {
             let mut hop = self.hop(me, me, dst.port, protocol);
             hop.service = dst.via;
             hop.srcs.clone_from(&both);
             hop.dsts = both.clone();
-            hop.pairs = both.len();
+            hop.pairs = weight(&both);
             out.push(hop);
         }
-        let others = total.saturating_sub(both.len());
+        let others = total.saturating_sub(weight(&both));
         // A pair of distinct pods: the first source with a destination other than itself.
         let pair = src
             .members
@@ -659,7 +663,7 @@ impl Analysis {
             return None;
         };
         let svc = self.cluster.services.get(sid)?;
-        let n = v.destinations().len();
+        let n = self.destination_count(v);
         let s = if n == 1 { "" } else { "s" };
         if let Some(name) = &svc.external_name {
             return Some(format!(
@@ -689,6 +693,25 @@ impl Analysis {
             ));
         }
         None
+    }
+
+    /// How many real pods an endpoint stands for (see [`crate::model::Pod::stands_for`]).
+    pub fn stands_for(&self, e: Endpoint) -> usize {
+        match e {
+            Endpoint::Pod(id) => self
+                .cluster
+                .pods
+                .get(id)
+                .map_or(1, |p| p.stands_for.max(1) as usize),
+            Endpoint::External(_) => 1,
+        }
+    }
+
+    /// How many real pods (or addresses) a verdict reaches.
+    pub fn destination_count(&self, v: &Verdict) -> usize {
+        v.destinations()
+            .into_iter()
+            .fold(0usize, |n, e| n.saturating_add(self.stands_for(e)))
     }
 
     /// A known pod's address designates that pod; any other address is outside the cluster.

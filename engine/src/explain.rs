@@ -367,15 +367,15 @@ impl Analysis {
                     TargetPort::Number(n) => n.to_string(),
                     TargetPort::Name(n) => format!("`{n}`"),
                 };
-                let pods = v.destinations();
+                let pods = self.destination_count(v);
                 let _ = writeln!(
                     out,
                     "  Service port {}/{} → targetPort {} on {} backing pod{}; policies see the pod port",
                     sp.port,
                     sp.protocol,
                     target,
-                    pods.len(),
-                    if pods.len() == 1 { "" } else { "s" }
+                    pods,
+                    if pods == 1 { "" } else { "s" }
                 );
             }
         }

@@ -135,6 +135,10 @@ pub struct Pod {
     pub workload: Option<WorkloadId>,
     /// The Pod object, or the workload's pod template.
     pub span: Span,
+    /// How many real pods this one stands for in counts: 1, except the last pod generated for a
+    /// workload whose replicas exceed `lower::MAX_GENERATED_REPLICAS` (identical replicas, so
+    /// one evaluation answers for all of them).
+    pub stands_for: u32,
 }
 
 impl Pod {

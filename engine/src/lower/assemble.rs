@@ -227,6 +227,7 @@ pub(super) fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
             ips: p.ips,
             workload: wid,
             span: p.shape.span,
+            stands_for: 1,
         });
     }
     let mut out_workloads: Vec<Workload> = Vec::with_capacity(top.len());
@@ -250,7 +251,8 @@ pub(super) fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
                 WorkloadKind::Job => lacking.controller_uid |= w.uid.is_none(),
                 _ => {}
             }
-            for r in 0..w.replicas.min(MAX_GENERATED_REPLICAS) {
+            let generated = w.replicas.min(MAX_GENERATED_REPLICAS);
+            for r in 0..generated {
                 // Generated names never collide with declared Pods or other generated ones.
                 let mut name = format!("{}-{r}", w.name);
                 let mut k = 1;
@@ -269,6 +271,13 @@ pub(super) fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
                     ips: Vec::new(),
                     workload: Some(new),
                     span: w.template.span,
+                    // The last generated pod counts for the replicas beyond the cap, except in
+                    // a StatefulSet, whose pods differ (`statefulset.kubernetes.io/pod-name`).
+                    stands_for: if r + 1 == generated && w.kind != WorkloadKind::StatefulSet {
+                        w.replicas - r
+                    } else {
+                        1
+                    },
                 });
                 if let Some(p) = out_pods.last() {
                     taken.insert((p.namespace.clone(), p.name.clone()));
