@@ -907,3 +907,17 @@ fn warn_mode_says_when_a_dropped_field_widens_a_rule() {
     );
     assert!(w.help.unwrap().contains("did you mean `port`?"));
 }
+
+#[test]
+fn a_kind_of_another_api_group_is_not_the_kubernetes_kind() {
+    let text = "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: hello, namespace: default}\nspec: {template: {spec: {containers: [{image: ghcr.io/knative/helloworld-go:latest}]}}}\n";
+    let d = expect(
+        text,
+        Code::UnknownKind,
+        "Service",
+        "kind `Service` of `serving.knative.dev/v1` is not the Kubernetes Service",
+    );
+    assert_eq!(d.severity, Severity::Warning);
+    let a = analyze(&[Source::new("t.yaml", text)]);
+    assert!(a.cluster.services.is_empty() && a.cluster.rejected.is_empty());
+}

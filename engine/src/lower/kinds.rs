@@ -123,8 +123,18 @@ pub fn classify(api_version: Option<&str>, kind: &str) -> KindClass {
         }
         let expected = k.api_version();
         return match api_version {
-            Some(v) if v != expected => KindClass::WrongApiVersion { expected },
-            _ => KindClass::Modelled(k),
+            Some(v) if v == expected => KindClass::Modelled(k),
+            None => KindClass::Modelled(k),
+            // The kind's own group (or a Kubernetes group it was once served from, such as
+            // `extensions`) under a version no longer served.
+            Some(_) if g == group(expected) || g == "extensions" || g.ends_with(".k8s.io") => {
+                KindClass::WrongApiVersion { expected }
+            }
+            // Another project's resource that shares the name (Knative's `Service`, ...).
+            Some(_) if is_policy_like(kind) => KindClass::Foreign {
+                vendor: format!("`{g}`"),
+            },
+            Some(_) => KindClass::NotModelled,
         };
     }
     let g = api_version.map(group).unwrap_or("");
@@ -231,6 +241,22 @@ mod tests {
         assert_eq!(classify(Some("v1"), "ConfigMap"), KindClass::Ignored);
         assert_eq!(classify(None, "Pod"), KindClass::Modelled(ObjectKind::Pod));
         assert_eq!(classify(Some("v1"), "Node"), KindClass::Ignored);
+        assert_eq!(
+            classify(Some("apps/v1beta2"), "Deployment"),
+            KindClass::WrongApiVersion {
+                expected: "apps/v1"
+            }
+        );
+        assert_eq!(
+            classify(Some("serving.knative.dev/v1"), "Service"),
+            KindClass::NotModelled
+        );
+        assert_eq!(
+            classify(Some("crd.antrea.io/v1beta1"), "NetworkPolicy"),
+            KindClass::Foreign {
+                vendor: "Antrea".into()
+            }
+        );
         assert_eq!(
             classify(Some("apps/v1"), "Deployments"),
             KindClass::Misspelt {

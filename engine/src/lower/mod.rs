@@ -191,7 +191,13 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
             let d = Diagnostic::warning(
                 Code::UnknownKind,
                 kind_node.span,
-                format!("kind `{kind}` is not analysed; the object is ignored"),
+                match (ObjectKind::parse(&kind), api) {
+                    // Another project's resource that shares a modelled kind's name.
+                    (Some(_), Some(api)) => format!(
+                        "kind `{kind}` of `{api}` is not the Kubernetes {kind}: it is not analysed; the object is ignored"
+                    ),
+                    _ => format!("kind `{kind}` is not analysed; the object is ignored"),
+                },
             )
             .with_help(
                 "analysed kinds: Namespace, Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, ReplicationController, Service, Endpoints, EndpointSlice, NetworkPolicy",
