@@ -134,9 +134,9 @@ pub(super) fn pod_spec(
             let Some(ports) = ctx.seq(ports, &format!("{cpath}.ports")) else {
                 continue;
             };
-            // Port names are unique within a container (ValidateContainerPorts: an error);
-            // across containers the API server only warns (`pkg/api/pod/warnings.go`), and a
-            // name then resolves to the first container's port.
+            // Port names are unique within a container (`validateContainerPorts` in
+            // pkg/apis/core/validation: an error); across containers the API server accepts a
+            // repeated name, which then resolves to the first container's port: a warning here.
             let mut own: Vec<String> = Vec::new();
             for (j, p) in ports.iter().enumerate() {
                 let saved = ctx.errors;
