@@ -36,7 +36,7 @@ pub fn configure(namespace: Option<String>, validate: ValidateArg, verbose: bool
 }
 
 /// Analyses with the global flags, and summarises the ignored objects on stderr.
-pub fn analyze(sources: &[Source]) -> Analysis {
+pub fn analyze_sources(sources: &[Source]) -> Analysis {
     let (options, verbose) = SETTINGS.get().map_or((Options::default(), false), |s| {
         (s.options.clone(), s.verbose)
     });
@@ -156,7 +156,7 @@ pub fn analyse(args: &[String]) -> Option<Analysis> {
         eprintln!("error: no readable manifest");
         return None;
     }
-    let a = analyze(&sources);
+    let a = analyze_sources(&sources);
     crate::render::report_problems(&a);
     Some(a)
 }

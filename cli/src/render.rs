@@ -125,7 +125,7 @@ pub fn lint(files: &[String], output: Output) -> u8 {
         return 2;
     }
     // Every diagnostic is printed below, so nothing goes to stderr first.
-    let a = crate::inputs::analyze(&sources);
+    let a = crate::inputs::analyze_sources(&sources);
     let errors = a
         .diagnostics
         .iter()
