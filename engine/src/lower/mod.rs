@@ -5,6 +5,13 @@
 //! at the offending field), and the namespace label `kubernetes.io/metadata.name`. Workloads
 //! become pods; pods in a real dump that belong to a workload through ownerReferences are
 //! attached to it instead of being generated a second time.
+//!
+//! Here: options, and the dispatch of one object by its [`kinds::ObjectKind`] (kind + served
+//! apiVersion; other projects' policies go to `foreign`, traffic-irrelevant kinds are counted).
+//! Then `schema` (known fields per kind), `pods`, `services` (with Endpoints/EndpointSlices),
+//! `workloads` (selector validation, controller labels), [`policy`], and `assemble` (ownership,
+//! generated pods, aliases, the sorted [`Cluster`]). Objects the API server would refuse are
+//! kept as [`crate::model::Rejected`].
 
 mod assemble;
 pub mod fields;
