@@ -274,19 +274,14 @@ pub struct BackendPort {
 }
 
 impl Backend {
-    /// The backend port a Service port leads to: the one with the same name (kube-proxy pairs
-    /// them by name; an unnamed Service port takes the backend's only port of its protocol).
+    /// The backend port a Service port leads to: the one with the same name and protocol
+    /// (kube-proxy pairs them by name; an unnamed Service port pairs with an unnamed one).
     pub fn port_for(&self, sp: &ServicePort) -> Option<u16> {
-        let same_proto = || self.ports.iter().filter(|p| p.protocol == sp.protocol);
-        let name = sp.name.as_deref().filter(|n| !n.is_empty());
-        if let Some(p) = same_proto().find(|p| p.name.as_deref().filter(|n| !n.is_empty()) == name)
-        {
-            return Some(p.port);
-        }
-        match (name, same_proto().count()) {
-            (None, 1) => same_proto().next().map(|p| p.port),
-            _ => None,
-        }
+        let name = |n: &Option<String>| n.clone().filter(|n| !n.is_empty());
+        self.ports
+            .iter()
+            .find(|p| p.protocol == sp.protocol && name(&p.name) == name(&sp.name))
+            .map(|p| p.port)
     }
 }
 
@@ -424,5 +419,45 @@ impl std::fmt::Display for PolicyPort {
             PortRef::Range(lo, hi) => write!(f, "{}-{}/{}", lo, hi, self.protocol),
             PortRef::Named(n) => write!(f, "`{}`/{}", n, self.protocol),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service_port(name: Option<&str>) -> ServicePort {
+        ServicePort {
+            name: name.map(str::to_string),
+            port: 80,
+            protocol: Protocol::Tcp,
+            target: TargetPort::Number(80),
+            span: Span::default(),
+        }
+    }
+
+    #[test]
+    fn backend_ports_pair_with_service_ports_by_name() {
+        let backend = |name: Option<&str>| Backend {
+            address: IpAddr::from([10, 0, 0, 1]),
+            ports: vec![BackendPort {
+                name: name.map(str::to_string),
+                port: 8080,
+                protocol: Protocol::Tcp,
+            }],
+            span: Span::default(),
+        };
+        assert_eq!(
+            backend(Some("web")).port_for(&service_port(Some("web"))),
+            Some(8080)
+        );
+        assert_eq!(backend(Some("")).port_for(&service_port(None)), Some(8080));
+        assert_eq!(backend(None).port_for(&service_port(Some(""))), Some(8080));
+        // kube-proxy does not pair different names, nor a named port with an unnamed one.
+        assert_eq!(
+            backend(Some("web")).port_for(&service_port(Some("api"))),
+            None
+        );
+        assert_eq!(backend(Some("web")).port_for(&service_port(None)), None);
     }
 }
