@@ -40,6 +40,9 @@ struct ResultOut {
     cni_dependent: bool,
     /// The evaluated pod pairs, as in `explain --output json`.
     hops: Vec<HopOut>,
+    /// The text report's word for the outcome ("blocked", "no pods behind `ns/svc`").
+    #[serde(skip)]
+    outcome: String,
 }
 
 /// An assertion that could not be evaluated: where (in the assertion file) and why.
@@ -114,6 +117,7 @@ fn evaluate(a: &Analysis, path: &str, asr: &Expectation) -> Result<ResultOut, Ve
         line: asr.line,
         cni_dependent: !v.flags.is_empty(),
         hops: hops_out(a, &v),
+        outcome: v.outcome_word(),
     })
 }
 
@@ -168,7 +172,7 @@ pub fn run(files: &[String], expect: &str, output: Output) -> u8 {
                     r.port,
                     r.protocol,
                     word(r.expected),
-                    word(r.actual),
+                    r.outcome,
                     indent(&r.explanation)
                 ));
             }

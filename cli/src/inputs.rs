@@ -2,8 +2,77 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-use engine::{Analysis, Source};
+use engine::{Analysis, Options, Source, Validate};
+
+/// `--validate` (as kubectl's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ValidateArg {
+    Strict,
+    Warn,
+}
+
+struct Settings {
+    options: Options,
+    verbose: bool,
+}
+
+static SETTINGS: OnceLock<Settings> = OnceLock::new();
+
+/// Global flags (`-n`, `--validate`, `--verbose`), set once by `main`.
+pub fn configure(namespace: Option<String>, validate: ValidateArg, verbose: bool) {
+    let validate = match validate {
+        ValidateArg::Strict => Validate::Strict,
+        ValidateArg::Warn => Validate::Warn,
+    };
+    let _ = SETTINGS.set(Settings {
+        options: Options {
+            default_namespace: namespace,
+            validate,
+        },
+        verbose,
+    });
+}
+
+/// Analyses with the global flags, and summarises the ignored objects on stderr.
+pub fn analyze_sources(sources: &[Source]) -> Analysis {
+    let (options, verbose) = SETTINGS.get().map_or((Options::default(), false), |s| {
+        (s.options.clone(), s.verbose)
+    });
+    let a = engine::analyze_with(sources, &options);
+    let total: usize = a.ignored.values().sum();
+    if total > 0 {
+        let kinds = a.ignored.len();
+        if verbose {
+            eprintln!(
+                "ignored {total} object{} of {kinds} kind{} that do not affect traffic:",
+                if total == 1 { "" } else { "s" },
+                if kinds == 1 { "" } else { "s" }
+            );
+            for (kind, n) in &a.ignored {
+                eprintln!("  {kind} ×{n}");
+            }
+        } else {
+            eprintln!(
+                "ignored {total} object{} of {kinds} kind{} that do not affect traffic; --verbose lists them",
+                if total == 1 { "" } else { "s" },
+                if kinds == 1 { "" } else { "s" }
+            );
+        }
+    }
+    a
+}
+
+/// A Helm chart (a `Chart.yaml`, or templates with `{{ }}`) is not a manifest until rendered.
+fn helm_chart(dir: &Path) -> bool {
+    dir.join("Chart.yaml").is_file()
+        || (dir.file_name().and_then(|n| n.to_str()) == Some("templates")
+            && std::fs::read_dir(dir).is_ok_and(|rd| {
+                rd.flatten()
+                    .any(|e| std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains("{{")))
+            }))
+}
 
 /// Reads every input; unreadable ones are reported on stderr and skipped.
 pub fn read(args: &[String]) -> Vec<Source> {
@@ -18,6 +87,10 @@ pub fn read(args: &[String]) -> Vec<Source> {
             continue;
         }
         let path = Path::new(arg);
+        if path.is_dir() && helm_chart(path) {
+            eprintln!("error: {arg} is a Helm chart: render it first: helm template RELEASE {arg} | netpol COMMAND -");
+            continue;
+        }
         if path.is_dir() {
             let mut files = Vec::new();
             walk(path, &mut files);
@@ -66,6 +139,9 @@ fn push_file(path: &Path, out: &mut Vec<Source>) {
                     String::from_utf8_lossy(e.as_bytes()).into_owned()
                 }
             };
+            if text.contains("{{") && text.contains("}}") {
+                eprintln!("warning: {}: looks like a Helm template: render it first: helm template RELEASE CHART | netpol COMMAND -", path.display());
+            }
             out.push(Source::new(path.display().to_string(), text));
         }
         Err(e) => eprintln!("error: {}: {e}", path.display()),
@@ -80,7 +156,7 @@ pub fn analyse(args: &[String]) -> Option<Analysis> {
         eprintln!("error: no readable manifest");
         return None;
     }
-    let a = engine::analyze(&sources);
+    let a = analyze_sources(&sources);
     crate::render::report_problems(&a);
     Some(a)
 }

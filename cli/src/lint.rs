@@ -27,7 +27,7 @@ pub fn run(files: &[String], output: Output) -> u8 {
         return 2;
     }
     // Every diagnostic is printed below, so nothing goes to stderr first.
-    let a = engine::analyze(&sources);
+    let a = crate::inputs::analyze_sources(&sources);
     let count = |s: Severity| a.diagnostics.iter().filter(|d| d.severity == s).count();
     let (errors, warnings, infos) = (
         count(Severity::Error),

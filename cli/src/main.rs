@@ -45,6 +45,16 @@ an IP address outside the cluster, or prefixed with a kind: `pod:ns/a`, `deploym
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Namespace for objects without one (as `kubectl apply -n`)
+    #[arg(long, short = 'n', global = true)]
+    namespace: Option<String>,
+    /// Unknown fields in policies, selectors and Service specs: `strict` rejects the object
+    /// (kubectl's default), `warn` drops the field and keeps the object
+    #[arg(long, global = true, value_enum, default_value = "strict")]
+    validate: inputs::ValidateArg,
+    /// List the ignored objects (kinds that do not affect traffic)
+    #[arg(long, global = true)]
+    verbose: bool,
 }
 
 /// Formats of `check`, `explain` and `lint`.
@@ -153,6 +163,7 @@ fn parse_protocol(s: &str) -> Result<Protocol, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    inputs::configure(cli.namespace.clone(), cli.validate, cli.verbose);
     let code = match cli.command {
         Command::Check {
             files,

@@ -285,7 +285,8 @@ fn lint_renders_source_line_and_exits_1_on_errors() {
     assert!(stdout.contains("did you mean `podSelector`?"), "{stdout}");
     let out = netpol(&["lint", s(&m), "--output", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["errors"], 1);
+    // The out-of-range port and the unknown `podselector` (strict validation, as kubectl).
+    assert_eq!(v["errors"], 2);
     let d = v["diagnostics"]
         .as_array()
         .unwrap()
@@ -859,4 +860,149 @@ fn assert_json_contains(actual: &serde_json::Value, expected: &serde_json::Value
         }
         _ => assert_eq!(actual, expected),
     }
+}
+
+#[test]
+fn namespace_flag_places_objects_without_a_namespace() {
+    // As `kubectl apply -n shop`: the pods and the policy land in `shop`.
+    let m = tmp(
+        "ns-flag.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: web, labels: {app: web}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: client}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny}\nspec: {podSelector: {}}\n",
+    );
+    let out = netpol(&[
+        "explain",
+        s(&m),
+        "-n",
+        "shop",
+        "--from",
+        "shop/client",
+        "--to",
+        "shop/web",
+        "--port",
+        "80",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("shop/deny"), "{stdout}");
+    assert!(stdout.contains("BLOCKED"), "{stdout}");
+    // Bare names resolve in that namespace too.
+    let out = netpol(&[
+        "explain",
+        s(&m),
+        "-n",
+        "shop",
+        "--from",
+        "client",
+        "--to",
+        "web",
+        "--port",
+        "80",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("shop/client → shop/web"), "{stdout}");
+    // Without -n they are in `default`.
+    let out = netpol(&[
+        "explain",
+        s(&m),
+        "--from",
+        "shop/client",
+        "--to",
+        "shop/web",
+        "--port",
+        "80",
+    ]);
+    assert_ne!(out.status.code(), Some(0));
+}
+
+#[test]
+fn validate_flag_strict_rejects_warn_keeps() {
+    let m = tmp(
+        "validate.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: default, labels: {app: web}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: client, namespace: default}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny-web, namespace: default}\nspec:\n  podSelector: {app: web}\n",
+    );
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "explain",
+            s(&m),
+            "--from",
+            "default/client",
+            "--to",
+            "default/web",
+            "--port",
+            "80",
+        ];
+        args.extend_from_slice(extra);
+        let out = netpol(&args);
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // strict (default): the policy is refused, so nothing isolates `web`.
+    let (stdout, stderr) = run(&[]);
+    assert!(stdout.contains("ALLOWED"), "{stdout}");
+    assert!(stderr.contains("unknown field `app`"), "{stderr}");
+    // warn: kept without the field, so it selects every pod.
+    let (stdout, stderr) = run(&["--validate", "warn"]);
+    assert!(stdout.contains("BLOCKED"), "{stdout}");
+    assert!(stderr.contains("dropped"), "{stderr}");
+}
+
+#[test]
+fn ignored_kinds_are_summarised_in_one_line() {
+    let m = tmp(
+        "ignored.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: default}\n",
+    );
+    let out = netpol(&["lint", s(&m)]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "ignored 3 objects of 2 kinds that do not affect traffic; --verbose lists them"
+        ),
+        "{stderr}"
+    );
+    let out = netpol(&["lint", s(&m), "--verbose"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("ConfigMap ×2"), "{stderr}");
+    assert!(stderr.contains("ClusterRole ×1"), "{stderr}");
+}
+
+#[test]
+fn helm_chart_directory_says_render_it_first() {
+    let chart = std::env::temp_dir().join(format!("netpol-cli-chart-{}", std::process::id()));
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n",
+    )
+    .unwrap();
+    let out = netpol(&["lint", s(&chart)]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("render it first: helm template"),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn service_without_backends_is_its_own_outcome_in_check() {
+    let c = corpus("f06-service-no-backends");
+    let e = tmp(
+        "no-backends-expect.yaml",
+        "expect:\n  - {from: default/client, to: service:default/empty, port: 80, allowed: true}\n",
+    );
+    let out = check(&c.join("manifests.yaml"), &e, &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("expected allowed, got no pods behind `default/empty`"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("BLOCKED"), "{stdout}");
 }

@@ -1,20 +1,21 @@
 //! The public entry point: `analyze(sources) -> Analysis`, and verdicts between named endpoints.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::evaluate::{evaluate_direction, Endpoint, Index, Outcome};
+use crate::lower::Options;
 use crate::model::{
-    Cluster, Direction, PeerKind, PodId, PortRef, ServiceId, TargetPort, WorkloadId,
+    Cluster, ContainerPort, Direction, PeerKind, PodId, PortRef, ServiceId, TargetPort, WorkloadId,
 };
 use crate::parse::yaml::parse_documents;
 use crate::ports::Protocol;
+use crate::selector::Labels;
 use crate::span::Source;
 
 /// Inputs larger than this are refused (per source) with a diagnostic.
 pub const MAX_SOURCE_BYTES: usize = 64 * 1024 * 1024;
-/// Pairs of pods evaluated for one verdict between workloads or Services.
-pub const MAX_HOPS: usize = 64;
 
 /// Everything known about the inputs.
 #[derive(Clone, Debug)]
@@ -24,10 +25,19 @@ pub struct Analysis {
     pub index: Index,
     /// Sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// Objects of kinds that do not affect traffic (RBAC, ConfigMaps, CRDs, ...), per kind.
+    pub ignored: std::collections::BTreeMap<String, usize>,
+    /// The namespace of objects without one, and of bare names given to [`Analysis::resolve`].
+    pub default_namespace: String,
 }
 
 /// Parses, lowers and lints all sources. Never fails: problems are diagnostics.
 pub fn analyze(sources: &[Source]) -> Analysis {
+    analyze_with(sources, &Options::default())
+}
+
+/// [`analyze`] with lowering options (`kubectl apply -n NS --validate=...`).
+pub fn analyze_with(sources: &[Source], options: &Options) -> Analysis {
     let mut diags = Vec::new();
     let mut docs = Vec::new();
     for (i, s) in sources.iter().enumerate() {
@@ -47,12 +57,17 @@ pub fn analyze(sources: &[Source]) -> Analysis {
         }
         docs.extend(parse_documents(i as u32, &s.text, &mut diags));
     }
-    let cluster = crate::lower::lower(&docs, &mut diags);
+    let cluster = crate::lower::lower_with(&docs, &mut diags, options);
     let index = Index::new(&cluster);
     crate::lint::lint(&cluster, &index, &docs, &mut diags);
     diagnostic::sort(&mut diags);
     Analysis {
         sources: sources.to_vec(),
+        ignored: cluster.ignored.clone(),
+        default_namespace: options
+            .default_namespace
+            .clone()
+            .unwrap_or_else(|| "default".to_string()),
         cluster,
         index,
         diagnostics: diags,
@@ -71,10 +86,29 @@ pub enum Target {
 /// Verdicts that hold by the Kubernetes semantics but that real clusters may not follow.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum CniFlag {
-    HostNetwork { pod: String },
-    IpBlockOnPod { policy: String },
-    EndPort { policy: String },
-    Hairpin { service: String },
+    HostNetwork {
+        pod: String,
+    },
+    IpBlockOnPod {
+        policy: String,
+    },
+    EndPort {
+        policy: String,
+    },
+    Hairpin {
+        service: String,
+    },
+    /// An `ExternalName` Service: the verdict depends on what the name resolves to.
+    ExternalName {
+        service: String,
+        name: String,
+    },
+    /// A policy of another project (Calico, Cilium, ...) could select a pod of the verdict.
+    ForeignPolicy {
+        vendor: String,
+        policy: String,
+        pod: String,
+    },
 }
 
 impl CniFlag {
@@ -88,6 +122,12 @@ impl CniFlag {
             ),
             CniFlag::EndPort { policy } => format!(
                 "`{policy}` uses a port range (`endPort`): some CNIs ignore `endPort` and open only the first port"
+            ),
+            CniFlag::ExternalName { service, name } => format!(
+                "Service `{service}` is an alias (ExternalName) for `{name}`, outside the cluster: only the client's egress policies apply, and whether they allow it depends on the address `{name}` resolves to"
+            ),
+            CniFlag::ForeignPolicy { vendor, policy, pod } => format!(
+                "not simulated: a {vendor} policy (`{policy}`) could select `{pod}` — real traffic may differ"
             ),
             CniFlag::Hairpin { service } => format!(
                 "the pod reaches itself through Service `{service}` (hairpin): allowed by the semantics, but it depends on the CNI and kube-proxy"
@@ -109,6 +149,13 @@ pub struct Hop {
     pub egress: Outcome,
     pub ingress: Outcome,
     pub allowed: bool,
+    /// The real pod pairs this hop stands for: `src`/`dst` are representatives of pods that are
+    /// indistinguishable to policies (same namespace, labels, ports, IPs, hostNetwork), so one
+    /// evaluation answers for all of them. `srcs`/`dsts` list every pod on each side (the
+    /// representative included); `pairs` counts the pairs, self pairs and others apart.
+    pub srcs: Vec<Endpoint>,
+    pub dsts: Vec<Endpoint>,
+    pub pairs: usize,
 }
 
 /// Why there was nothing to evaluate between two targets.
@@ -146,6 +193,58 @@ pub struct Verdict {
 /// A destination pod, the port it sees, and the Service (and Service port) it was reached by.
 type DestinationPod = (Endpoint, u16, Option<(ServiceId, usize)>);
 
+/// Endpoints that evaluate alike, with the port they see and the Service they are reached by.
+#[derive(Debug)]
+struct Group {
+    members: Vec<Endpoint>,
+    port: u16,
+    via: Option<(ServiceId, usize)>,
+}
+
+/// What evaluation depends on, for one end of a connection (never the pod's name).
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum GroupKey<'c> {
+    Pod {
+        namespace: &'c str,
+        labels: &'c Labels,
+        ports: &'c [ContainerPort],
+        /// How the pod's addresses fare against every ipBlock (`None`: no address known);
+        /// pods whose addresses no policy tells apart group together.
+        ips: Option<Vec<u32>>,
+        host_network: bool,
+        port: u16,
+        via: Option<(ServiceId, usize)>,
+    },
+    External(IpAddr, u16, Option<(ServiceId, usize)>),
+}
+
+impl Verdict {
+    /// The outcome in words: `allowed`, `blocked`, or — when nothing answers — `no pods behind
+    /// `ns/svc``, which is not a policy decision (a connection to it fails all the same).
+    pub fn outcome_word(&self) -> String {
+        match &self.problem {
+            _ if self.allowed => "allowed".to_string(),
+            Some(Problem::NoBackingPods { service }) => format!("no pods behind `{service}`"),
+            _ => "blocked".to_string(),
+        }
+    }
+
+    /// Every destination pod (or address) the verdict covers.
+    pub fn destinations(&self) -> std::collections::BTreeSet<Endpoint> {
+        self.hops
+            .iter()
+            .flat_map(|h| h.dsts.iter().copied())
+            .collect()
+    }
+
+    /// Real pod pairs the verdict covers.
+    pub fn pairs(&self) -> usize {
+        self.hops
+            .iter()
+            .fold(0usize, |n, h| n.saturating_add(h.pairs))
+    }
+}
+
 impl Analysis {
     /// Endpoints a target stands for (all replicas of a workload).
     pub fn endpoints(&self, t: Target) -> Vec<Endpoint> {
@@ -157,11 +256,23 @@ impl Analysis {
                 .get(w)
                 .map(|w| w.pods.iter().map(|&p| Endpoint::Pod(p)).collect())
                 .unwrap_or_default(),
-            Target::Service(s) => self
-                .service_pods(s)
-                .into_iter()
-                .map(Endpoint::Pod)
-                .collect(),
+            Target::Service(s) => match self.cluster.services.get(s) {
+                Some(svc) if svc.selector.is_none() && svc.external_name.is_none() => {
+                    let mut v: Vec<Endpoint> = svc
+                        .backends
+                        .iter()
+                        .map(|b| self.address_endpoint(b.address))
+                        .collect();
+                    v.sort();
+                    v.dedup();
+                    v
+                }
+                _ => self
+                    .service_pods(s)
+                    .into_iter()
+                    .map(Endpoint::Pod)
+                    .collect(),
+            },
             Target::External(ip) => vec![Endpoint::External(ip)],
         }
     }
@@ -174,7 +285,12 @@ impl Analysis {
             .pods
             .iter()
             .enumerate()
-            .filter(|(_, p)| svc.selects(p))
+            .filter(|(_, p)| {
+                svc.selects(p)
+                    || (svc.selector.is_none()
+                        && svc.external_name.is_none()
+                        && svc.backends.iter().any(|b| p.ips.contains(&b.address)))
+            })
             .map(|(i, _)| i)
             .collect()
     }
@@ -228,6 +344,9 @@ impl Analysis {
                 egress: Outcome::SelfTraffic,
                 ingress: Outcome::SelfTraffic,
                 allowed: true,
+                srcs: vec![src],
+                dsts: vec![dst],
+                pairs: 1,
             };
         }
         let egress = match src {
@@ -250,6 +369,9 @@ impl Analysis {
             egress,
             ingress,
             allowed,
+            srcs: vec![src],
+            dsts: vec![dst],
+            pairs: 1,
         }
     }
 
@@ -283,44 +405,26 @@ impl Analysis {
                 let Some(svc) = self.cluster.services.get(sid) else {
                     return v;
                 };
-                let Some((pi, sp)) = svc
-                    .ports
-                    .iter()
-                    .enumerate()
-                    .find(|(_, p)| p.port == port && p.protocol == protocol)
-                else {
-                    v.problem = Some(Problem::NoSuchServicePort {
+                if let Some(name) = &svc.external_name {
+                    // A DNS alias: the client dials whatever the name resolves to, outside the
+                    // cluster, on the port it chose. Only its egress decides. An unknown address
+                    // is matched by ipBlocks that cover every address (0.0.0.0 is in no other).
+                    let ip = name
+                        .parse::<IpAddr>()
+                        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+                    v.flags.push(CniFlag::ExternalName {
                         service: svc.qualified(),
-                        available: svc
-                            .ports
-                            .iter()
-                            .map(|p| format!("{}/{}", p.port, p.protocol))
-                            .collect(),
+                        name: name.clone(),
                     });
-                    return v;
-                };
-                let pods = self.service_pods(sid);
-                if pods.is_empty() {
-                    v.problem = Some(Problem::NoBackingPods {
-                        service: svc.qualified(),
-                    });
-                    return v;
-                }
-                for pid in pods {
-                    let target = self.cluster.pods.get(pid).and_then(|p| sp.target_on(p));
-                    if let Some(t) = target {
-                        dsts.push((Endpoint::Pod(pid), t, Some((sid, pi))));
+                    dsts.push((Endpoint::External(ip), port, None));
+                } else {
+                    match self.service_destinations(sid, port, protocol) {
+                        Ok(d) => dsts = d,
+                        Err(p) => {
+                            v.problem = Some(p);
+                            return v;
+                        }
                     }
-                }
-                if dsts.is_empty() {
-                    v.problem = Some(Problem::TargetPortUnresolved {
-                        service: svc.qualified(),
-                        target: match &sp.target {
-                            TargetPort::Number(n) => n.to_string(),
-                            TargetPort::Name(n) => n.clone(),
-                        },
-                    });
-                    return v;
                 }
             }
             other => {
@@ -335,23 +439,23 @@ impl Analysis {
                 }
             }
         }
-        'outer: for &s in &sources {
-            for &(d, p, via) in &dsts {
-                if v.hops.len() >= MAX_HOPS {
-                    break 'outer;
-                }
-                let mut hop = self.hop(s, d, p, protocol);
-                hop.service = via;
-                if s == d {
-                    if let Some((sid, _)) = via {
-                        if let Some(svc) = self.cluster.services.get(sid) {
-                            v.flags.push(CniFlag::Hairpin {
-                                service: svc.qualified(),
-                            });
+        // Every pair is answered, but pods that policies cannot tell apart are evaluated once.
+        let src_groups = self.group(sources.iter().map(|&e| (e, 0, None)));
+        let dst_groups = self.group(dsts.iter().copied());
+        for sg in &src_groups {
+            for dg in &dst_groups {
+                for hop in self.group_hops(sg, dg, protocol) {
+                    if hop.src == hop.dst {
+                        if let Some((sid, _)) = hop.service {
+                            if let Some(svc) = self.cluster.services.get(sid) {
+                                v.flags.push(CniFlag::Hairpin {
+                                    service: svc.qualified(),
+                                });
+                            }
                         }
                     }
+                    v.hops.push(hop);
                 }
-                v.hops.push(hop);
             }
         }
         v.allowed = !v.hops.is_empty() && v.hops.iter().all(|h| h.allowed);
@@ -361,6 +465,256 @@ impl Analysis {
         v
     }
 
+    /// Groups endpoints (with the port they see and the Service they are reached by) into classes
+    /// that evaluate alike, in first-seen order.
+    fn group(&self, eps: impl Iterator<Item = DestinationPod>) -> Vec<Group> {
+        let mut groups: Vec<Group> = Vec::new();
+        let mut by_key: HashMap<GroupKey<'_>, usize> = HashMap::new();
+        for (e, port, via) in eps {
+            let key = match e {
+                Endpoint::Pod(id) => match self.cluster.pods.get(id) {
+                    Some(p) => GroupKey::Pod {
+                        namespace: &p.namespace,
+                        labels: &p.labels,
+                        ports: &p.ports,
+                        ips: self.ip_signature(&p.ips),
+                        host_network: p.host_network,
+                        port,
+                        via,
+                    },
+                    None => continue,
+                },
+                Endpoint::External(ip) => GroupKey::External(ip, port, via),
+            };
+            match by_key.get(&key) {
+                Some(&gi) => {
+                    if let Some(g) = groups.get_mut(gi) {
+                        g.members.push(e);
+                    }
+                }
+                None => {
+                    by_key.insert(key, groups.len());
+                    groups.push(Group {
+                        members: vec![e],
+                        port,
+                        via,
+                    });
+                }
+            }
+        }
+        groups
+    }
+
+    /// For every ipBlock peer of every policy, per address: 0 outside the CIDR, 1 inside, 2 + k
+    /// inside but in the k-th `except`. Equal signatures give equal evaluations.
+    fn ip_signature(&self, ips: &[IpAddr]) -> Option<Vec<u32>> {
+        if ips.is_empty() {
+            return None;
+        }
+        let mut sig = Vec::new();
+        for policy in &self.cluster.policies {
+            for rule in policy.ingress.iter().chain(&policy.egress) {
+                for peer in rule.peers.iter().flatten() {
+                    let PeerKind::IpBlock { cidr, except } = &peer.kind else {
+                        continue;
+                    };
+                    for &ip in ips {
+                        sig.push(if !cidr.contains(ip) {
+                            0
+                        } else {
+                            except
+                                .iter()
+                                .position(|e| e.contains(ip))
+                                .map_or(1, |k| 2 + k as u32)
+                        });
+                    }
+                }
+            }
+        }
+        Some(sig)
+    }
+
+    /// The hops answering every pair of `src` × `dst`: at most one for the self pairs and one for
+    /// the pairs of distinct pods.
+    fn group_hops(&self, src: &Group, dst: &Group, protocol: Protocol) -> Vec<Hop> {
+        let mut out = Vec::new();
+        let dst_set: std::collections::HashSet<Endpoint> = dst.members.iter().copied().collect();
+        let both: Vec<Endpoint> = src
+            .members
+            .iter()
+            .filter(|e| dst_set.contains(e))
+            .copied()
+            .collect();
+        // Saturating: usize is 32 bits in the browser.
+        let weight = |eps: &[Endpoint]| {
+            eps.iter()
+                .fold(0usize, |n, &e| n.saturating_add(self.stands_for(e)))
+        };
+        let total = weight(&src.members).saturating_mul(weight(&dst.members));
+        if let Some(&me) = both.first() {
+            let mut hop = self.hop(me, me, dst.port, protocol);
+            hop.service = dst.via;
+            hop.srcs.clone_from(&both);
+            hop.dsts = both.clone();
+            hop.pairs = weight(&both);
+            out.push(hop);
+        }
+        let others = total.saturating_sub(weight(&both));
+        // A pair of distinct pods: the first source with a destination other than itself.
+        let pair = src
+            .members
+            .iter()
+            .find_map(|&s| dst.members.iter().find(|&&d| d != s).map(|&d| (s, d)));
+        if let (true, Some((s, d))) = (others > 0, pair) {
+            let mut hop = self.hop(s, d, dst.port, protocol);
+            hop.service = dst.via;
+            hop.srcs.clone_from(&src.members);
+            hop.dsts.clone_from(&dst.members);
+            hop.pairs = others;
+            out.push(hop);
+        }
+        out
+    }
+
+    /// The pods (or listed addresses) behind a Service, with the port each one sees.
+    fn service_destinations(
+        &self,
+        sid: ServiceId,
+        port: u16,
+        protocol: Protocol,
+    ) -> Result<Vec<DestinationPod>, Problem> {
+        let Some(svc) = self.cluster.services.get(sid) else {
+            return Ok(Vec::new());
+        };
+        let backends = self.endpoints(Target::Service(sid));
+        let service_port = svc
+            .ports
+            .iter()
+            .enumerate()
+            .find(|(_, p)| p.port == port && p.protocol == protocol);
+        if svc.headless {
+            // clusterIP: None — DNS gives the pods' addresses and the client dials them
+            // directly: no proxying, no port translation (Service concept page, "Headless").
+            if backends.is_empty() {
+                return Err(Problem::NoBackingPods {
+                    service: svc.qualified(),
+                });
+            }
+            let via = service_port.map(|(pi, _)| (sid, pi));
+            return Ok(backends.into_iter().map(|e| (e, port, via)).collect());
+        }
+        let Some((pi, sp)) = service_port else {
+            return Err(Problem::NoSuchServicePort {
+                service: svc.qualified(),
+                available: svc
+                    .ports
+                    .iter()
+                    .map(|p| format!("{}/{}", p.port, p.protocol))
+                    .collect(),
+            });
+        };
+        if backends.is_empty() {
+            return Err(Problem::NoBackingPods {
+                service: svc.qualified(),
+            });
+        }
+        let mut dsts = Vec::new();
+        if svc.selector.is_none() {
+            // Listed backends: the Service port leads to the backend port of the same name.
+            for b in &svc.backends {
+                if let Some(t) = b.port_for(sp) {
+                    dsts.push((self.address_endpoint(b.address), t, Some((sid, pi))));
+                }
+            }
+        } else {
+            for e in backends {
+                let Endpoint::Pod(pid) = e else { continue };
+                let target = self.cluster.pods.get(pid).and_then(|p| sp.target_on(p));
+                if let Some(t) = target {
+                    dsts.push((e, t, Some((sid, pi))));
+                }
+            }
+        }
+        if dsts.is_empty() {
+            return Err(Problem::TargetPortUnresolved {
+                service: svc.qualified(),
+                target: match &sp.target {
+                    TargetPort::Number(n) => n.to_string(),
+                    TargetPort::Name(n) => n.clone(),
+                },
+            });
+        }
+        dsts.sort();
+        dsts.dedup();
+        Ok(dsts)
+    }
+
+    /// How a Service that does not translate ports the usual way was reached (headless,
+    /// ExternalName, listed backends), for explanations; `None` for a selector Service.
+    pub fn service_note(&self, v: &Verdict) -> Option<String> {
+        let Target::Service(sid) = v.to else {
+            return None;
+        };
+        let svc = self.cluster.services.get(sid)?;
+        let n = self.destination_count(v);
+        let s = if n == 1 { "" } else { "s" };
+        if let Some(name) = &svc.external_name {
+            return Some(format!(
+                "Service `{}` is an ExternalName alias for `{name}`: the client dials that name directly on port {}/{}, outside the cluster",
+                svc.qualified(),
+                v.port,
+                v.protocol
+            ));
+        }
+        if svc.headless {
+            return Some(format!(
+                "Service `{}` is headless (clusterIP: None): clients dial the {n} backing pod{s} directly on port {}/{}, with no port translation",
+                svc.qualified(),
+                v.port,
+                v.protocol
+            ));
+        }
+        if svc.selector.is_none() {
+            let outside = v
+                .destinations()
+                .iter()
+                .filter(|e| matches!(e, Endpoint::External(_)))
+                .count();
+            return Some(format!(
+                "Service `{}` has no selector: its {n} backend{s} ({outside} outside the cluster) come from Endpoints/EndpointSlices, on the ports listed there",
+                svc.qualified()
+            ));
+        }
+        None
+    }
+
+    /// How many real pods an endpoint stands for (see [`crate::model::Pod::stands_for`]).
+    pub fn stands_for(&self, e: Endpoint) -> usize {
+        match e {
+            Endpoint::Pod(id) => self
+                .cluster
+                .pods
+                .get(id)
+                .map_or(1, |p| p.stands_for.max(1) as usize),
+            Endpoint::External(_) => 1,
+        }
+    }
+
+    /// How many real pods (or addresses) a verdict reaches.
+    pub fn destination_count(&self, v: &Verdict) -> usize {
+        v.destinations()
+            .into_iter()
+            .fold(0usize, |n, e| n.saturating_add(self.stands_for(e)))
+    }
+
+    /// A known pod's address designates that pod; any other address is outside the cluster.
+    pub fn address_endpoint(&self, ip: IpAddr) -> Endpoint {
+        match self.cluster.pods.iter().position(|p| p.ips.contains(&ip)) {
+            Some(id) => Endpoint::Pod(id),
+            None => Endpoint::External(ip),
+        }
+    }
+
     fn collect_flags(&self, v: &mut Verdict) {
         let c = &self.cluster;
         for hop in &v.hops {
@@ -368,6 +722,17 @@ impl Analysis {
                 if let Endpoint::Pod(id) = e {
                     if let Some(p) = c.pods.get(id).filter(|p| p.host_network) {
                         v.flags.push(CniFlag::HostNetwork { pod: p.qualified() });
+                    }
+                    // The representative stands for pods with the same namespace and labels,
+                    // so what could select it could select them all.
+                    if let Some(p) = c.pods.get(id) {
+                        for f in c.foreign_policies.iter().filter(|f| f.could_select(p)) {
+                            v.flags.push(CniFlag::ForeignPolicy {
+                                vendor: f.vendor.clone(),
+                                policy: f.title(),
+                                pod: p.qualified(),
+                            });
+                        }
                     }
                 }
             }
@@ -403,5 +768,55 @@ impl Analysis {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // test code
+mod tests {
+    use super::*;
+
+    /// `n` pods of one ReplicaSet with distinct IPs, a client, and `policy`.
+    fn cluster(n: usize, policy: &str) -> Analysis {
+        let mut text = String::new();
+        for i in 0..n {
+            text.push_str(&format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-{i}\n  namespace: default\n  labels: {{app: web}}\n  ownerReferences: [{{apiVersion: apps/v1, kind: ReplicaSet, name: web, controller: true}}]\nstatus: {{podIP: 10.0.{}.{}}}\n---\n",
+                i / 200,
+                i % 200 + 1
+            ));
+        }
+        text.push_str("apiVersion: v1\nkind: Pod\nmetadata: {name: client, namespace: default, labels: {app: client}}\n---\n");
+        text.push_str(policy);
+        analyze(&[Source::new("t.yaml", text)])
+    }
+
+    fn verdict(a: &Analysis) -> Verdict {
+        let from = a.resolve("default/client").unwrap();
+        let to = a.resolve("rs:default/web").unwrap();
+        a.verdict(from, to, 80, Protocol::Tcp)
+    }
+
+    #[test]
+    fn addresses_no_ipblock_tells_apart_are_evaluated_once() {
+        let a = cluster(300, "");
+        let v = verdict(&a);
+        assert!(v.allowed);
+        assert_eq!(v.hops.len(), 1);
+        assert_eq!(v.pairs(), 300);
+        assert_eq!(v.destinations().len(), 300);
+    }
+
+    #[test]
+    fn addresses_an_ipblock_tells_apart_are_evaluated_apart() {
+        // Egress to 10.0.0.0/24 only: the 100 pods in 10.0.1.0/24 are blocked.
+        let policy = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: egress, namespace: default}\nspec:\n  podSelector: {matchLabels: {app: client}}\n  policyTypes: [Egress]\n  egress: [{to: [{ipBlock: {cidr: 10.0.0.0/24}}]}]\n";
+        let a = cluster(300, policy);
+        let v = verdict(&a);
+        assert!(!v.allowed);
+        assert_eq!(v.hops.len(), 2);
+        let blocked: usize = v.hops.iter().filter(|h| !h.allowed).map(|h| h.pairs).sum();
+        assert_eq!(blocked, 100);
+        assert_eq!(v.pairs(), 300);
     }
 }

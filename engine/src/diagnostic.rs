@@ -45,6 +45,14 @@ pub enum Code {
     InvalidExcept,
     InvalidPolicyType,
     InvalidIp,
+    /// A selector names a label that controllers compute and the model cannot know.
+    GeneratedLabelUnknown,
+    /// A modelled kind under an apiVersion the API server does not serve.
+    UnknownApiVersion,
+    /// A policy of another project (Calico, Cilium, ...): not simulated.
+    ForeignPolicy,
+    InvalidReplicas,
+    DuplicatePortName,
     // Lints (manifests are valid, but probably not what was meant)
     LintNoDnsEgress,
     LintDnsPortTcpOnly,
@@ -87,6 +95,11 @@ impl Code {
             Code::InvalidExcept => "invalid-except",
             Code::InvalidPolicyType => "invalid-policy-type",
             Code::InvalidIp => "invalid-ip",
+            Code::GeneratedLabelUnknown => "generated-label-unknown",
+            Code::UnknownApiVersion => "unknown-api-version",
+            Code::ForeignPolicy => "foreign-policy",
+            Code::InvalidReplicas => "invalid-replicas",
+            Code::DuplicatePortName => "duplicate-port-name",
             Code::LintNoDnsEgress => "no-dns-egress",
             Code::LintDnsPortTcpOnly => "dns-port-tcp-only",
             Code::LintPeerSelectorsCombined => "peer-selectors-combined",

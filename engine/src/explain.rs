@@ -50,13 +50,20 @@ impl Analysis {
             e.to,
             e.port,
             e.protocol,
-            if e.allowed { "ALLOWED" } else { "BLOCKED" }
+            // "no pods behind `ns/svc`" keeps its case (it quotes a name); verdicts are loud.
+            match &e.problem {
+                Some(p) if !e.allowed && p.kind == "no-backing-pods" => e.outcome.clone(),
+                _ => e.outcome.to_uppercase(),
+            }
         );
         if let Some(p) = &e.problem {
             let _ = writeln!(out, "  {}", p.message);
             return out;
         }
-        if let Some(s) = &e.service {
+        if let Some(note) = &e.note {
+            let _ = writeln!(out, "  {note}");
+        }
+        if let (None, Some(s)) = (&e.note, &e.service) {
             let target = if s.target.parse::<u16>().is_ok() {
                 s.target.clone()
             } else {
@@ -95,9 +102,11 @@ impl Analysis {
                 selfs.push(hop);
                 continue;
             }
+            // A hop answers for `pairs` real pod pairs: all but the one shown are alike.
+            let more = hop.pairs.saturating_sub(1);
             match groups.iter_mut().find(|(h, _)| same_outcome(h, hop)) {
-                Some((_, n)) => *n += 1,
-                None => groups.push((hop, 0)),
+                Some((_, n)) => *n = n.saturating_add(hop.pairs.max(1)),
+                None => groups.push((hop, more)),
             }
         }
         for (hop, alike) in &groups {

@@ -32,6 +32,12 @@ pub struct Explanation {
     pub port: u16,
     pub protocol: &'static str,
     pub allowed: bool,
+    /// The verdict in words: `allowed`, `blocked`, or `no pods behind `ns/svc`` (nothing answers).
+    pub outcome: String,
+    /// How the Service is reached when it is not a plain ClusterIP in front of selected pods
+    /// (headless, ExternalName, hand-listed endpoints).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// Why nothing could be evaluated (then `hops` is empty).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<ProblemExplanation>,
@@ -80,6 +86,9 @@ pub struct HopExplanation {
     /// A pod reaching itself through a Service (hairpin).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub hairpin: bool,
+    /// The real pod pairs this hop answers for (pods that policies cannot tell apart are
+    /// evaluated once): `from`/`to` are representatives.
+    pub pairs: usize,
     /// Through a Service: its port and the pod port it translated to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<ServiceLeg>,
@@ -225,6 +234,8 @@ impl CniFlag {
             CniFlag::IpBlockOnPod { .. } => "ipblock-on-pod",
             CniFlag::EndPort { .. } => "end-port",
             CniFlag::Hairpin { .. } => "hairpin",
+            CniFlag::ExternalName { .. } => "external-name",
+            CniFlag::ForeignPolicy { .. } => "foreign-policy",
         }
     }
 
@@ -232,7 +243,8 @@ impl CniFlag {
         match self {
             CniFlag::HostNetwork { pod } => pod,
             CniFlag::IpBlockOnPod { policy } | CniFlag::EndPort { policy } => policy,
-            CniFlag::Hairpin { service } => service,
+            CniFlag::Hairpin { service } | CniFlag::ExternalName { service, .. } => service,
+            CniFlag::ForeignPolicy { policy, .. } => policy,
         }
     }
 
@@ -320,6 +332,8 @@ impl Analysis {
             port: v.port,
             protocol: v.protocol.as_str(),
             allowed: v.allowed,
+            outcome: v.outcome_word(),
+            note: self.service_note(v),
             problem,
             service,
             hops,
@@ -356,13 +370,16 @@ impl Analysis {
         let (sid, pi) = v.hops.first().and_then(|h| h.service)?;
         let svc = self.cluster.services.get(sid)?;
         let sp = svc.ports.get(pi)?;
+        // Every backing pod a hop stands for, with the pod port it sees.
         let mut by_pod: std::collections::BTreeMap<Endpoint, u16> = Default::default();
         for h in &v.hops {
-            by_pod.insert(h.dst, h.port);
+            for &d in &h.dsts {
+                by_pod.insert(d, h.port);
+            }
         }
         let mut resolved: std::collections::BTreeMap<u16, usize> = Default::default();
-        for port in by_pod.values() {
-            *resolved.entry(*port).or_default() += 1;
+        for (&pod, port) in &by_pod {
+            *resolved.entry(*port).or_default() += self.stands_for(pod);
         }
         Some(ServiceTranslation {
             service: svc.qualified(),
@@ -376,7 +393,7 @@ impl Analysis {
                 .into_iter()
                 .map(|(port, pods)| ResolvedTarget { port, pods })
                 .collect(),
-            pods: by_pod.len(),
+            pods: self.destination_count(v),
             span: self.span_ref(sp.span),
         })
     }
@@ -392,6 +409,7 @@ impl Analysis {
             egress: self.direction_explanation(Direction::Egress, hop.src, &hop.egress, hop),
             ingress: self.direction_explanation(Direction::Ingress, hop.dst, &hop.ingress, hop),
             hairpin: hop.src == hop.dst && hop.service.is_some(),
+            pairs: hop.pairs,
             service: hop.service.and_then(|(sid, pi)| {
                 let svc = self.cluster.services.get(sid)?;
                 let sp = svc.ports.get(pi)?;

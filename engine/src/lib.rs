@@ -28,9 +28,10 @@ pub mod resolve;
 pub mod selector;
 pub mod span;
 
-pub use analysis::{analyze, Analysis, CniFlag, Hop, Target, Verdict};
+pub use analysis::{analyze, analyze_with, Analysis, CniFlag, Hop, Target, Verdict};
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use explanation::{Explanation, SpanRef};
+pub use lower::{Options, Validate};
 pub use model::Direction;
 pub use ports::{PortSet, Protocol};
 pub use span::{Pos, Source, Span};

@@ -2,6 +2,7 @@
 //! dropped, every element remembering where it came from. Indices (`PodId`, `PolicyId`, ...) are
 //! positions in the [`Cluster`] vectors, which are sorted by namespace and name (deterministic).
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use crate::net::Cidr;
@@ -21,6 +22,89 @@ pub struct Cluster {
     pub workloads: Vec<Workload>,
     pub services: Vec<Service>,
     pub policies: Vec<Policy>,
+    /// Other names of top-level workloads (sorted): a ReplicaSet absorbed by its Deployment, a
+    /// Job by its CronJob, a ReplicaSet known only as the owner of pods in a dump.
+    pub aliases: Vec<WorkloadAlias>,
+    /// Policies of other projects (Calico, Cilium, ...): kept for display and caveats, not
+    /// simulated.
+    pub foreign_policies: Vec<ForeignPolicy>,
+    /// Objects the API server would refuse (`kubectl apply` fails on them): not applied.
+    pub rejected: Vec<Rejected>,
+    /// Objects of kinds that do not affect traffic, counted per kind.
+    pub ignored: BTreeMap<String, usize>,
+}
+
+/// A policy object of another project, which real clusters with that CNI enforce.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForeignPolicy {
+    pub kind: String,
+    pub api_version: String,
+    /// `Calico`, `Cilium`, ...
+    pub vendor: String,
+    /// `None`: cluster-wide (GlobalNetworkPolicy, CiliumClusterwideNetworkPolicy).
+    pub namespace: Option<String>,
+    pub name: String,
+    pub span: Span,
+    /// The labels of the pods it could select, when its selector says so simply; `None`:
+    /// every pod in its namespace (or the cluster).
+    pub selects: Option<Labels>,
+}
+
+impl ForeignPolicy {
+    pub fn could_select(&self, pod: &Pod) -> bool {
+        self.namespace
+            .as_ref()
+            .is_none_or(|ns| *ns == pod.namespace)
+            && self
+                .selects
+                .as_ref()
+                .is_none_or(|l| l.iter().all(|(k, v)| pod.labels.get(k) == Some(v)))
+    }
+
+    /// `projectcalico.org/v3 NetworkPolicy default/allow-web`
+    pub fn title(&self) -> String {
+        match &self.namespace {
+            Some(ns) => format!("{} {} {ns}/{}", self.api_version, self.kind, self.name),
+            None => format!("{} {} {}", self.api_version, self.kind, self.name),
+        }
+    }
+
+    /// "pods `app=web` in `default`", "every pod in the cluster", ...
+    pub fn scope(&self) -> String {
+        let pods = match &self.selects {
+            Some(l) if !l.is_empty() => format!(
+                "pods `{}`",
+                l.iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            _ => "every pod".to_string(),
+        };
+        match &self.namespace {
+            Some(ns) => format!("{pods} in `{ns}`"),
+            None => format!("{pods} in the cluster"),
+        }
+    }
+}
+
+/// An object the API server rejects, and why (the first error).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejected {
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+    pub span: Span,
+    pub reason: String,
+}
+
+/// A workload name that stands for (all the pods of) a top-level workload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkloadAlias {
+    pub kind: WorkloadKind,
+    pub namespace: String,
+    pub name: String,
+    pub workload: WorkloadId,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -32,7 +116,7 @@ pub struct Namespace {
     pub span: Option<Span>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ContainerPort {
     pub name: Option<String>,
     pub port: u16,
@@ -51,6 +135,10 @@ pub struct Pod {
     pub workload: Option<WorkloadId>,
     /// The Pod object, or the workload's pod template.
     pub span: Span,
+    /// How many real pods this one stands for in counts: 1, except the last pod generated for a
+    /// workload whose replicas exceed `lower::MAX_GENERATED_REPLICAS` (identical replicas, so
+    /// one evaluation answers for all of them).
+    pub stands_for: u32,
 }
 
 impl Pod {
@@ -166,10 +254,46 @@ impl ServicePort {
 pub struct Service {
     pub namespace: String,
     pub name: String,
-    /// `None`: a Service without selector (endpoints managed by hand); it reaches no pod here.
+    /// `None`: a Service without selector; its backends are listed by `v1 Endpoints` or
+    /// `discovery.k8s.io/v1 EndpointSlice` objects (`backends`).
     pub selector: Option<Labels>,
     pub ports: Vec<ServicePort>,
     pub span: Span,
+    /// `clusterIP: None`: DNS answers with the pods' addresses and clients dial them directly,
+    /// so there is no port translation.
+    pub headless: bool,
+    /// `type: ExternalName`: a DNS alias (CNAME) for a name outside the cluster.
+    pub external_name: Option<String>,
+    /// Addresses listed by Endpoints/EndpointSlices for a Service without selector.
+    pub backends: Vec<Backend>,
+}
+
+/// One address behind a selectorless Service, with the ports listed with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Backend {
+    pub address: IpAddr,
+    pub ports: Vec<BackendPort>,
+    /// The Endpoints or EndpointSlice object.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackendPort {
+    pub name: Option<String>,
+    pub port: u16,
+    pub protocol: Protocol,
+}
+
+impl Backend {
+    /// The backend port a Service port leads to: the one with the same name and protocol
+    /// (kube-proxy pairs them by name; an unnamed Service port pairs with an unnamed one).
+    pub fn port_for(&self, sp: &ServicePort) -> Option<u16> {
+        let name = |n: &Option<String>| n.clone().filter(|n| !n.is_empty());
+        self.ports
+            .iter()
+            .find(|p| p.protocol == sp.protocol && name(&p.name) == name(&sp.name))
+            .map(|p| p.port)
+    }
 }
 
 impl Service {
@@ -319,5 +443,45 @@ impl std::fmt::Display for PolicyPort {
             PortRef::Range(lo, hi) => write!(f, "{}-{}/{}", lo, hi, self.protocol),
             PortRef::Named(n) => write!(f, "`{}`/{}", n, self.protocol),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service_port(name: Option<&str>) -> ServicePort {
+        ServicePort {
+            name: name.map(str::to_string),
+            port: 80,
+            protocol: Protocol::Tcp,
+            target: TargetPort::Number(80),
+            span: Span::default(),
+        }
+    }
+
+    #[test]
+    fn backend_ports_pair_with_service_ports_by_name() {
+        let backend = |name: Option<&str>| Backend {
+            address: IpAddr::from([10, 0, 0, 1]),
+            ports: vec![BackendPort {
+                name: name.map(str::to_string),
+                port: 8080,
+                protocol: Protocol::Tcp,
+            }],
+            span: Span::default(),
+        };
+        assert_eq!(
+            backend(Some("web")).port_for(&service_port(Some("web"))),
+            Some(8080)
+        );
+        assert_eq!(backend(Some("")).port_for(&service_port(None)), Some(8080));
+        assert_eq!(backend(None).port_for(&service_port(Some(""))), Some(8080));
+        // kube-proxy does not pair different names, nor a named port with an unnamed one.
+        assert_eq!(
+            backend(Some("web")).port_for(&service_port(Some("api"))),
+            None
+        );
+        assert_eq!(backend(Some("web")).port_for(&service_port(None)), None);
     }
 }

@@ -49,7 +49,7 @@ impl Analysis {
         };
         let (ns, n) = match rest.split_once('/') {
             Some((ns, n)) => (ns, n),
-            None => ("default", rest),
+            None => (self.default_namespace.as_str(), rest),
         };
         let c = &self.cluster;
         let pod = || {
@@ -63,6 +63,17 @@ impl Analysis {
                 .iter()
                 .position(|w| {
                     w.namespace == ns && w.name == n && kind.is_none_or(|k| w.kind.prefix() == k)
+                })
+                .or_else(|| {
+                    // An absorbed ReplicaSet (or Job) stands for its top-level workload's pods.
+                    c.aliases
+                        .iter()
+                        .find(|a| {
+                            a.namespace == ns
+                                && a.name == n
+                                && kind.is_none_or(|k| a.kind.prefix() == k)
+                        })
+                        .map(|a| a.workload)
                 })
                 .map(Target::Workload)
         };
@@ -120,6 +131,11 @@ impl Analysis {
         let c = &self.cluster;
         let mut names: Vec<String> = c.pods.iter().map(|p| p.qualified()).collect();
         names.extend(c.workloads.iter().map(|w| w.qualified()));
+        names.extend(
+            c.aliases
+                .iter()
+                .map(|a| format!("{}:{}/{}", a.kind.prefix(), a.namespace, a.name)),
+        );
         names.extend(
             c.services
                 .iter()

@@ -90,16 +90,34 @@ fn unknown_field_with_suggestion() {
         "podselector",
         "unknown field `podselector` in `spec`",
     );
+    // kubectl validates strictly by default: the policy is refused, not half-applied.
+    assert_eq!(d.severity, Severity::Error);
+    assert!(d.help.unwrap().contains("did you mean `podSelector`?"));
+    let a = analyze(&[Source::new("t.yaml", &text)]);
+    assert!(a.cluster.policies.is_empty());
+    assert_eq!(a.cluster.rejected.len(), 1);
+    assert!(a.cluster.rejected[0]
+        .reason
+        .contains("unknown field `podselector`"));
+    // --validate=warn keeps it, without the field.
+    let a = warn_mode(&text);
+    assert_eq!(a.cluster.policies.len(), 1);
+    let d = a
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::UnknownField)
+        .unwrap();
     assert_eq!(d.severity, Severity::Warning);
-    assert!(d.help.unwrap().contains("`podSelector`"));
-    // Kept, as kubectl's non-strict mode does.
-    assert_eq!(
-        analyze(&[Source::new("t.yaml", text)])
-            .cluster
-            .policies
-            .len(),
-        1
-    );
+}
+
+fn warn_mode(text: &str) -> engine::Analysis {
+    engine::analyze_with(
+        &[Source::new("t.yaml", text)],
+        &engine::Options {
+            default_namespace: None,
+            validate: engine::Validate::Warn,
+        },
+    )
 }
 
 #[test]
@@ -635,4 +653,394 @@ fn lints_stay_linear_on_large_inputs() {
         large < small * 10 + std::time::Duration::from_millis(300),
         "1000 → {small:?}, 4000 → {large:?}"
     );
+}
+
+const DEPLOYMENT_WEB: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: default}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: w, image: nginx:1.25}]}\n---\n";
+
+#[test]
+fn pod_template_hash_in_a_selector_is_unknown_for_generated_pods() {
+    // matchLabels key, then a matchExpressions key: both located at the key.
+    let text = format!(
+        "{DEPLOYMENT_WEB}{}",
+        policy("  podSelector:\n    matchLabels:\n      pod-template-hash: 7c5ddbdf54\n")
+    );
+    let d = expect(
+        &text,
+        Code::GeneratedLabelUnknown,
+        "matchLabels:\n      |pod-template-hash",
+        "`pod-template-hash` is computed by the Deployment controller",
+    );
+    assert_eq!(d.severity, Severity::Warning);
+    let text = format!(
+        "{DEPLOYMENT_WEB}{}",
+        policy("  podSelector:\n    matchExpressions:\n    - {key: pod-template-hash, operator: Exists}\n")
+    );
+    expect(
+        &text,
+        Code::GeneratedLabelUnknown,
+        "key: |pod-template-hash",
+        "pod-template-hash",
+    );
+    // Real pods given (a dump): the label is known, no warning.
+    let pods = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-7c5ddbdf54-abcde\n  namespace: default\n  labels: {app: web, pod-template-hash: 7c5ddbdf54}\n---\n";
+    let text = format!(
+        "{pods}{}",
+        policy("  podSelector:\n    matchLabels:\n      pod-template-hash: 7c5ddbdf54\n")
+    );
+    assert!(!diags(&text)
+        .iter()
+        .any(|d| d.code == Code::GeneratedLabelUnknown));
+}
+
+#[test]
+fn foreign_policies_warn_once_and_are_kept() {
+    let text = "apiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: p, namespace: default}\nspec:\n  selector: all()\n---\napiVersion: cilium.io/v2\nkind: CiliumClusterwideNetworkPolicy\nmetadata: {name: c}\nspec:\n  endpointSelector: {}\n";
+    let d = expect(
+        text,
+        Code::ForeignPolicy,
+        "NetworkPolicy",
+        "not simulated: a Calico policy (`projectcalico.org/v3 NetworkPolicy default/p`) — real traffic may differ",
+    );
+    assert_eq!(d.severity, Severity::Warning);
+    let a = analyze(&[Source::new("t.yaml", text)]);
+    assert!(
+        a.cluster.policies.is_empty(),
+        "a Calico policy is not applied"
+    );
+    assert_eq!(a.cluster.foreign_policies.len(), 2);
+    assert_eq!(a.cluster.foreign_policies[1].namespace, None);
+    assert_eq!(
+        a.diagnostics
+            .iter()
+            .filter(|d| d.code == Code::ForeignPolicy)
+            .count(),
+        2
+    );
+    // AdminNetworkPolicy: not simulated yet, no crash, not a foreign vendor.
+    let anp = "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: a}\nspec: {priority: 10, subject: {namespaces: {}}}\n";
+    expect(
+        anp,
+        Code::UnknownKind,
+        "AdminNetworkPolicy",
+        "is not analysed",
+    );
+}
+
+#[test]
+fn wrong_api_version_of_a_known_kind_is_rejected() {
+    let text = "apiVersion: extensions/v1beta1\nkind: NetworkPolicy\nmetadata: {name: old, namespace: default}\nspec: {podSelector: {}}\n";
+    let d = expect(
+        text,
+        Code::UnknownApiVersion,
+        "extensions/v1beta1",
+        "`extensions/v1beta1` does not serve kind `NetworkPolicy`",
+    );
+    assert_eq!(
+        d.help
+            .as_deref()
+            .map(|h| h.contains("networking.k8s.io/v1")),
+        Some(true)
+    );
+    let a = analyze(&[Source::new("t.yaml", text)]);
+    assert!(a.cluster.policies.is_empty());
+    let r = &a.cluster.rejected[0];
+    assert_eq!(
+        (r.kind.as_str(), r.namespace.as_str(), r.name.as_str()),
+        ("NetworkPolicy", "default", "old")
+    );
+    assert!(r.reason.contains("does not serve"));
+}
+
+#[test]
+fn misspelt_kind_gets_a_did_you_mean() {
+    let text =
+        "apiVersion: networking.k8s.io/v1\nkind: Networkpolicy\nmetadata: {name: p}\nspec: {}\n";
+    let d = expect(
+        text,
+        Code::UnknownKind,
+        "Networkpolicy",
+        "there is no kind `Networkpolicy`: did you mean `NetworkPolicy`?",
+    );
+    assert_eq!(d.severity, Severity::Error);
+    assert_eq!(
+        analyze(&[Source::new("t.yaml", text)])
+            .cluster
+            .rejected
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn kinds_that_do_not_affect_traffic_are_counted_not_warned() {
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n";
+    let a = analyze(&[Source::new("t.yaml", text)]);
+    assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
+    let ignored: Vec<(&str, usize)> = a.ignored.iter().map(|(k, n)| (k.as_str(), *n)).collect();
+    assert_eq!(ignored, vec![("ClusterRole", 1), ("ConfigMap", 2)]);
+}
+
+#[test]
+fn labels_written_directly_in_a_selector() {
+    let text = policy("  podSelector: {app: web}\n");
+    let d = expect(
+        &text,
+        Code::UnknownField,
+        "{|app",
+        "unknown field `app` in `spec.podSelector`",
+    );
+    assert_eq!(d.severity, Severity::Error);
+    assert!(d.help.unwrap().contains("labels go under `matchLabels`"));
+    assert_policy_dropped(&text);
+    // Warn mode: kept, and the widening is said.
+    let a = warn_mode(&text);
+    assert_eq!(a.cluster.policies.len(), 1);
+    let d = a
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::UnknownField)
+        .unwrap();
+    assert!(d.message.contains("selects more"), "{}", d.message);
+}
+
+#[test]
+fn peers_written_directly_under_a_rule() {
+    let text =
+        policy("  podSelector: {}\n  ingress:\n  - podSelector:\n      matchLabels: {app: api}\n");
+    let d = expect(
+        &text,
+        Code::UnknownField,
+        "- |podSelector:\n      matchLabels",
+        "unknown field `podSelector` in `spec.ingress[0]`",
+    );
+    assert!(d.help.unwrap().contains("peers go under `from:`"));
+    assert_policy_dropped(&text);
+    let egress = policy("  podSelector: {}\n  egress:\n  - ipBlock: {cidr: 10.0.0.0/8}\n");
+    let d = expect(
+        &egress,
+        Code::UnknownField,
+        "ipBlock",
+        "unknown field `ipBlock` in `spec.egress[0]`",
+    );
+    assert!(d.help.unwrap().contains("peers go under `to:`"));
+    let d = warn_mode(&text)
+        .diagnostics
+        .into_iter()
+        .find(|d| d.code == Code::UnknownField)
+        .unwrap();
+    assert_eq!(d.severity, Severity::Warning);
+    assert!(
+        d.message.contains("this rule now admits every pod"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn misspelt_field_in_a_policy_port_names_the_nearest() {
+    let text = policy("  podSelector: {}\n  ingress:\n  - ports:\n    - prot: 80\n");
+    let d = expect(&text, Code::UnknownField, "prot", "unknown field `prot`");
+    assert!(d.help.unwrap().contains("did you mean `port`?"));
+    assert_policy_dropped(&text);
+}
+
+#[test]
+fn quoted_port_number() {
+    let text = policy("  podSelector: {}\n  ingress:\n  - ports:\n    - port: \"80\"\n");
+    let d = expect(&text, Code::InvalidPort, "\"80\"", "invalid port `\"80\"`");
+    assert!(d.message.contains("a quoted number is a port *name*"));
+    assert!(d.help.unwrap().contains("remove the quotes: `port: 80`"));
+}
+
+#[test]
+fn quoted_target_port_number() {
+    let text = "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: default}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: \"8080\"}]\n";
+    let d = expect(
+        text,
+        Code::InvalidPort,
+        "\"8080\"",
+        "invalid targetPort `\"8080\"`",
+    );
+    assert!(d
+        .help
+        .unwrap()
+        .contains("remove the quotes: `targetPort: 8080`"));
+}
+
+#[test]
+fn yaml_11_boolean_as_a_name() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: y\n";
+    let d = expect(text, Code::WrongType, "y\n", "YAML 1.1");
+    assert!(d.message.contains("the unquoted `y` as the boolean true"));
+    assert_eq!(d.help.as_deref(), Some("quote it: `\"y\"`"));
+}
+
+#[test]
+fn unknown_field_in_a_service_spec_refuses_the_service_but_not_a_pod() {
+    let text = "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: default}\nspec:\n  selectr: {app: web}\n  ports: [{port: 80}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: default}\nspec:\n  containerz: []\n";
+    let d = expect(
+        text,
+        Code::UnknownField,
+        "selectr",
+        "unknown field `selectr` in `spec`",
+    );
+    assert!(d.help.unwrap().contains("did you mean `selector`?"));
+    let a = analyze(&[Source::new("t.yaml", text)]);
+    assert!(a.cluster.services.is_empty());
+    assert_eq!(a.cluster.rejected[0].kind, "Service");
+    assert_eq!(a.cluster.pods.len(), 1, "a pod keeps a warning");
+    let pod = a
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("containerz"))
+        .unwrap();
+    assert_eq!(pod.severity, Severity::Warning);
+    // An unknown field in a Service port refuses the Service too.
+    let port = "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: default}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetport: 8080}]\n";
+    expect(
+        port,
+        Code::UnknownField,
+        "targetport",
+        "unknown field `targetport`",
+    );
+    assert!(analyze(&[Source::new("t.yaml", port)])
+        .cluster
+        .services
+        .is_empty());
+}
+
+#[test]
+fn workload_selector_missing_or_not_matching_its_template() {
+    let missing = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: default}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: w, image: nginx:1.25}]}\n";
+    expect(
+        missing,
+        Code::InvalidSelector,
+        "template",
+        "has no `spec.selector`",
+    );
+    let other = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: default}\nspec:\n  selector: {matchLabels: {app: database}}\n  template:\n    metadata: {labels: {app: db}}\n    spec: {containers: [{name: d, image: postgres:16}]}\n";
+    expect(
+        other,
+        Code::InvalidSelector,
+        "{matchLabels: {app: database}}",
+        "does not match the labels",
+    );
+    for text in [missing, other] {
+        let a = analyze(&[Source::new("t.yaml", text)]);
+        assert!(a.cluster.workloads.is_empty() && a.cluster.pods.is_empty());
+        assert_eq!(a.cluster.rejected.len(), 1);
+    }
+}
+
+#[test]
+fn duplicate_port_names_within_a_container() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: default}\nspec:\n  containers:\n  - name: c\n    ports:\n    - {name: http, containerPort: 80}\n    - {name: http, containerPort: 8080}\n";
+    let d = expect(
+        text,
+        Code::DuplicatePortName,
+        "{name: |http, containerPort: 8080}",
+        "duplicate port name `http`",
+    );
+    assert_eq!(d.severity, Severity::Error);
+    assert!(analyze(&[Source::new("t.yaml", text)])
+        .cluster
+        .pods
+        .is_empty());
+}
+
+#[test]
+fn replicas_out_of_range_has_its_own_code() {
+    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: default}\nspec:\n  replicas: -1\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n";
+    expect(
+        text,
+        Code::InvalidReplicas,
+        "-1",
+        "`spec.replicas` -1 is out of range",
+    );
+}
+
+#[test]
+fn job_labels_a_cronjob_or_an_unknown_uid_cannot_give() {
+    let cronjob = "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly, namespace: default}\nspec:\n  schedule: \"0 2 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        metadata: {labels: {app: report}}\n        spec: {restartPolicy: Never, containers: [{name: r, image: busybox:1.36}]}\n---\n";
+    let text = format!(
+        "{cronjob}{}",
+        policy("  podSelector:\n    matchLabels:\n      job-name: nightly\n")
+    );
+    let d = expect(
+        &text,
+        Code::GeneratedLabelUnknown,
+        "matchLabels:\n      |job-name",
+        "a CronJob's Jobs are named after their schedule time",
+    );
+    assert_eq!(d.severity, Severity::Warning);
+    // A Job without `metadata.uid`: its pods have `job-name` but no `controller-uid`.
+    let job = "apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate, namespace: default}\nspec:\n  template:\n    metadata: {labels: {app: tools}}\n    spec: {restartPolicy: Never, containers: [{name: m, image: busybox:1.36}]}\n---\n";
+    let text = format!(
+        "{job}{}",
+        policy("  podSelector:\n    matchExpressions:\n    - {key: batch.kubernetes.io/controller-uid, operator: Exists}\n    - {key: job-name, operator: In, values: [migrate]}\n")
+    );
+    expect(
+        &text,
+        Code::GeneratedLabelUnknown,
+        "key: |batch.kubernetes.io/controller-uid",
+        "`controller-uid` is the Job's uid",
+    );
+    assert_eq!(
+        diags(&text)
+            .iter()
+            .filter(|d| d.code == Code::GeneratedLabelUnknown)
+            .count(),
+        1,
+        "`job-name` is known for a Job"
+    );
+}
+
+#[test]
+fn warn_mode_says_when_a_dropped_field_widens_a_rule() {
+    let misspelt_from = policy(
+        "  podSelector: {}\n  ingress:\n  - form: [{podSelector: {matchLabels: {app: api}}}]\n",
+    );
+    let d = expect(
+        &misspelt_from,
+        Code::UnknownField,
+        "form",
+        "unknown field `form`",
+    );
+    assert!(d.help.unwrap().contains("did you mean `from`?"));
+    let w = warn_mode(&misspelt_from)
+        .diagnostics
+        .into_iter()
+        .find(|d| d.code == Code::UnknownField)
+        .unwrap();
+    assert!(
+        w.message.contains("this rule now admits every pod"),
+        "{}",
+        w.message
+    );
+    let misspelt_port = policy("  podSelector: {}\n  ingress:\n  - ports: [{prot: 80}]\n");
+    let w = warn_mode(&misspelt_port)
+        .diagnostics
+        .into_iter()
+        .find(|d| d.code == Code::UnknownField)
+        .unwrap();
+    assert!(
+        w.message.contains("this entry now opens every port"),
+        "{}",
+        w.message
+    );
+    assert!(w.help.unwrap().contains("did you mean `port`?"));
+}
+
+#[test]
+fn a_kind_of_another_api_group_is_not_the_kubernetes_kind() {
+    let text = "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: hello, namespace: default}\nspec: {template: {spec: {containers: [{image: ghcr.io/knative/helloworld-go:latest}]}}}\n";
+    let d = expect(
+        text,
+        Code::UnknownKind,
+        "Service",
+        "kind `Service` of `serving.knative.dev/v1` is not the Kubernetes Service",
+    );
+    assert_eq!(d.severity, Severity::Warning);
+    let a = analyze(&[Source::new("t.yaml", text)]);
+    assert!(a.cluster.services.is_empty() && a.cluster.rejected.is_empty());
 }

@@ -12,6 +12,11 @@ use crate::span::Span;
 pub struct Ctx<'d> {
     pub diags: &'d mut Vec<Diagnostic>,
     pub errors: usize,
+    pub validate: crate::lower::Validate,
+    /// Where objects without a namespace land.
+    pub default_namespace: String,
+    /// Selector keys naming a label controllers compute (`pod-template-hash`, `job-name`, ...).
+    pub generated_label_keys: Vec<(String, Span)>,
 }
 
 impl Ctx<'_> {
@@ -63,9 +68,81 @@ impl Ctx<'_> {
         Some(Fields { entries })
     }
 
+    /// A mapping's fields where `kubectl apply --validate=strict` (the default) refuses unknown
+    /// ones: an error (the object is not applied), or with `--validate=warn` a warning and the
+    /// field dropped. `hint` explains a likely mistake for a field name.
+    pub fn strict_fields<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &str,
+        known: &[&str],
+        hint: &dyn Fn(&str) -> Option<Hint>,
+    ) -> Option<Fields<'n>> {
+        if node.is_null() {
+            return Some(Fields { entries: &[] });
+        }
+        let Some(entries) = node.as_map() else {
+            self.error(
+                Code::WrongType,
+                node.span,
+                format!("`{what}` must be a mapping, found {}", node.type_name()),
+            );
+            return None;
+        };
+        for (k, _) in entries {
+            let name = k.text().unwrap_or("");
+            if known.contains(&name) {
+                continue;
+            }
+            let h = hint(name).unwrap_or_else(|| Hint {
+                help: match suggest(name, known) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!(
+                        "known fields: {}",
+                        known
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                },
+                widens: None,
+            });
+            match self.validate {
+                crate::lower::Validate::Strict => {
+                    self.error(
+                        Code::UnknownField,
+                        k.span,
+                        format!("unknown field `{name}` in `{what}`: the API server rejects the object (kubectl validates strictly by default), so it is not applied"),
+                    )
+                    .help = Some(h.help);
+                }
+                crate::lower::Validate::Warn => {
+                    let mut msg =
+                        format!("unknown field `{name}` in `{what}` is dropped (--validate=warn)");
+                    if let Some(w) = &h.widens {
+                        msg.push_str(&format!(": {w}"));
+                    }
+                    self.warn(Code::UnknownField, k.span, msg).help = Some(h.help);
+                }
+            }
+        }
+        Some(Fields { entries })
+    }
+
     pub fn string<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n str> {
         match node.scalar() {
             Some(Scalar::Str(s)) => Some(s),
+            Some(Scalar::Bool(b)) if node.text().is_some_and(|t| t != "true" && t != "false") => {
+                let t = node.text().unwrap_or_default();
+                self.error(
+                    Code::WrongType,
+                    node.span,
+                    format!("`{what}` must be a string, but YAML 1.1 (which Kubernetes' YAML parser follows) reads the unquoted `{t}` as the boolean {b}"),
+                )
+                .help = Some(format!("quote it: `\"{t}\"`"));
+                None
+            }
             _ => {
                 let d = self.error(
                     Code::WrongType,
@@ -83,6 +160,15 @@ impl Ctx<'_> {
     pub fn int(&mut self, node: &Node, what: &str) -> Option<i64> {
         match node.scalar() {
             Some(Scalar::Int(i)) => Some(i),
+            Some(Scalar::Str(s)) if s.trim().parse::<i64>().is_ok() => {
+                self.error(
+                    Code::WrongType,
+                    node.span,
+                    format!("`{what}` must be an integer, found the string `\"{s}\"`"),
+                )
+                .help = Some(format!("remove the quotes: `{}`", s.trim()));
+                None
+            }
             _ => {
                 self.error(
                     Code::WrongType,
@@ -161,6 +247,30 @@ impl Ctx<'_> {
             out.insert(key.to_string(), value.to_string());
         }
         (self.errors == before).then_some(out)
+    }
+}
+
+/// Why an unknown field is probably there, and whether dropping it widens what the object allows.
+#[derive(Clone, Debug)]
+pub struct Hint {
+    pub help: String,
+    pub widens: Option<String>,
+}
+
+/// For any place a LabelSelector goes: unknown fields are most often labels written directly.
+pub fn selector_hint(what: &str) -> impl Fn(&str) -> Option<Hint> + '_ {
+    move |field: &str| {
+        let looks_like_label = validate_label_key(field).is_ok()
+            && suggest(field, &["matchLabels", "matchExpressions"]).is_none();
+        looks_like_label.then(|| Hint {
+            help: format!(
+                "labels go under `matchLabels`: `{}: {{matchLabels: {{{field}: ...}}}}`",
+                what.rsplit('.').next().unwrap_or(what)
+            ),
+            widens: Some(format!(
+                "`{what}` is left without this label, so it selects more (an empty selector selects everything)"
+            )),
+        })
     }
 }
 

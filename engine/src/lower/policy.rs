@@ -6,7 +6,9 @@
 //! apimachinery `ValidateLabelSelector`.
 
 use crate::diagnostic::Code;
-use crate::lower::fields::{is_port_name, validate_label_key, Ctx, Fields};
+use crate::lower::fields::{
+    is_port_name, selector_hint, suggest, validate_label_key, Ctx, Fields, Hint,
+};
 use crate::model::{NamespaceMatch, Peer, PeerKind, Policy, PolicyPort, PortRef, Rule};
 use crate::net::{Cidr, CidrError};
 use crate::parse::node::Node;
@@ -44,7 +46,12 @@ pub fn lower_policy(
             &empty_spec
         }
     };
-    let f = ctx.fields(spec, "spec", SPEC_FIELDS)?;
+    let f = ctx.strict_fields(spec, "spec", SPEC_FIELDS, &|field| {
+        matches!(field, "from" | "to" | "ports").then(|| Hint {
+            help: "rules go in lists under `ingress:` or `egress:`: `ingress: [{from: [...], ports: [...]}]`".into(),
+            widens: None,
+        })
+    })?;
     let pod_selector = match f.get("podSelector") {
         Some(n) => label_selector(ctx, n, "spec.podSelector"),
         None => Some(Selector::everything(spec.span)),
@@ -128,7 +135,29 @@ fn rules(
     let mut ok = true;
     for (i, rule_node) in list.iter().enumerate() {
         let path = format!("spec.{dir}[{i}]");
-        let Some(rf) = ctx.fields(rule_node, &path, known) else {
+        let has = |key: &str| rule_node.get(key).is_some_and(|p| !p.is_null());
+        let (has_peers, has_ports) = (has(peers_key), has("ports"));
+        // In warn mode the field is dropped: say when that leaves the rule wider than written.
+        let hint = |field: &str| {
+            let meant = suggest(field, known);
+            let help = if PEER_FIELDS.contains(&field) {
+                format!("peers go under `{peers_key}:`: `- {peers_key}: [{{{field}: ...}}]`")
+            } else if let Some(m) = meant {
+                format!("did you mean `{m}`?")
+            } else {
+                format!("a rule has `{peers_key}` and `ports`")
+            };
+            let widens = if !has_peers && (PEER_FIELDS.contains(&field) || meant == Some(peers_key))
+            {
+                Some(format!("this rule now admits every pod (and every address), as it has no `{peers_key}`"))
+            } else if !has_ports && meant == Some("ports") {
+                Some("this rule now opens every port, as it has no `ports`".to_string())
+            } else {
+                None
+            };
+            Some(Hint { help, widens })
+        };
+        let Some(rf) = ctx.strict_fields(rule_node, &path, known, &hint) else {
             ok = false;
             continue;
         };
@@ -176,7 +205,7 @@ fn optional_list<T>(
 }
 
 fn peer(ctx: &mut Ctx<'_>, node: &Node, path: &str, namespace: &str) -> Option<Peer> {
-    let f = ctx.fields(node, path, PEER_FIELDS)?;
+    let f = ctx.strict_fields(node, path, PEER_FIELDS, &|_| None)?;
     let pod = f.get("podSelector");
     let ns = f.get("namespaceSelector");
     let ip = f.get("ipBlock");
@@ -243,7 +272,7 @@ fn cidr(ctx: &mut Ctx<'_>, node: &Node, what: &str) -> Option<Cidr> {
 }
 
 fn ip_block(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<PeerKind> {
-    let f = ctx.fields(node, path, IPBLOCK_FIELDS)?;
+    let f = ctx.strict_fields(node, path, IPBLOCK_FIELDS, &|_| None)?;
     let Some(cidr_node) = f.get("cidr") else {
         ctx.error(
             Code::MissingField,
@@ -284,7 +313,17 @@ fn ip_block(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<PeerKind> {
 }
 
 fn policy_port(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<PolicyPort> {
-    let f = ctx.fields(node, path, PORT_FIELDS)?;
+    let has_port = node.get("port").is_some_and(|p| !p.is_null());
+    let f = ctx.strict_fields(node, path, PORT_FIELDS, &|field| {
+        let help = match (field, suggest(field, PORT_FIELDS)) {
+            ("targetPort" | "containerPort", _) => "a policy port is `port` (a number or a container port name), with `protocol` and `endPort`; policies see the pod's port".to_string(),
+            (_, Some(m)) => format!("did you mean `{m}`?"),
+            (_, None) => "a policy port has `protocol`, `port` and `endPort`".to_string(),
+        };
+        // Without `port`, the entry opens every port of its protocol.
+        let widens = (!has_port).then(|| "this entry now opens every port of its protocol".to_string());
+        Some(Hint { help, widens })
+    })?;
     let protocol = match f.get("protocol") {
         None => Protocol::Tcp,
         Some(p) => {
@@ -343,6 +382,15 @@ fn policy_port(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<PolicyPort>
                 }
                 None => {
                     let name = ctx.string(p, &format!("{path}.port"))?;
+                    if name.trim().parse::<i64>().is_ok() {
+                        ctx.error(
+                            Code::InvalidPort,
+                            p.span,
+                            format!("invalid port `\"{name}\"`: a quoted number is a port *name*, and port names need a letter"),
+                        )
+                        .help = Some(format!("remove the quotes: `port: {}`", name.trim()));
+                        return None;
+                    }
                     if !is_port_name(name) {
                         ctx.error(
                         Code::InvalidPort,
@@ -392,9 +440,10 @@ pub fn port_number(ctx: &mut Ctx<'_>, node: &Node, n: i64, what: &str) -> Option
 /// A metav1.LabelSelector, validated (ValidateLabelSelector) and normalised.
 pub fn label_selector(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Selector> {
     let before = ctx.errors;
-    let f = ctx.fields(node, path, SELECTOR_FIELDS)?;
+    let f = ctx.strict_fields(node, path, SELECTOR_FIELDS, &selector_hint(path))?;
     let mut sel = Selector::everything(node.span);
     if let Some(ml) = f.get("matchLabels") {
+        crate::lower::note_generated_labels(ctx, ml);
         if let Some(labels) = ctx.labels(ml, &format!("{path}.matchLabels")) {
             sel.match_labels = labels.into_iter().collect();
             sel.label_spans = entry_spans(ml, &sel.match_labels);
@@ -431,7 +480,7 @@ fn entry_spans(map: &Node, labels: &[(String, String)]) -> Vec<Span> {
 }
 
 fn requirement(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Requirement> {
-    let f = ctx.fields(node, path, REQUIREMENT_FIELDS)?;
+    let f = ctx.strict_fields(node, path, REQUIREMENT_FIELDS, &|_| None)?;
     let Some(key_node) = f.get("key") else {
         ctx.error(
             Code::MissingField,
@@ -441,6 +490,7 @@ fn requirement(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Requirement
         return None;
     };
     let key = ctx.string(key_node, &format!("{path}.key"))?;
+    crate::lower::note_generated_label(ctx, key, key_node.span);
     if let Err(why) = validate_label_key(key) {
         ctx.error(
             Code::InvalidLabel,

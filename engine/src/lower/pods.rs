@@ -1,0 +1,230 @@
+//! Pods and pod templates: labels, container ports, hostNetwork, addresses, owners.
+
+use std::net::IpAddr;
+
+use crate::diagnostic::Code;
+use crate::lower::fields::{is_port_name, Ctx, Fields};
+use crate::lower::policy::port_number;
+use crate::model::ContainerPort;
+use crate::parse::node::Node;
+use crate::ports::Protocol;
+use crate::selector::Labels;
+use crate::span::Span;
+
+use super::schema::{CONTAINER_FIELDS, CONTAINER_PORT_FIELDS, OWNER_FIELDS, POD_SPEC_FIELDS};
+
+/// What a pod (or a workload's template) contributes.
+#[derive(Clone, Debug)]
+pub(super) struct PodShape {
+    pub(super) labels: Labels,
+    pub(super) ports: Vec<ContainerPort>,
+    pub(super) host_network: bool,
+    pub(super) span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct Owner {
+    pub(super) kind: String,
+    pub(super) name: String,
+}
+
+#[derive(Debug)]
+pub(super) struct RawPod {
+    pub(super) namespace: String,
+    pub(super) name: String,
+    pub(super) shape: PodShape,
+    pub(super) ips: Vec<IpAddr>,
+    pub(super) owner: Option<Owner>,
+}
+
+pub(super) fn owner(ctx: &mut Ctx<'_>, meta: &Fields<'_>) -> Option<Owner> {
+    let list = meta.get("ownerReferences")?;
+    let items = ctx.seq(list, "metadata.ownerReferences")?;
+    let mut first = None;
+    for item in items {
+        let f = ctx.fields(item, "metadata.ownerReferences[]", OWNER_FIELDS)?;
+        let kind = f.get("kind").and_then(|k| k.as_str());
+        let name = f.get("name").and_then(|k| k.as_str());
+        let controller = f.get("controller").and_then(Node::as_bool).unwrap_or(false);
+        if let (Some(kind), Some(name)) = (kind, name) {
+            let o = Owner {
+                kind: kind.to_string(),
+                name: name.to_string(),
+            };
+            if controller {
+                return Some(o);
+            }
+            first.get_or_insert(o);
+        }
+    }
+    first
+}
+
+pub(super) fn pod_ips(ctx: &mut Ctx<'_>, status: Option<&Node>) -> Vec<IpAddr> {
+    let mut ips = Vec::new();
+    let Some(status) = status else { return ips };
+    let Some(f) = ctx.fields(status, "status", &[]) else {
+        return ips;
+    };
+    let mut add = |ctx: &mut Ctx<'_>, n: &Node| {
+        if let Some(s) = n.as_str() {
+            match s.parse::<IpAddr>() {
+                Ok(ip) => {
+                    if !ips.contains(&ip) {
+                        ips.push(ip);
+                    }
+                }
+                Err(_) => {
+                    ctx.warn(
+                        Code::InvalidIp,
+                        n.span,
+                        format!("`{s}` is not an IP address; ignored"),
+                    );
+                }
+            }
+        }
+    };
+    if let Some(ip) = f.get("podIP") {
+        add(ctx, ip);
+    }
+    if let Some(list) = f.get("podIPs").and_then(Node::as_seq) {
+        for item in list {
+            if let Some(ip) = item.get("ip") {
+                add(ctx, ip);
+            }
+        }
+    }
+    ips
+}
+
+/// A PodSpec's networking-relevant parts. Bad container port entries drop out alone.
+pub(super) fn pod_spec(
+    ctx: &mut Ctx<'_>,
+    spec: Option<&Node>,
+    labels: Labels,
+    span: Span,
+    path: &str,
+) -> Option<PodShape> {
+    let mut shape = PodShape {
+        labels,
+        ports: Vec::new(),
+        host_network: false,
+        span,
+    };
+    let Some(spec) = spec else { return Some(shape) };
+    let f = ctx.fields(spec, path, POD_SPEC_FIELDS)?;
+    if let Some(h) = f.get("hostNetwork") {
+        shape.host_network = ctx.bool(h, &format!("{path}.hostNetwork"))?;
+    }
+    for list_name in ["containers", "initContainers"] {
+        let Some(list) = f.get(list_name) else {
+            continue;
+        };
+        let Some(items) = ctx.seq(list, &format!("{path}.{list_name}")) else {
+            continue;
+        };
+        for (i, c) in items.iter().enumerate() {
+            let cpath = format!("{path}.{list_name}[{i}]");
+            let Some(cf) = ctx.fields(c, &cpath, CONTAINER_FIELDS) else {
+                continue;
+            };
+            let Some(ports) = cf.get("ports") else {
+                continue;
+            };
+            let Some(ports) = ctx.seq(ports, &format!("{cpath}.ports")) else {
+                continue;
+            };
+            // Port names are unique within a container (`validateContainerPorts` in
+            // pkg/apis/core/validation: an error); across containers the API server accepts a
+            // repeated name, which then resolves to the first container's port: a warning here.
+            let mut own: Vec<String> = Vec::new();
+            for (j, p) in ports.iter().enumerate() {
+                let saved = ctx.errors;
+                let ppath = format!("{cpath}.ports[{j}]");
+                if let Some(cp) = container_port(ctx, p, &ppath) {
+                    if let Some(n) = &cp.name {
+                        let at = p.get("name").map_or(p.span, |n| n.span);
+                        if own.contains(n) {
+                            ctx.error(
+                                Code::DuplicatePortName,
+                                at,
+                                format!("duplicate port name `{n}` in `{cpath}.ports`: the API server rejects the pod"),
+                            )
+                            .help = Some("give each container port its own name".into());
+                            // Not reset below: the whole pod (or workload) is refused.
+                            continue;
+                        }
+                        if shape.ports.iter().any(|q| q.name.as_ref() == Some(n)) {
+                            ctx.warn(
+                                Code::DuplicatePortName,
+                                at,
+                                format!("port name `{n}` is also used by another container: named ports resolve to the first one"),
+                            );
+                        }
+                        own.push(n.clone());
+                    }
+                    shape.ports.push(cp);
+                }
+                // A bad port entry is reported but keeps the pod (the rest stays meaningful).
+                ctx.errors = saved;
+            }
+        }
+    }
+    Some(shape)
+}
+
+pub(super) fn container_port(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<ContainerPort> {
+    let f = ctx.fields(node, path, CONTAINER_PORT_FIELDS)?;
+    let Some(pn) = f.get("containerPort") else {
+        ctx.error(
+            Code::MissingField,
+            node.span,
+            format!("`{path}.containerPort` is required"),
+        );
+        return None;
+    };
+    let n = ctx.int(pn, &format!("{path}.containerPort"))?;
+    let port = port_number(ctx, pn, n, &format!("{path}.containerPort"))?;
+    let protocol = protocol_field(ctx, &f, path)?;
+    let name = match f.get("name") {
+        Some(nn) => {
+            let s = ctx.string(nn, &format!("{path}.name"))?;
+            if !is_port_name(s) {
+                ctx.error(
+                    Code::InvalidPort,
+                    nn.span,
+                    format!("invalid port name `{s}`: at most 15 lower-case letters, digits and `-`, with a letter"),
+                );
+                return None;
+            }
+            Some(s.to_string())
+        }
+        None => None,
+    };
+    Some(ContainerPort {
+        name,
+        port,
+        protocol,
+    })
+}
+
+pub(super) fn protocol_field(ctx: &mut Ctx<'_>, f: &Fields<'_>, path: &str) -> Option<Protocol> {
+    match f.get("protocol") {
+        None => Some(Protocol::Tcp),
+        Some(p) => {
+            let s = ctx.string(p, &format!("{path}.protocol"))?;
+            match Protocol::parse(s) {
+                Some(p) => Some(p),
+                None => {
+                    ctx.error(
+                        Code::InvalidProtocol,
+                        p.span,
+                        format!("unsupported protocol `{s}`"),
+                    )
+                    .help = Some("supported values: `TCP`, `UDP`, `SCTP`".into());
+                    None
+                }
+            }
+        }
+    }
+}
