@@ -133,15 +133,24 @@ impl Analysis {
             }
         }
         for hop in selfs {
+            let more = hop.pairs.saturating_sub(1);
             let _ = writeln!(
                 out,
-                "  {} → {}: allowed — a pod can always reach itself{}",
+                "  {} → {}: allowed — a pod can always reach itself{}{}",
                 hop.from,
                 hop.to,
                 if hop.hairpin {
                     " (through the Service: hairpin)"
                 } else {
                     ""
+                },
+                if more > 0 {
+                    format!(
+                        " ({more} more pod{} alike)",
+                        if more == 1 { "" } else { "s" }
+                    )
+                } else {
+                    String::new()
                 }
             );
         }

@@ -357,7 +357,7 @@ impl Analysis {
                 }
             ),
             Problem::NoBackingPods { service } => {
-                format!("Service `{service}` selects no pod: there is nothing behind it")
+                format!("Service `{service}` has no backing pods: nothing can answer, so the connection fails whatever the policies say")
             }
             Problem::TargetPortUnresolved { service, target } => {
                 format!("no pod behind Service `{service}` defines the targetPort `{target}`")
