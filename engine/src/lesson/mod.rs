@@ -228,6 +228,9 @@ pub fn parse_lesson(source: u32, text: &str) -> (Option<Lesson>, Vec<Diagnostic>
     let mut diags = Vec::new();
     let docs = parse_documents(source, text, &mut diags);
     if diags.iter().any(|d| d.severity == Severity::Error) {
+        for d in &mut diags {
+            d.help = Some("the lesson cannot be read until this is fixed".into());
+        }
         return (None, diags);
     }
     let mut roots = docs.iter().filter_map(|d| d.root.as_ref());
