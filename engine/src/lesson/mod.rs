@@ -532,6 +532,64 @@ fn goal(cx: &mut Ctx<'_>, node: &Node) -> Option<Goal> {
     })
 }
 
+/// One entry of the built-in track's `static/lessons/index.yaml`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexEntry {
+    pub id: String,
+    pub level: String,
+    /// The lesson file, relative to the index.
+    pub file: String,
+}
+
+/// Parses a track index (`lessons: [{id, level, file}, ...]`), in order. Entries lacking a
+/// field are errors (located).
+pub fn parse_index(text: &str) -> Result<Vec<IndexEntry>, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let docs = parse_documents(0, text, &mut diags);
+    let mut out = Vec::new();
+    {
+        let mut cx = Ctx {
+            diags: &mut diags,
+            errors: 0,
+        };
+        let root = docs.iter().find_map(|d| d.root.as_ref());
+        let list = root
+            .and_then(|r| r.get("lessons"))
+            .and_then(|n| cx.seq(n, "lessons"));
+        match (root, list) {
+            (Some(_), Some(list)) => {
+                for item in list {
+                    let Some(f) = cx.fields(item, "lessons entry", &["id", "level", "file"]) else {
+                        continue;
+                    };
+                    let mut field = |k: &str| {
+                        required(&mut cx, &f, item, k, "the entry")
+                            .and_then(|n| cx.string(n, k))
+                            .map(str::to_string)
+                    };
+                    if let (Some(id), Some(level), Some(file)) =
+                        (field("id"), field("level"), field("file"))
+                    {
+                        out.push(IndexEntry { id, level, file });
+                    }
+                }
+            }
+            (r, _) => {
+                cx.error(
+                    Code::InvalidLesson,
+                    r.map(|r| r.span).unwrap_or_default(),
+                    "a lesson index is a `lessons:` list",
+                );
+            }
+        }
+    }
+    if diags.iter().any(|d| d.severity != Severity::Info) {
+        Err(diags)
+    } else {
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
