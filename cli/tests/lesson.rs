@@ -235,3 +235,24 @@ fn unreadable_input_exits_2() {
     assert_eq!(v["passed"], 1);
     assert_eq!(v["unreadable"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn the_readme_example_lesson_passes() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    let start = readme
+        .find("```yaml\nlesson: netpol-playground/v1")
+        .expect("the README has a complete lesson example")
+        + "```yaml\n".len();
+    let end = start + readme[start..].find("```\n").unwrap();
+    let p = tmp("readme.yaml", &readme[start..end]);
+    let out = netpol(&["lesson", "check", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // Without `ports:` the solution opens port 80 too: least privilege fails, as documented.
+    let open = readme[start..end].replacen("            ports: [{port: 9000}]\n", "", 1);
+    let p = tmp("readme-open.yaml", &open);
+    let out = netpol(&["lesson", "check", p.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("does not meet goal 3 (nothing else reaches fubar/app): 1 flow no goal asks for is allowed, e.g. internal/client → fubar/app port 80/TCP"));
+}
