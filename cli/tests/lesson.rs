@@ -254,5 +254,5 @@ fn the_readme_example_lesson_passes() {
     let p = tmp("readme-open.yaml", &open);
     let out = netpol(&["lesson", "check", p.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("does not meet goal 3 (nothing else reaches fubar/app): 1 flow no goal asks for is allowed, e.g. internal/client → fubar/app port 80/TCP"));
+    assert!(stdout(&out).contains("does not meet goal 3 (nothing else reaches fubar/app): 1 flow no goal asks for is allowed, e.g. internal/client → fubar/app port 80/TCP: ingress of `fubar/app`: allowed by ingress rule 1 of `fubar/allow-internal-9000` (line 60)"));
 }

@@ -401,13 +401,21 @@ fn a_solution_that_fails_a_goal_is_reported_with_the_engines_reason() {
     );
     let p = problems(&text);
     assert_eq!(p.len(), 2, "{p:?}");
+    // Lines in the reasons are lines of the lesson file.
+    let rule_line = text
+        .lines()
+        .position(|l| l.contains("ingress: [{}]"))
+        .unwrap()
+        + 1;
     let StepProblem::SolutionFailsGoal { goal, reason, .. } = &p[0] else {
         panic!("{p:?}")
     };
     assert_eq!(*goal, 1);
     assert!(
         reason.contains("should be blocked, but it is allowed")
-            && reason.contains("ingress rule 1 of `default/web`"),
+            && reason.contains(&format!(
+                "ingress rule 1 of `default/web` (line {rule_line})"
+            )),
         "{reason}"
     );
     let StepProblem::SolutionFailsGoal { goal, reason, .. } = &p[1] else {
@@ -570,4 +578,37 @@ fn goals_are_evaluated_on_the_pages_analysis() {
         "{}",
         st.goals[1].reason
     );
+}
+
+#[test]
+fn port_names_in_goals_resolve_on_the_destination() {
+    // Named container port: resolved on the pod, by protocol.
+    let named = LESSON.replace(
+        "ports: [{containerPort: 80}]",
+        "ports: [{name: http, containerPort: 80}]",
+    );
+    let text = replace_once(
+        &named,
+        "{from: default/a, to: default/web, port: 80,",
+        "{from: default/a, to: default/web, port: http,",
+    );
+    let l = parse_lesson(0, &text).0.unwrap();
+    let st = evaluate_step_text(&l, 0, &solution(&l, 0)).unwrap();
+    assert!(st.complete, "{:?}", st.goals);
+    assert_eq!(st.goals[0].verdict.as_ref().unwrap().port, 80);
+    // Unknown name, or the right name with the wrong protocol: the goal cannot be evaluated.
+    for (port, proto) in [("nope", "TCP"), ("http", "UDP")] {
+        let text = replace_once(
+            &named,
+            "{from: default/a, to: default/web, port: 80,",
+            &format!("{{from: default/a, to: default/web, port: {port}, protocol: {proto},"),
+        );
+        let l = parse_lesson(0, &text).0.unwrap();
+        let st = evaluate_step_text(&l, 0, &solution(&l, 0)).unwrap();
+        assert_eq!(st.goals[0].state, Unresolved);
+        assert_eq!(
+            st.goals[0].reason,
+            format!("`default/web` has no {proto} port named `{port}`")
+        );
+    }
 }

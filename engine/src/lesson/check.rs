@@ -64,7 +64,7 @@ impl StepProblem {
                 diagnostics
                     .iter()
                     .map(|d| match d.span {
-                        Some(s) => format!("solution line {}: {}", s.start.line, d.message),
+                        Some(s) => format!("line {}: {}", s.start.line, d.message),
                         None => d.message.clone(),
                     })
                     .collect::<Vec<_>>()
@@ -137,7 +137,13 @@ pub fn check_steps(lesson: &Lesson) -> Vec<StepReport> {
                         });
                     }
                 }
-                let solution = step.solution.clone().unwrap_or_default();
+                // Padded so that lines in explanations and diagnostics are lines of the lesson
+                // file (the text itself starts at `solution_line`).
+                let solution = format!(
+                    "{}{}",
+                    "\n".repeat(step.solution_line.saturating_sub(1) as usize),
+                    step.solution.as_deref().unwrap_or_default()
+                );
                 let a = analyze(&[Source::new("solution", solution.as_str())]);
                 let errors: Vec<Diagnostic> = a
                     .diagnostics

@@ -53,6 +53,9 @@ pub struct Step {
     pub hints: Vec<String>,
     /// Manifests meeting every goal (required when there are goals).
     pub solution: Option<String>,
+    /// The line of the lesson file where the solution's text begins (the line after `|` for a
+    /// block scalar), so reports about the solution can name lines of the lesson file.
+    pub solution_line: u32,
     pub span: Span,
 }
 
@@ -256,7 +259,7 @@ pub fn parse_lesson(source: u32, text: &str) -> (Option<Lesson>, Vec<Diagnostic>
             diags: &mut diags,
             errors: 0,
         };
-        let l = lesson(&mut cx, root);
+        let l = lesson(&mut cx, root, text);
         if cx.errors > 0 {
             None
         } else {
@@ -290,7 +293,7 @@ fn required<'n>(
     v
 }
 
-fn lesson(cx: &mut Ctx<'_>, root: &Node) -> Option<Lesson> {
+fn lesson(cx: &mut Ctx<'_>, root: &Node, text: &str) -> Option<Lesson> {
     let f = cx.fields(root, "lesson", LESSON_FIELDS)?;
     let marker = required(cx, &f, root, "lesson", "the lesson")?;
     match marker.as_str() {
@@ -350,7 +353,7 @@ fn lesson(cx: &mut Ctx<'_>, root: &Node) -> Option<Lesson> {
             );
         }
         for (i, s) in list.iter().enumerate() {
-            if let Some(s) = step(cx, s, i + 1) {
+            if let Some(s) = step(cx, s, i + 1, text) {
                 steps.push(s);
             }
         }
@@ -376,7 +379,7 @@ fn opt_string(
         .map(str::to_string)
 }
 
-fn step(cx: &mut Ctx<'_>, node: &Node, number: usize) -> Option<Step> {
+fn step(cx: &mut Ctx<'_>, node: &Node, number: usize, source: &str) -> Option<Step> {
     let what = format!("step {number}");
     let f = cx.fields(node, &what, STEP_FIELDS)?;
     let title = required(cx, &f, node, "title", &what).and_then(|n| cx.string(n, "title"));
@@ -384,6 +387,7 @@ fn step(cx: &mut Ctx<'_>, node: &Node, number: usize) -> Option<Step> {
     let notes = opt_string(cx, &f, "notes", "notes");
     let start = opt_string(cx, &f, "start", "start");
     let solution = opt_string(cx, &f, "solution", "solution");
+    let solution_line = f.get("solution").map_or(0, |n| content_line(n, source));
     let mut locked = Vec::new();
     if let Some(list) = f.get("locked").and_then(|n| cx.seq(n, "locked")) {
         for item in list {
@@ -435,8 +439,27 @@ fn step(cx: &mut Ctx<'_>, node: &Node, number: usize) -> Option<Step> {
         goals,
         hints,
         solution,
+        solution_line,
         span: node.span,
     })
+}
+
+/// The line where a scalar's content begins: the line after the header of a block scalar
+/// (`|`, `>`), else the scalar's own line.
+fn content_line(n: &Node, source: &str) -> u32 {
+    let line = n.span.start.line;
+    let header = source
+        .lines()
+        .nth(line.saturating_sub(1) as usize)
+        .and_then(|l| {
+            l.chars()
+                .skip(n.span.start.col.saturating_sub(1) as usize)
+                .find(|c| !c.is_whitespace())
+        });
+    match header {
+        Some('|' | '>') => line + 1,
+        _ => line,
+    }
 }
 
 fn goal(cx: &mut Ctx<'_>, node: &Node) -> Option<Goal> {
