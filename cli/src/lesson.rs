@@ -138,12 +138,8 @@ pub fn run(files: &[String], output: Output) -> u8 {
     for (file, src) in &inputs {
         let report = check_lesson(0, src);
         // The lesson file as the only source, so diagnostics render against its lines.
-        let a = Analysis {
-            sources: vec![Source::new(file.clone(), src.clone())],
-            cluster: Default::default(),
-            index: Default::default(),
-            diagnostics: Vec::new(),
-        };
+        let mut a = engine::analyze(&[]);
+        a.sources = vec![Source::new(file.clone(), src.clone())];
         text.push_str(&lesson_text(file, &report, &a, &renderer));
         lessons.push(lesson_out(file, &report, &a));
     }
