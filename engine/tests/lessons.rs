@@ -612,3 +612,76 @@ fn port_names_in_goals_resolve_on_the_destination() {
         );
     }
 }
+
+#[test]
+fn more_builtin_pitfalls() {
+    // 2: selecting `app: wordpress` isolates the web pods too: visitors are cut off.
+    let l = builtin("02-wordpress-mysql.yaml");
+    let wide = replace_once(
+        &solution(&l, 1),
+        "  podSelector:\n    matchLabels:\n      tier: mysql\n",
+        "  podSelector:\n    matchLabels:\n      app: wordpress\n",
+    );
+    let st = evaluate_step_text(&l, 1, &wide).unwrap();
+    assert_eq!(
+        st.goals.iter().map(|g| g.state.clone()).collect::<Vec<_>>(),
+        [Met, Met, Unmet, Met]
+    );
+    assert!(
+        st.goals[2].reason.contains("DENIED"),
+        "{}",
+        st.goals[2].reason
+    );
+
+    // 6: without a peer for pods, the ipBlock rule cuts pod-to-pod traffic.
+    let l = builtin("06-ipblock-metadata.yaml");
+    let no_pods = replace_once(
+        &solution(&l, 0),
+        "    - to:\n        - namespaceSelector: {}\n",
+        "",
+    );
+    assert_eq!(states(&l, 0, &no_pods), [Met, Met, Met, Unmet]);
+
+    // 7: the start's allow-all is flagged by a lint, and the explanation names it.
+    let l = builtin("07-policies-add-up.yaml");
+    let start = l.start_text(0);
+    let a = analyze(&[Source::new("start", start.as_str())]);
+    assert!(a
+        .diagnostics
+        .iter()
+        .any(|d| d.code == Code::LintAllowAllVoidsDeny));
+    let st = evaluate_step_text(&l, 0, &start).unwrap();
+    assert_eq!(st.goals[1].state, Unmet);
+    assert!(
+        st.goals[1].reason.contains("`default/allow-all-ingress`"),
+        "{}",
+        st.goals[1].reason
+    );
+    // Editing a locked policy instead is refused.
+    let edited = replace_once(
+        &start,
+        "  policyTypes: [Ingress]\n",
+        "  policyTypes: [Ingress, Egress]\n",
+    );
+    let st = evaluate_step_text(&l, 0, &edited).unwrap();
+    assert_eq!(st.locked[0].state, LockState::Changed);
+    assert!(!st.complete);
+
+    // 10: without `ports`, port 80 opens too.
+    let l = builtin("10-cka-port-from-namespace.yaml");
+    let all_ports = replace_once(
+        &solution(&l, 1),
+        "      ports:\n        - protocol: TCP\n          port: 9000\n",
+        "",
+    );
+    assert_eq!(states(&l, 1, &all_ports), [Met, Met, Unmet, Unmet]);
+
+    // 13: the start splits peers and ports; the lint says so.
+    let l = builtin("13-peers-ports-split.yaml");
+    let a = analyze(&[Source::new("start", l.start_text(0))]);
+    assert!(a
+        .diagnostics
+        .iter()
+        .any(|d| d.code == Code::LintPeersPortsSplit));
+    assert_eq!(states(&l, 0, &l.start_text(0)), [Met, Unmet, Unmet, Unmet]);
+}
