@@ -527,6 +527,9 @@ fn least_privilege_counts_outside_ranges_the_policies_name() {
     assert_eq!(st.goals[2].state, Unmet);
     assert_eq!(st.goals[2].offending.len(), 1);
     assert_eq!(st.goals[2].offending[0].from, "10.0.0.0/8");
+    assert!(
+        matches!(st.goals[2].offending[0].src, engine::evaluate::Endpoint::External(ip) if ip.to_string() == "10.0.0.0")
+    );
     assert!(st.goals[2].offending[0]
         .explanation
         .contains("ipBlock `10.0.0.0/8`"));

@@ -35,6 +35,10 @@ pub struct NameError {
 /// A flow a least-privilege goal forbids but the manifests allow.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OffendingFlow {
+    /// The source: a pod, or an outside range's representative address.
+    pub src: Endpoint,
+    /// The protected pod reached.
+    pub dst: PodId,
     /// A pod (`ns/name`) or an outside range (its CIDR).
     pub from: String,
     pub to: String,
@@ -418,6 +422,8 @@ fn least_privilege(a: &Analysis, step: &Step, targets: &[(String, Span)]) -> Goa
                     };
                     let v = a.verdict(from, Target::Pod(dst), port, proto);
                     offending.push(OffendingFlow {
+                        src: *src,
+                        dst,
                         from: src_name.clone(),
                         to: a.endpoint_name(Endpoint::Pod(dst)),
                         port,
