@@ -18,6 +18,7 @@ macro_rules! outln {
 mod check;
 mod explain;
 mod inputs;
+mod lesson;
 mod lint;
 mod matrix;
 mod port_arg;
@@ -147,6 +148,27 @@ enum Command {
         #[arg(long, short = 'o', value_enum, default_value = "text")]
         output: Output,
     },
+    /// Lessons: check lesson files (`netpol lesson check LESSON.yaml...`)
+    Lesson {
+        #[command(subcommand)]
+        command: LessonCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum LessonCommand {
+    /// Check lesson files: every step with goals starts unsolved, its solution meets every goal and keeps every locked object, every name in a goal resolves
+    #[command(
+        after_help = "Arguments are lesson files or directories (their *.yaml/*.yml files that start with `lesson:`).\nExit status: 0 every lesson passes, 1 some lesson fails (a malformed lesson included: its problems are located), 2 some input could not be read."
+    )]
+    Check {
+        /// Lesson files or directories
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// Output format
+        #[arg(long, short = 'o', value_enum, default_value = "text")]
+        output: Output,
+    },
 }
 
 /// Pretty JSON on stdout.
@@ -186,6 +208,9 @@ fn main() -> ExitCode {
             output,
         } => explain::run(&files, &from, &to, &port, protocol, output),
         Command::Lint { files, output } => lint::run(&files, output),
+        Command::Lesson {
+            command: LessonCommand::Check { files, output },
+        } => lesson::run(&files, output),
     };
     ExitCode::from(code)
 }

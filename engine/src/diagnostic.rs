@@ -33,6 +33,8 @@ pub enum Code {
     UnknownField,
     UnknownKind,
     DuplicateObject,
+    /// A lesson file that breaks the lesson format (`netpol lesson check`).
+    InvalidLesson,
     // API validation (what the API server rejects)
     InvalidName,
     InvalidLabel,
@@ -84,6 +86,7 @@ impl Code {
             Code::UnknownField => "unknown-field",
             Code::UnknownKind => "unknown-kind",
             Code::DuplicateObject => "duplicate-object",
+            Code::InvalidLesson => "invalid-lesson",
             Code::InvalidName => "invalid-name",
             Code::InvalidLabel => "invalid-label",
             Code::InvalidSelector => "invalid-selector",

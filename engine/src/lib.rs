@@ -18,6 +18,7 @@ pub mod evaluate;
 pub mod expect;
 pub mod explain;
 pub mod explanation;
+pub mod lesson;
 pub mod lint;
 pub mod lower;
 pub mod model;

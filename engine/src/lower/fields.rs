@@ -19,6 +19,19 @@ pub struct Ctx<'d> {
     pub generated_label_keys: Vec<(String, Span)>,
 }
 
+impl<'d> Ctx<'d> {
+    /// A context with the defaults of `kubectl apply` (strict validation, namespace `default`).
+    pub fn new(diags: &'d mut Vec<Diagnostic>) -> Ctx<'d> {
+        Ctx {
+            diags,
+            errors: 0,
+            validate: crate::lower::Validate::Strict,
+            default_namespace: "default".to_string(),
+            generated_label_keys: Vec::new(),
+        }
+    }
+}
+
 impl Ctx<'_> {
     pub fn error(&mut self, code: Code, span: Span, msg: impl Into<String>) -> &mut Diagnostic {
         self.errors += 1;
