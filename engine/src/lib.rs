@@ -16,6 +16,7 @@ pub mod diagnostic;
 pub mod evaluate;
 pub mod expect;
 pub mod explain;
+mod intern;
 pub mod lint;
 pub mod lower;
 pub mod model;
