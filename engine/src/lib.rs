@@ -22,6 +22,7 @@ pub mod lower;
 pub mod model;
 pub mod net;
 pub mod parse;
+pub mod pod_index;
 pub mod ports;
 pub mod resolve;
 pub mod selector;

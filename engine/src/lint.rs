@@ -6,26 +6,28 @@ use std::collections::HashMap;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::evaluate::Index;
 use crate::model::{Cluster, Direction, NamespaceMatch, PeerKind, PortRef, Rule, TargetPort};
+use crate::pod_index::PodIndex;
 use crate::ports::Protocol;
 
 /// Caches shared by all policies: linting stays near-linear on clusters of thousands of pods.
-#[derive(Debug, Default)]
-struct Memo {
+#[derive(Debug)]
+struct Memo<'c> {
     /// Whether some pod matches a peer, by the peer's canonical text.
     peer_hits_any: HashMap<String, bool>,
     /// (peers, port name, protocol) → (some destination exists, one of them defines the name).
     named: HashMap<(String, String, Protocol), (bool, bool)>,
+    /// Pods by namespace and label set: which pods a peer matches, without asking each pod.
+    pods: PodIndex<'c>,
 }
 
-impl Memo {
+impl Memo<'_> {
     /// Whether some pod of the cluster matches the peer (memoised by the peer's text).
-    fn peer_hits_any(&mut self, cluster: &Cluster, index: &Index, kind: &PeerKind) -> bool {
-        *self.peer_hits_any.entry(peer_key(kind)).or_insert_with(|| {
-            (0..cluster.pods.len()).any(|i| {
-                crate::evaluate::peer_match(cluster, index, kind, crate::evaluate::Endpoint::Pod(i))
-                    .is_ok()
-            })
-        })
+    fn peer_hits_any(&mut self, kind: &PeerKind) -> bool {
+        let pods = &self.pods;
+        *self
+            .peer_hits_any
+            .entry(peer_key(kind))
+            .or_insert_with(|| pods.peer_matches_any(kind))
     }
 }
 
@@ -75,7 +77,11 @@ pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let mut memo = Memo::default();
+    let mut memo = Memo {
+        peer_hits_any: HashMap::new(),
+        named: HashMap::new(),
+        pods: PodIndex::new(cluster, index),
+    };
     for pod in cluster.pods.iter().filter(|p| p.host_network) {
         // One note per workload template or Pod object.
         if out
@@ -247,7 +253,7 @@ fn allows_dns(rules: &[Rule]) -> bool {
 fn lint_rule(
     cluster: &Cluster,
     index: &Index,
-    memo: &mut Memo,
+    memo: &mut Memo<'_>,
     q: &str,
     ns: &str,
     dir: Direction,
@@ -266,13 +272,13 @@ fn lint_rule(
                         // kube-system AND k8s-app=kube-dns); it is likely a slip when the AND
                         // matches no pod although each selector alone matches some.
                         if !nsel.is_empty() && !pods.is_empty() && !cluster.pods.is_empty() {
-                            let any_pod = memo.peer_hits_any(cluster, index, &peer.kind);
+                            let any_pod = memo.peer_hits_any(&peer.kind);
                             let ns_alone = cluster.pods.iter().any(|p| {
                                 index
                                     .ns_labels(&p.namespace)
                                     .is_some_and(|l| nsel.matches(l))
                             });
-                            let pods_alone = cluster.pods.iter().any(|p| pods.matches(&p.labels));
+                            let pods_alone = memo.pods.any_labels_match(pods);
                             if !any_pod && ns_alone && pods_alone {
                                 out.push(
                                     Diagnostic::warning(
@@ -294,7 +300,7 @@ fn lint_rule(
                         }
                     }
                     if !cluster.pods.is_empty() {
-                        let any_pod = memo.peer_hits_any(cluster, index, &peer.kind);
+                        let any_pod = memo.peer_hits_any(&peer.kind);
                         if !any_pod {
                             let other_ns = matches!(namespaces, NamespaceMatch::Own(_))
                                 && cluster
@@ -378,20 +384,12 @@ fn lint_rule(
                                     .join(";")
                             },
                         );
+                        let pods = &memo.pods;
                         *memo
                             .named
                             .entry((peers_key, name.clone(), p.protocol))
                             .or_insert_with(|| {
-                                let dsts: Vec<usize> = (0..cluster.pods.len())
-                                    .filter(|&i| {
-                                        crate::evaluate::rule_peer_matches(
-                                            cluster,
-                                            index,
-                                            rule,
-                                            crate::evaluate::Endpoint::Pod(i),
-                                        )
-                                    })
-                                    .collect();
+                                let dsts = pods.rule_pods(rule);
                                 (!dsts.is_empty(), dsts.iter().any(defines))
                             })
                     }

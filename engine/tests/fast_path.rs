@@ -152,3 +152,49 @@ fn fast_path_equals_plain_on_mixed_fixture_and_every_what_if() {
         assert_fast_equals_plain(&a);
     }
 }
+
+/// `PodIndex` (used by the lints) agrees with `peer_match` on every peer and rule of both
+/// fixtures.
+#[test]
+fn pod_index_agrees_with_peer_match() {
+    use engine::evaluate::{peer_match, rule_peer_matches};
+    use engine::pod_index::PodIndex;
+    for (name, text) in [
+        ("gen.yaml", include_str!("fixtures/gen-p200-m50-s1.yaml")),
+        ("mix.yaml", include_str!("fixtures/fast-path-mix.yaml")),
+    ] {
+        let a = analyze(&[Source::new(name, text)]);
+        let c = &a.cluster;
+        let index = PodIndex::new(c, &a.index);
+        let mut some_ip_peer_matched = false;
+        for p in &c.policies {
+            for rule in p.ingress.iter().chain(&p.egress) {
+                let want: Vec<usize> = (0..c.pods.len())
+                    .filter(|&i| rule_peer_matches(c, &a.index, rule, Endpoint::Pod(i)))
+                    .collect();
+                assert_eq!(index.rule_pods(rule), want, "{name}: {}", p.qualified());
+                for peer in rule.peers.iter().flatten() {
+                    let want: Vec<usize> = (0..c.pods.len())
+                        .filter(|&i| peer_match(c, &a.index, &peer.kind, Endpoint::Pod(i)).is_ok())
+                        .collect();
+                    assert_eq!(
+                        index.peer_pods(&peer.kind),
+                        want,
+                        "{name}: {}",
+                        p.qualified()
+                    );
+                    assert_eq!(index.peer_matches_any(&peer.kind), !want.is_empty());
+                    if matches!(peer.kind, engine::model::PeerKind::IpBlock { .. }) {
+                        some_ip_peer_matched |= !want.is_empty();
+                    }
+                }
+            }
+        }
+        if name == "mix.yaml" {
+            assert!(
+                some_ip_peer_matched,
+                "the fixture has ipBlocks matching pod IPs"
+            );
+        }
+    }
+}
