@@ -28,7 +28,7 @@ use crate::intern::{ones, set_bit, words, FxMap, SetTable, ALL, NONE};
 use crate::model::{Direction, NamespaceMatch, PeerKind, PodId, PolicyId, PortRef, Rule};
 use crate::net::Cidr;
 use crate::ports::{PortSet, Protocol};
-use crate::selector::{Labels, Requirement, Selector};
+use crate::selector::{Labels, Operator, Requirement, Selector};
 
 /// An address region outside the cluster: the addresses of `cidr` not inside any more specific
 /// range the policies mention, stood for by `representative`.
@@ -390,17 +390,26 @@ pub fn compute(a: &Analysis) -> Connectivity {
         }
     }
 
-    // Selectors indexed by their first `matchLabels` entry: a label set can only match the
-    // selectors filed under one of its own labels, or those without `matchLabels`.
-    let mut by_first: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    // Selectors filed under a label they require: a `matchLabels` entry (k, v), else an `In`
+    // requirement (under (k, v) for each listed v), else an `Exists` requirement (under k).
+    // A label set has one value per key, so it meets each selector at most once: only those
+    // filed under one of its labels or keys, and those requiring none (`always`).
+    let mut by_label: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut always: Vec<usize> = Vec::new();
     for (i, s) in sels.list.iter().enumerate() {
-        match s.match_labels.first() {
-            Some((k, v)) => by_first
-                .entry((k.as_str(), v.as_str()))
-                .or_default()
-                .push(i),
-            None => always.push(i),
+        let is_in = |r: &&Requirement| r.op == Operator::In;
+        let exists = |r: &&Requirement| r.op == Operator::Exists;
+        if let Some((k, v)) = s.match_labels.first() {
+            by_label.entry((k, v)).or_default().push(i);
+        } else if let Some(r) = s.exprs.iter().find(is_in) {
+            for v in &r.values {
+                by_label.entry((&r.key, v)).or_default().push(i);
+            }
+        } else if let Some(r) = s.exprs.iter().find(exists) {
+            by_key.entry(&r.key).or_default().push(i);
+        } else {
+            always.push(i);
         }
     }
     let mut selector_peers: Vec<Vec<usize>> = vec![Vec::new(); sels.list.len()];
@@ -477,10 +486,10 @@ pub fn compute(a: &Analysis) -> Connectivity {
             continue;
         };
         matched.clear();
-        let keyed = labels
-            .iter()
-            .filter_map(|(k, v)| by_first.get(&(k.as_str(), v.as_str())))
-            .flatten();
+        let keyed = labels.iter().flat_map(|(k, v)| {
+            let pairs = by_label.get(&(k.as_str(), v.as_str()));
+            pairs.into_iter().chain(by_key.get(k.as_str())).flatten()
+        });
         for &s in always.iter().chain(keyed) {
             if sels.matches(s, labels) {
                 matched.push(s);
