@@ -212,7 +212,6 @@ pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<Diagnostic>) {
             for (ri, rule) in rules.iter().enumerate() {
                 lint_rule(
                     cluster,
-                    index,
                     &mut memo,
                     &q,
                     &policy.namespace,
@@ -252,7 +251,6 @@ fn allows_dns(rules: &[Rule]) -> bool {
 #[allow(clippy::too_many_arguments)]
 fn lint_rule(
     cluster: &Cluster,
-    index: &Index,
     memo: &mut Memo<'_>,
     q: &str,
     ns: &str,
@@ -273,11 +271,7 @@ fn lint_rule(
                         // matches no pod although each selector alone matches some.
                         if !nsel.is_empty() && !pods.is_empty() && !cluster.pods.is_empty() {
                             let any_pod = memo.peer_hits_any(&peer.kind);
-                            let ns_alone = cluster.pods.iter().any(|p| {
-                                index
-                                    .ns_labels(&p.namespace)
-                                    .is_some_and(|l| nsel.matches(l))
-                            });
+                            let ns_alone = memo.pods.any_namespace_matches(nsel);
                             let pods_alone = memo.pods.any_labels_match(pods);
                             if !any_pod && ns_alone && pods_alone {
                                 out.push(

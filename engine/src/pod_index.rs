@@ -14,7 +14,8 @@ static NO_LABELS: Labels = BTreeMap::new();
 
 #[derive(Debug)]
 struct NsPods<'c> {
-    labels: &'c Labels,
+    /// `None`: a namespace the index does not know.
+    labels: Option<&'c Labels>,
     /// Distinct label sets of the namespace's pods, with those pods (ascending).
     groups: Vec<(&'c Labels, Vec<PodId>)>,
 }
@@ -39,7 +40,7 @@ impl<'c> PodIndex<'c> {
             let ni = *by_name.entry(pod.namespace.as_str()).or_insert(next);
             if ni == next {
                 namespaces.push(NsPods {
-                    labels: index.ns_labels(&pod.namespace).unwrap_or(&NO_LABELS),
+                    labels: index.ns_labels(&pod.namespace),
                     groups: Vec::new(),
                 });
                 groups.push(HashMap::new());
@@ -87,7 +88,7 @@ impl<'c> PodIndex<'c> {
                     NamespaceMatch::Selector(sel) => Box::new(
                         self.namespaces
                             .iter()
-                            .filter(move |ns| sel.matches(ns.labels))
+                            .filter(move |ns| sel.matches(ns.labels.unwrap_or(&NO_LABELS)))
                             .flat_map(in_ns),
                     ),
                 }
@@ -135,6 +136,13 @@ impl<'c> PodIndex<'c> {
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    /// Whether some pod is in a (known) namespace whose labels match `sel`.
+    pub fn any_namespace_matches(&self, sel: &Selector) -> bool {
+        self.namespaces
+            .iter()
+            .any(|ns| ns.labels.is_some_and(|l| sel.matches(l)))
     }
 
     /// Whether some pod's labels match `sel` (in any namespace).
