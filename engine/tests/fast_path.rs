@@ -184,8 +184,22 @@ fn pod_index_agrees_with_peer_match() {
                         p.qualified()
                     );
                     assert_eq!(index.peer_matches_any(&peer.kind), !want.is_empty());
-                    if matches!(peer.kind, engine::model::PeerKind::IpBlock { .. }) {
-                        some_ip_peer_matched |= !want.is_empty();
+                    match &peer.kind {
+                        engine::model::PeerKind::IpBlock { .. } => {
+                            some_ip_peer_matched |= !want.is_empty();
+                        }
+                        engine::model::PeerKind::Pods { namespaces, pods } => {
+                            let labels = c.pods.iter().any(|p| pods.matches(&p.labels));
+                            assert_eq!(index.any_labels_match(pods), labels);
+                            if let engine::model::NamespaceMatch::Selector(nsel) = namespaces {
+                                let ns = c.pods.iter().any(|p| {
+                                    a.index
+                                        .ns_labels(&p.namespace)
+                                        .is_some_and(|l| nsel.matches(l))
+                                });
+                                assert_eq!(index.any_namespace_matches(nsel), ns);
+                            }
+                        }
                     }
                 }
             }
