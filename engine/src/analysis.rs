@@ -71,10 +71,27 @@ pub enum Target {
 /// Verdicts that hold by the Kubernetes semantics but that real clusters may not follow.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum CniFlag {
-    HostNetwork { pod: String },
-    IpBlockOnPod { policy: String },
-    EndPort { policy: String },
-    Hairpin { service: String },
+    HostNetwork {
+        pod: String,
+    },
+    IpBlockOnPod {
+        policy: String,
+    },
+    EndPort {
+        policy: String,
+    },
+    Hairpin {
+        service: String,
+    },
+    /// Equal-priority admin policies with matching rules of different actions (`policies`:
+    /// their names): the upstream outcome is implementation-defined.
+    AdminEqualPriority {
+        policies: String,
+    },
+    /// An admin policy with `nodes` / `domainNames` peers, which are not simulated.
+    AdminNotSimulated {
+        policy: String,
+    },
 }
 
 impl CniFlag {
@@ -91,6 +108,12 @@ impl CniFlag {
             ),
             CniFlag::Hairpin { service } => format!(
                 "the pod reaches itself through Service `{service}` (hairpin): allowed by the semantics, but it depends on the CNI and kube-proxy"
+            ),
+            CniFlag::AdminEqualPriority { policies } => format!(
+                "admin policies {policies} have the same priority and both match this flow with different actions: upstream, which one applies is up to the implementation"
+            ),
+            CniFlag::AdminNotSimulated { policy } => format!(
+                "`{policy}` has `nodes` or `domainNames` peers, which are not simulated here (they match nothing): the verdict may differ in a cluster"
             ),
         }
     }
@@ -364,6 +387,9 @@ impl Analysis {
     fn collect_flags(&self, v: &mut Verdict) {
         let c = &self.cluster;
         for hop in &v.hops {
+            for o in [&hop.egress, &hop.ingress] {
+                crate::admin::flags(c, o, &mut v.flags);
+            }
             for e in [hop.src, hop.dst] {
                 if let Endpoint::Pod(id) = e {
                     if let Some(p) = c.pods.get(id).filter(|p| p.host_network) {

@@ -87,6 +87,7 @@ pub fn outside_ranges(a: &Analysis) -> Vec<OutsideRange> {
             }
         }
     }
+    cidrs.extend(crate::admin::cidrs(&a.cluster));
     let mut out = Vec::new();
     for c in &cidrs {
         // Walk the block, skipping the more specific ranges inside it.
@@ -151,6 +152,10 @@ struct FlatRule<'a> {
 
 /// Computes the connectivity of the analysis (enabled policies only).
 pub fn compute(a: &Analysis) -> Connectivity {
+    if crate::admin::active(&a.cluster) {
+        // Admin tiers: classes and cells through the whole tier chain (`admin.rs`).
+        return crate::admin::connectivity(a);
+    }
     let c = &a.cluster;
     let n = c.pods.len();
 

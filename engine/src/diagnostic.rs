@@ -45,6 +45,16 @@ pub enum Code {
     InvalidExcept,
     InvalidPolicyType,
     InvalidIp,
+    // Admin tiers (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy)
+    InvalidPriority,
+    InvalidAction,
+    InvalidSubject,
+    TooManyItems,
+    InvalidApiVersion,
+    /// `nodes` / `domainNames` peers: valid, not simulated.
+    NotSimulated,
+    /// Equal priorities in one tier whose rules could match the same flow.
+    EqualPriority,
     // Lints (manifests are valid, but probably not what was meant)
     LintNoDnsEgress,
     LintDnsPortTcpOnly,
@@ -61,6 +71,8 @@ pub enum Code {
     LintHostNetwork,
     LintPeersPortsSplit,
     LintServiceNoBackends,
+    LintAdminDenyShadowed,
+    LintAdminRuleNeverMatches,
 }
 
 impl Code {
@@ -87,6 +99,13 @@ impl Code {
             Code::InvalidExcept => "invalid-except",
             Code::InvalidPolicyType => "invalid-policy-type",
             Code::InvalidIp => "invalid-ip",
+            Code::InvalidPriority => "invalid-priority",
+            Code::InvalidAction => "invalid-action",
+            Code::InvalidSubject => "invalid-subject",
+            Code::TooManyItems => "too-many-items",
+            Code::InvalidApiVersion => "invalid-api-version",
+            Code::NotSimulated => "not-simulated",
+            Code::EqualPriority => "equal-priority",
             Code::LintNoDnsEgress => "no-dns-egress",
             Code::LintDnsPortTcpOnly => "dns-port-tcp-only",
             Code::LintPeerSelectorsCombined => "peer-selectors-combined",
@@ -102,6 +121,8 @@ impl Code {
             Code::LintHostNetwork => "host-network-pod",
             Code::LintPeersPortsSplit => "peers-ports-split",
             Code::LintServiceNoBackends => "service-no-backends",
+            Code::LintAdminDenyShadowed => "deny-shadowed-by-accept",
+            Code::LintAdminRuleNeverMatches => "admin-rule-never-matches",
         }
     }
 
@@ -123,6 +144,8 @@ impl Code {
                 | Code::LintHostNetwork
                 | Code::LintPeersPortsSplit
                 | Code::LintServiceNoBackends
+                | Code::LintAdminDenyShadowed
+                | Code::LintAdminRuleNeverMatches
         )
     }
 }

@@ -21,6 +21,9 @@ pub struct Cluster {
     pub workloads: Vec<Workload>,
     pub services: Vec<Service>,
     pub policies: Vec<Policy>,
+    /// AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy (cluster-scoped),
+    /// sorted by tier, priority, kind and name (their evaluation order).
+    pub admin_policies: Vec<crate::admin::AdminPolicy>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

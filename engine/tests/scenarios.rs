@@ -205,3 +205,16 @@ fn peer_corpus_np_guard() {
     }
     assert_corpus("np-guard corpus", &run_corpus(&root, false), 21);
 }
+
+#[test]
+fn peer_corpus_np_guard_anp() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance/np-guard/anp");
+    if !root.is_dir() {
+        println!(
+            "notice: {} not found: admin-tier peer corpus skipped",
+            root.display()
+        );
+        return;
+    }
+    assert_corpus("np-guard anp corpus", &run_corpus(&root, false), 19);
+}

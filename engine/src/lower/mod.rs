@@ -6,6 +6,7 @@
 //! become pods; pods in a real dump that belong to a workload through ownerReferences are
 //! attached to it instead of being generated a second time.
 
+pub mod admin;
 pub mod fields;
 pub mod policy;
 
@@ -281,6 +282,7 @@ struct Collected {
     workloads: Vec<RawWorkload>,
     services: Vec<Service>,
     policies: Vec<Policy>,
+    admin_policies: Vec<crate::admin::AdminPolicy>,
 }
 
 /// Lowers all documents of all sources into one cluster.
@@ -334,10 +336,12 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
     }
     let kind = kind.to_string();
     let workload_kind = WorkloadKind::parse(&kind);
+    let admin_kind = crate::admin::AdminKind::parse(&kind);
     let known = matches!(
         kind.as_str(),
         "Namespace" | "Pod" | "Service" | "NetworkPolicy"
-    ) || workload_kind.is_some();
+    ) || workload_kind.is_some()
+        || admin_kind.is_some();
     if !known {
         if !QUIET_KINDS.contains(&kind.as_str()) {
             let d = Diagnostic::warning(
@@ -389,7 +393,8 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
         );
         return;
     }
-    let namespace = if kind == "Namespace" {
+    // Cluster-scoped kinds: a `metadata.namespace` is ignored, as the API server does.
+    let namespace = if kind == "Namespace" || admin_kind.is_some() {
         String::new()
     } else {
         match meta.get("namespace") {
@@ -476,6 +481,15 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
                 if ctx.errors == before {
                     out.policies.push(p);
                 }
+            }
+        }
+        _ if admin_kind.is_some() => {
+            let (Some(ak), Some(spec)) = (admin_kind, admin::spec_or_error(ctx, node, spec)) else {
+                return;
+            };
+            let p = admin::lower_admin(ctx, ak, node, &name, name_node.span, spec, span);
+            if let (Some(p), true) = (p, ctx.errors == before) {
+                out.admin_policies.push(p);
             }
         }
         _ => {
@@ -897,6 +911,7 @@ fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
         workloads,
         services,
         policies,
+        admin_policies,
     } = c;
     let pods = dedupe(
         ctx,
@@ -1066,5 +1081,6 @@ fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
         workloads: out_workloads,
         services,
         policies,
+        admin_policies: admin::finish(ctx, admin_policies),
     }
 }
