@@ -137,7 +137,13 @@ impl Analysis {
             );
         }
         for f in &e.flags {
-            let _ = writeln!(out, "  CNI-dependent: {}", f.sentence);
+            // Admin-tier caveats are about the simulation, not the CNI.
+            let what = if f.kind.starts_with("admin-") {
+                "Caveat"
+            } else {
+                "CNI-dependent"
+            };
+            let _ = writeln!(out, "  {what}: {}", f.sentence);
         }
         out
     }
