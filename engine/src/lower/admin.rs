@@ -321,13 +321,9 @@ fn rules(
         return Some(Vec::new());
     };
     let list = ctx.seq(list_node, &format!("spec.{dir}"))?;
-    let mut ok = !too_many(
-        ctx,
-        list_node,
-        &format!("spec.{dir}"),
-        list.len(),
-        limits.rules,
-    );
+    // The count error points at the `ingress`/`egress` key.
+    let key = f.key(dir).unwrap_or(list_node);
+    let mut ok = !too_many(ctx, key, &format!("spec.{dir}"), list.len(), limits.rules);
     let egress = dir == "egress";
     let (known, peers_key, ports_key) = match (v2, egress) {
         (false, false) => (V1_INGRESS, "from", "ports"),
