@@ -693,7 +693,7 @@ fn complement(set: &PortSet) -> PortSet {
             if lo > next {
                 out.add(p, next, lo - 1);
             }
-            if hi >= MAX_PORT {
+            if hi == MAX_PORT {
                 done = true;
                 break;
             }
@@ -824,24 +824,6 @@ pub fn cidrs(cluster: &Cluster) -> Vec<Cidr> {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn complement_of_ranges() {
-        let mut s = PortSet::none();
-        s.add(Protocol::Tcp, 1, 79);
-        s.add(Protocol::Tcp, 81, 65535);
-        let c = complement(&s);
-        assert!(c.contains(Protocol::Tcp, 80));
-        assert!(!c.contains(Protocol::Tcp, 81));
-        assert!(c.get(Protocol::Udp).is_all());
-        assert!(complement(&PortSet::all()).is_empty());
-        assert!(complement(&PortSet::none()).is_all());
-    }
 }
 
 /// The connectivity matrix when admin policies take part. Pods that no policy can tell apart
@@ -1120,5 +1102,23 @@ pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<crate::diagnostic::D
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn complement_of_ranges() {
+        let mut s = PortSet::none();
+        s.add(Protocol::Tcp, 1, 79);
+        s.add(Protocol::Tcp, 81, 65535);
+        let c = complement(&s);
+        assert!(c.contains(Protocol::Tcp, 80));
+        assert!(!c.contains(Protocol::Tcp, 81));
+        assert!(c.get(Protocol::Udp).is_all());
+        assert!(complement(&PortSet::all()).is_empty());
+        assert!(complement(&PortSet::none()).is_all());
     }
 }

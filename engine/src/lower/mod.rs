@@ -350,7 +350,7 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
                 format!("kind `{kind}` is not analysed; the object is ignored"),
             )
             .with_help(
-                "analysed kinds: Namespace, Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, ReplicationController, Service, NetworkPolicy",
+                "analysed kinds: Namespace, Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob, ReplicationController, Service, NetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy",
             );
             ctx.diags.push(d);
         }
