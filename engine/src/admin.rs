@@ -358,6 +358,9 @@ pub struct Tiered {
     pub ambiguous: Vec<(AdminPolicyId, AdminPolicyId)>,
     /// Policies with `nodes` / `domainNames` peers consulted before the decision.
     pub not_simulated: Vec<AdminPolicyId>,
+    /// Policies whose `networks` peers met a pod the manifests give no IP for (before the
+    /// decision): in a cluster its IP may fall inside them.
+    pub pod_ip_unknown: Vec<AdminPolicyId>,
 }
 
 impl Tiered {
@@ -410,6 +413,8 @@ enum PeerHit {
     No,
     /// `nodes` / `domainNames`: not simulated (treated as no match, flagged).
     NotSimulated,
+    /// `networks` against a pod without a known IP (treated as no match, flagged).
+    NoIp,
     /// No known field: fail closed.
     Unknown,
 }
@@ -452,6 +457,9 @@ fn peer_hit(
                     .map(|p| p.ips.clone())
                     .unwrap_or_default(),
             };
+            if ips.is_empty() {
+                return PeerHit::NoIp;
+            }
             yes(ips.iter().any(|ip| cidrs.iter().any(|c| c.contains(*ip))))
         }
         AdminPeerKind::Nodes(_) | AdminPeerKind::DomainNames(_) => PeerHit::NotSimulated,
@@ -459,31 +467,43 @@ fn peer_hit(
     }
 }
 
-/// A rule's match against the other end, ignoring ports: the matching peer and the effective
-/// action, or `None`. `not_simulated` is set when a not-simulated peer was skipped.
+/// Peers skipped on the way to a decision, for the verdict's caveats.
+#[derive(Clone, Copy, Debug, Default)]
+struct Notes {
+    not_simulated: bool,
+    no_ip: bool,
+}
+
+/// A rule's match against the other end, ignoring ports: the matching peer, the effective
+/// action, and whether the rule failed closed (then it matches every port); or `None`.
 fn rule_peer(
     cluster: &Cluster,
     index: &Index,
     subject: &Pod,
     rule: &AdminRule,
     other: Endpoint,
-    not_simulated: &mut bool,
+    notes: &mut Notes,
 ) -> Option<(usize, Action, bool)> {
-    let mut fail_closed = None;
+    // "For Deny and Pass rules, fail closed means: treat the rule as a 'Deny all' rule"
+    // (`ClusterNetworkPolicyEgressPeer`); for Accept rules the peer matches nothing.
+    if rule.action != Action::Accept {
+        if let Some(pi) = rule
+            .peers
+            .iter()
+            .position(|p| matches!(p.kind, AdminPeerKind::Unknown))
+        {
+            return Some((pi, Action::Deny, true));
+        }
+    }
     for (pi, peer) in rule.peers.iter().enumerate() {
         match peer_hit(cluster, index, subject, &peer.kind, other) {
             PeerHit::Yes => return Some((pi, rule.action, false)),
-            PeerHit::No => {}
-            PeerHit::NotSimulated => *not_simulated = true,
-            PeerHit::Unknown => {
-                // "For Deny and Pass rules, fail closed means: treat the rule as a 'Deny all'".
-                if rule.action != Action::Accept && fail_closed.is_none() {
-                    fail_closed = Some(pi);
-                }
-            }
+            PeerHit::No | PeerHit::Unknown => {}
+            PeerHit::NotSimulated => notes.not_simulated = true,
+            PeerHit::NoIp => notes.no_ip = true,
         }
     }
-    fail_closed.map(|pi| (pi, Action::Deny, true))
+    None
 }
 
 /// The ports a rule covers toward `dst` (all when it has no port list).
@@ -527,12 +547,11 @@ fn first_match(
     other: Endpoint,
     port: u16,
     protocol: Protocol,
-    not_simulated: &mut bool,
+    notes: &mut Notes,
 ) -> Option<(usize, usize, Option<usize>, Action)> {
     let dst = destination(cluster, subject, dir, other);
     for (ri, rule) in policy.rules(dir).iter().enumerate() {
-        let Some((pi, action, failed)) =
-            rule_peer(cluster, index, subject, rule, other, not_simulated)
+        let Some((pi, action, failed)) = rule_peer(cluster, index, subject, rule, other, notes)
         else {
             continue;
         };
@@ -571,20 +590,15 @@ fn walk_tier(
         let Some(policy) = cluster.admin_policies.get(id) else {
             continue;
         };
-        let mut skipped = false;
+        let mut notes = Notes::default();
         let hit = first_match(
-            cluster,
-            index,
-            pod,
-            policy,
-            dir,
-            other,
-            port,
-            protocol,
-            &mut skipped,
+            cluster, index, pod, policy, dir, other, port, protocol, &mut notes,
         );
-        if skipped {
+        if notes.not_simulated {
             t.not_simulated.push(id);
+        }
+        if notes.no_ip {
+            t.pod_ip_unknown.push(id);
         }
         let Some((rule, peer, entry, action)) = hit else {
             continue;
@@ -598,7 +612,7 @@ fn walk_tier(
                 if o.priority != policy.priority {
                     break;
                 }
-                let mut ignore = false;
+                let mut ignore = Notes::default();
                 if let Some((_, _, _, a)) = first_match(
                     cluster,
                     index,
@@ -650,6 +664,7 @@ pub fn evaluate(
         decision: TierDecision::Default,
         ambiguous: Vec::new(),
         not_simulated: Vec::new(),
+        pod_ip_unknown: Vec::new(),
     };
     let walk =
         |tier, t: &mut Tiered| walk_tier(cluster, index, pod, tier, dir, other, port, protocol, t);
@@ -673,9 +688,14 @@ pub fn evaluate(
         }
     }
     t.decision = decision.unwrap_or(TierDecision::Default);
-    t.not_simulated.sort_unstable();
-    t.not_simulated.dedup();
-    let plain = t.passes.is_empty() && t.ambiguous.is_empty() && t.not_simulated.is_empty();
+    for list in [&mut t.not_simulated, &mut t.pod_ip_unknown] {
+        list.sort_unstable();
+        list.dedup();
+    }
+    let plain = t.passes.is_empty()
+        && t.ambiguous.is_empty()
+        && t.not_simulated.is_empty()
+        && t.pod_ip_unknown.is_empty();
     match t.decision {
         TierDecision::NetworkPolicy(o) if plain => o,
         TierDecision::Default if plain => Outcome::NotIsolated,
@@ -727,7 +747,7 @@ fn tier_ports(
             if undecided.is_empty() {
                 return (accepted, passed);
             }
-            let mut ignore = false;
+            let mut ignore = Notes::default();
             let Some((_, action, failed)) =
                 rule_peer(cluster, index, pod, rule, other, &mut ignore)
             else {
@@ -805,6 +825,9 @@ pub fn flags(cluster: &Cluster, outcome: &Outcome, out: &mut Vec<CniFlag>) {
         out.push(CniFlag::AdminEqualPriority {
             policies: format!("{}, {}", name(a), name(b)),
         });
+    }
+    for &id in &t.pod_ip_unknown {
+        out.push(CniFlag::AdminNetworksPodIp { policy: name(id) });
     }
     for &id in &t.not_simulated {
         out.push(CniFlag::AdminNotSimulated { policy: name(id) });

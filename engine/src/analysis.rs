@@ -92,6 +92,10 @@ pub enum CniFlag {
     AdminNotSimulated {
         policy: String,
     },
+    /// An admin `networks` peer met a pod the manifests give no IP for.
+    AdminNetworksPodIp {
+        policy: String,
+    },
 }
 
 impl CniFlag {
@@ -111,6 +115,9 @@ impl CniFlag {
             ),
             CniFlag::AdminEqualPriority { policies } => format!(
                 "admin policies {policies} have the same priority and both match this flow with different actions: upstream, which one applies is up to the implementation"
+            ),
+            CniFlag::AdminNetworksPodIp { policy } => format!(
+                "`{policy}` has `networks` peers, which match pod IPs too, and the manifests give no IP for a pod of this flow (no `status.podIP`): in a cluster its IP may fall inside them"
             ),
             CniFlag::AdminNotSimulated { policy } => format!(
                 "`{policy}` has `nodes` or `domainNames` peers, which are not simulated here (they match nothing): the verdict may differ in a cluster"

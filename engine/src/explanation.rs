@@ -261,6 +261,7 @@ impl CniFlag {
             CniFlag::Hairpin { .. } => "hairpin",
             CniFlag::AdminEqualPriority { .. } => "admin-equal-priority",
             CniFlag::AdminNotSimulated { .. } => "admin-not-simulated",
+            CniFlag::AdminNetworksPodIp { .. } => "admin-networks-pod-ip",
         }
     }
 
@@ -270,7 +271,9 @@ impl CniFlag {
             CniFlag::IpBlockOnPod { policy } | CniFlag::EndPort { policy } => policy,
             CniFlag::Hairpin { service } => service,
             CniFlag::AdminEqualPriority { policies } => policies,
-            CniFlag::AdminNotSimulated { policy } => policy,
+            CniFlag::AdminNotSimulated { policy } | CniFlag::AdminNetworksPodIp { policy } => {
+                policy
+            }
         }
     }
 

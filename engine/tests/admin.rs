@@ -589,3 +589,60 @@ proptest! {
         check_matrix(&a, &text);
     }
 }
+
+#[test]
+fn networks_against_a_pod_without_ip_is_flagged() {
+    let t = cnp(
+        "p",
+        "  tier: Admin\n  priority: 1\n  subject:\n    namespaces: {matchLabels: {team: x}}\n  egress:\n  - action: Deny\n    to: [{networks: [0.0.0.0/0]}]\n",
+    );
+    let a = analyze(&[Source::new("t.yaml", t.as_str())]);
+    let from = a.resolve("x/a").unwrap();
+    // y/b has an IP in the manifests: denied, no caveat.
+    let v = a.verdict(from, a.resolve("y/b").unwrap(), 8080, Protocol::Tcp);
+    assert!(!v.allowed);
+    assert!(a.explanation(&v).flags.is_empty());
+    // x/d-0 has none: allowed here, with the caveat.
+    let v = a.verdict(from, a.resolve("x/d-0").unwrap(), 53, Protocol::Udp);
+    assert!(v.allowed);
+    let e = a.explanation(&v);
+    assert!(
+        e.flags
+            .iter()
+            .any(|f| f.kind == "admin-networks-pod-ip" && f.subject == "p"),
+        "{:?}",
+        e.flags
+    );
+}
+
+#[test]
+fn a_deny_rule_with_an_unknown_peer_denies_everything() {
+    // Only a field of another version: fails closed whatever the other peers and ports say.
+    let t = cnp(
+        "p",
+        &format!("  tier: Admin\n  priority: 1\n{SUBJECT_Y}  ingress:\n  - action: Pass\n    from:\n    - futurePeer: {{}}\n    - namespaces: {{matchLabels: {{team: x}}}}\n    protocols: [{{tcp: {{destinationPort: {{number: 1}}}}}}]\n  - action: Accept\n    from: [{{futurePeer: {{}}}}]\n"),
+    );
+    expect(
+        &t,
+        Code::NotSimulated,
+        Severity::Warning,
+        "    - |futurePeer",
+        "fails closed",
+    );
+    let a = analyze(&[Source::new("t.yaml", t.as_str())]);
+    let v = a.verdict(
+        a.resolve("x/a").unwrap(),
+        a.resolve("y/b").unwrap(),
+        8080,
+        Protocol::Tcp,
+    );
+    assert!(!v.allowed);
+    assert!(a.explain(&v).contains("fails closed"), "{}", a.explain(&v));
+    expect(
+        &t,
+        Code::LintAdminRuleNeverMatches,
+        Severity::Warning,
+        "  - |action: Accept",
+        "fails closed",
+    );
+}
