@@ -646,3 +646,25 @@ fn a_deny_rule_with_an_unknown_peer_denies_everything() {
         "fails closed",
     );
 }
+
+#[test]
+fn an_admin_policy_list_with_capitalised_items_is_read() {
+    // policy-assistant's `test/example-policies/anps/anp-list.yaml` writes `Items`.
+    let t = format!("{NAMESPACES}---\napiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicyList\nItems:\n- apiVersion: policy.networking.k8s.io/v1alpha1\n  kind: AdminNetworkPolicy\n  metadata: {{name: p}}\n  spec:\n    priority: 3\n    subject: {{namespaces: {{}}}}\n    ingress:\n    - action: Deny\n      from: [{{namespaces: {{namespaceSelector: {{}}}}}}]\n");
+    expect(
+        &t,
+        Code::UnknownField,
+        Severity::Warning,
+        "|Items:",
+        "read as `items`",
+    );
+    let a = analyze(&[Source::new("t.yaml", t.as_str())]);
+    assert_eq!(a.cluster.admin_policies.len(), 1);
+    let v = a.verdict(
+        a.resolve("x/a").unwrap(),
+        a.resolve("y/b").unwrap(),
+        8080,
+        Protocol::Tcp,
+    );
+    assert!(!v.allowed);
+}

@@ -32,7 +32,7 @@ pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
 pub const MAX_GENERATED_REPLICAS: u32 = 100;
 
 const TOP_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "status"];
-const LIST_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "items"];
+const LIST_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "items", "Items"];
 const META_FIELDS: &[&str] = &[
     "annotations",
     "creationTimestamp",
@@ -320,14 +320,27 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
         return;
     };
 
-    if kind == "List" || (kind.ends_with("List") && node.get("items").is_some()) {
+    let has_items = node.get("items").or_else(|| node.get("Items")).is_some();
+    if kind == "List" || (kind.ends_with("List") && has_items) {
         let Some(f) = ctx.fields(node, kind, LIST_FIELDS) else {
             return;
         };
         if depth > 4 {
             return;
         }
-        if let Some(items) = f.get("items").and_then(|n| ctx.seq(n, "items")) {
+        // `Items`: Go's encoding/json matches field names case-insensitively, so tools that
+        // decode client-side (policy-assistant's `AdminNetworkPolicyList` examples) accept it.
+        let items = f.get("items").or_else(|| {
+            let n = f.get("Items")?;
+            ctx.warn(
+                Code::UnknownField,
+                f.key("Items").map_or(n.span, |k| k.span),
+                "`Items` is read as `items` (client-side Go decoding ignores case; the API server does not)",
+            )
+            .help = Some("write `items`".into());
+            Some(n)
+        });
+        if let Some(items) = items.and_then(|n| ctx.seq(n, "items")) {
             for item in items {
                 object(ctx, out, item, depth + 1);
             }
