@@ -850,38 +850,122 @@ pub fn cidrs(cluster: &Cluster) -> Vec<Cidr> {
 }
 
 /// The connectivity matrix when admin policies take part. Pods that no policy can tell apart
-/// (same namespace, labels, IPs, container ports, host network) form one class; each pair of
-/// classes is evaluated through the whole chain on representatives with
-/// [`crate::connectivity::plain_between`]'s direction port sets.
+/// form one class: the same NetworkPolicies isolate them, the same NetworkPolicy and admin peers
+/// match them (`networks` on their IPs included), the same admin subjects select them, their
+/// namespaces agree on the `sameLabels`/`notSameLabels` keys, and the port names rules use
+/// resolve alike. Each pair of classes is evaluated through the whole chain on representatives
+/// with the direction port sets of [`crate::connectivity::plain_between`].
 pub fn connectivity(a: &crate::analysis::Analysis) -> crate::connectivity::Connectivity {
-    use std::collections::HashMap;
-    type Key<'k> = (
-        &'k str,
-        &'k Labels,
-        &'k [std::net::IpAddr],
-        Vec<(Option<&'k str>, u16, Protocol)>,
-        bool,
-    );
+    use std::collections::{BTreeSet, HashMap};
     let c = &a.cluster;
-    let mut class_index: HashMap<Key<'_>, usize> = HashMap::new();
+    let index = &a.index;
+    let np_peers: Vec<&crate::model::PeerKind> = c
+        .policies
+        .iter()
+        .flat_map(|p| p.ingress.iter().chain(&p.egress))
+        .flat_map(|r| r.peers.iter().flatten())
+        .map(|p| &p.kind)
+        .collect();
+    let admin_peers: Vec<&AdminPeerKind> = c
+        .admin_policies
+        .iter()
+        .flat_map(|p| p.ingress.iter().chain(&p.egress))
+        .flat_map(|r| r.peers.iter())
+        .map(|p| &p.kind)
+        .collect();
+    // Namespace label keys `sameLabels` / `notSameLabels` compare.
+    let mut same_keys: BTreeSet<&str> = BTreeSet::new();
+    for kind in &admin_peers {
+        if let AdminPeerKind::Namespaces(n) | AdminPeerKind::Pods { namespaces: n, .. } = kind {
+            if let NamespacePeer::SameLabels(k) | NamespacePeer::NotSameLabels(k) = n {
+                same_keys.extend(k.iter().map(String::as_str));
+            }
+        }
+    }
+    // Port names any rule uses (NetworkPolicy names are per protocol, admin names any).
+    let mut names: BTreeSet<&str> = BTreeSet::new();
+    for p in &c.policies {
+        for r in p.ingress.iter().chain(&p.egress) {
+            for e in r.ports.iter().flatten() {
+                if let crate::model::PortRef::Named(n) = &e.port {
+                    names.insert(n);
+                }
+            }
+        }
+    }
+    for p in &c.admin_policies {
+        for r in p.ingress.iter().chain(&p.egress) {
+            for e in r.ports.iter().flatten() {
+                if let AdminPortKind::Named(n) = &e.kind {
+                    names.insert(n);
+                }
+            }
+        }
+    }
+    // Any pod stands in as the subject for peers that do not depend on it (all but the
+    // `sameLabels` ones, whose inputs are in the signature).
+    type Sig = (
+        Vec<crate::model::PolicyId>,
+        Vec<crate::model::PolicyId>,
+        Vec<usize>,
+        Vec<(usize, u8)>,
+        Vec<AdminPolicyId>,
+        Vec<Option<String>>,
+        Vec<(String, u16, Protocol)>,
+    );
+    let empty = Labels::new();
+    let mut class_index: HashMap<Sig, usize> = HashMap::new();
     let mut classes: Vec<Vec<PodId>> = Vec::new();
     let mut class_of = Vec::with_capacity(c.pods.len());
     for (pid, pod) in c.pods.iter().enumerate() {
-        let mut ports: Vec<_> = pod
+        let me = Endpoint::Pod(pid);
+        let np_hits = np_peers
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| crate::evaluate::peer_match(c, index, k, me).is_ok())
+            .map(|(i, _)| i)
+            .collect();
+        let admin_hits = admin_peers
+            .iter()
+            .enumerate()
+            .filter_map(|(i, k)| match peer_hit(c, index, pod, k, me) {
+                PeerHit::Yes => Some((i, 1)),
+                PeerHit::NoIp => Some((i, 2)),
+                PeerHit::No | PeerHit::NotSimulated | PeerHit::Unknown => None,
+            })
+            .collect();
+        let subjects = c
+            .admin_policies
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.selects(index, pod))
+            .map(|(i, _)| i)
+            .collect();
+        let ns_labels = index.ns_labels(&pod.namespace).unwrap_or(&empty);
+        let same = same_keys
+            .iter()
+            .map(|k| ns_labels.get(*k).cloned())
+            .collect();
+        let mut named: Vec<(String, u16, Protocol)> = pod
             .ports
             .iter()
-            .map(|p| (p.name.as_deref(), p.port, p.protocol))
+            .filter_map(|cp| {
+                let n = cp.name.as_deref().filter(|n| names.contains(n))?;
+                Some((n.to_string(), cp.port, cp.protocol))
+            })
             .collect();
-        ports.sort_unstable();
-        let key = (
-            pod.namespace.as_str(),
-            &pod.labels,
-            pod.ips.as_slice(),
-            ports,
-            pod.host_network,
+        named.sort_unstable();
+        let sig: Sig = (
+            crate::evaluate::isolating(c, index, pod, Direction::Ingress),
+            crate::evaluate::isolating(c, index, pod, Direction::Egress),
+            np_hits,
+            admin_hits,
+            subjects,
+            same,
+            named,
         );
         let next = classes.len();
-        let ci = *class_index.entry(key).or_insert(next);
+        let ci = *class_index.entry(sig).or_insert(next);
         if ci == next {
             classes.push(Vec::new());
         }
