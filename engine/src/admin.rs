@@ -1177,6 +1177,31 @@ pub fn lint(cluster: &Cluster, index: &Index, out: &mut Vec<crate::diagnostic::D
             }
         }
     }
+    // A subject that selects no pod of the manifests (a typo in a label, usually).
+    if !cluster.pods.is_empty() {
+        for p in &cluster.admin_policies {
+            let (sel_span, text) = match &p.subject {
+                Subject::Namespaces(s) => (s.span, format!("namespaces `{s}`")),
+                Subject::Pods { namespaces, pods } => (
+                    pods.span,
+                    format!("pods `{pods}` in namespaces `{namespaces}`"),
+                ),
+            };
+            if !cluster.pods.iter().any(|pod| p.selects(index, pod)) && p.enabled {
+                out.push(
+                    Diagnostic::warning(
+                        Code::LintSelectsNothing,
+                        sel_span,
+                        format!(
+                            "{} selects no pod: its subject is {text}, and no (non-host-network) pod here matches",
+                            p.label()
+                        ),
+                    )
+                    .with_help("check the labels for a typo"),
+                );
+            }
+        }
+    }
     // Equal priorities in one tier over a common pod: implementation-defined upstream.
     let ps = &cluster.admin_policies;
     for (i, a) in ps.iter().enumerate() {

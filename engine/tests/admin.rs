@@ -701,3 +701,18 @@ fn matrix_equals_plain_on_gen_200_50_with_admin_policies() {
         "the admin policies should change the matrix"
     );
 }
+
+#[test]
+fn a_subject_selecting_no_pod_is_a_lint() {
+    let t = cnp(
+        "p",
+        "  tier: Admin\n  priority: 1\n  subject:\n    namespaces: {matchLabels: {team: frontend}}\n  ingress:\n  - action: Deny\n    from: [{namespaces: {}}]\n",
+    );
+    expect(
+        &t,
+        Code::LintSelectsNothing,
+        Severity::Warning,
+        "namespaces: |{matchLabels: {team: frontend}}",
+        "selects no pod",
+    );
+}
