@@ -809,6 +809,17 @@ pub fn direction_ports(
     allowed
 }
 
+/// The NetworkPolicy tier's outcome inside a tiered one (after a Pass), else `outcome` itself.
+pub fn np_outcome(outcome: &Outcome) -> &Outcome {
+    match outcome {
+        Outcome::Tiered(t) => match &t.decision {
+            TierDecision::NetworkPolicy(o) => o,
+            _ => outcome,
+        },
+        _ => outcome,
+    }
+}
+
 /// Verdict caveats of a direction: equal-priority ambiguity, not-simulated peers.
 pub fn flags(cluster: &Cluster, outcome: &Outcome, out: &mut Vec<CniFlag>) {
     let Outcome::Tiered(t) = outcome else {

@@ -405,7 +405,7 @@ impl Analysis {
                 }
             }
             for (outcome, other) in [(&hop.egress, hop.dst), (&hop.ingress, hop.src)] {
-                let Outcome::Allowed { by, .. } = outcome else {
+                let Outcome::Allowed { by, .. } = crate::admin::np_outcome(outcome) else {
                     continue;
                 };
                 let Some(policy) = c.policies.get(by.policy) else {

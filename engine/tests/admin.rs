@@ -716,3 +716,30 @@ fn a_subject_selecting_no_pod_is_a_lint() {
         "selects no pod",
     );
 }
+
+#[test]
+fn cni_flags_of_the_networkpolicy_tier_survive_a_pass() {
+    // Pass to a NetworkPolicy that allows through an ipBlock on the pod's IP: still flagged.
+    let np = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: by-ip\n  namespace: \"y\"\nspec:\n  podSelector: {}\n  ingress:\n  - from: [{ipBlock: {cidr: 10.1.0.0/16}}]\n";
+    let t = format!(
+        "{}---\n{np}---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: ip\n  namespace: x\nspec:\n  containers: [{{name: m, image: i}}]\nstatus: {{podIP: 10.1.0.5}}\n",
+        cnp(
+            "p",
+            &format!("  tier: Admin\n  priority: 1\n{SUBJECT_Y}  ingress:\n  - action: Pass\n    from: [{{namespaces: {{}}}}]\n")
+        )
+    );
+    let a = analyze(&[Source::new("t.yaml", t.as_str())]);
+    let v = a.verdict(
+        a.resolve("x/ip").unwrap(),
+        a.resolve("y/b").unwrap(),
+        8080,
+        Protocol::Tcp,
+    );
+    assert!(v.allowed, "{}", a.explain(&v));
+    let e = a.explanation(&v);
+    assert!(
+        e.flags.iter().any(|f| f.kind == "ipblock-on-pod"),
+        "{:?}",
+        e.flags
+    );
+}
