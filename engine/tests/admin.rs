@@ -743,3 +743,21 @@ fn cni_flags_of_the_networkpolicy_tier_survive_a_pass() {
         e.flags
     );
 }
+
+#[test]
+fn a_duplicate_admin_policy_keeps_the_first() {
+    let first = cnp(
+        "p",
+        &format!("  tier: Admin\n  priority: 1\n{SUBJECT_Y}  ingress:\n  - action: Deny\n    from: [{{namespaces: {{}}}}]\n"),
+    );
+    let t = format!("{first}---\napiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata:\n  name: p2\nspec:\n  tier: Admin\n  priority: 2\n{SUBJECT_Y}").replace("name: p2", "name: p");
+    let a = analyze(&[Source::new("t.yaml", t.as_str())]);
+    assert_eq!(a.cluster.admin_policies.len(), 1);
+    assert_eq!(a.cluster.admin_policies[0].priority, Some(1));
+    let d = a
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::DuplicateObject)
+        .expect("duplicate diagnostic");
+    assert!(d.message.contains("defined twice"), "{}", d.message);
+}
