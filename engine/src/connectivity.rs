@@ -86,6 +86,29 @@ impl SetMatrix {
     pub fn sets(&self) -> &[PortSet] {
         &self.sets
     }
+
+    /// A matrix from plain rows (all of the same length), interning equal sets.
+    pub fn from_rows(rows: Vec<Vec<PortSet>>) -> SetMatrix {
+        let cols = rows.first().map_or(0, Vec::len);
+        let mut ids: std::collections::BTreeMap<PortSet, u32> = Default::default();
+        let mut m = SetMatrix {
+            rows: rows.len(),
+            cols,
+            cells: Vec::with_capacity(rows.len().saturating_mul(cols)),
+            sets: Vec::new(),
+        };
+        for row in rows {
+            for set in row.into_iter().take(cols) {
+                let next = m.sets.len() as u32;
+                let id = *ids.entry(set.clone()).or_insert(next);
+                if id == next {
+                    m.sets.push(set);
+                }
+                m.cells.push(id);
+            }
+        }
+        m
+    }
 }
 
 /// One row of a [`SetMatrix`].
@@ -187,6 +210,7 @@ pub fn outside_ranges(a: &Analysis) -> Vec<OutsideRange> {
             }
         }
     }
+    cidrs.extend(crate::admin::cidrs(&a.cluster));
     let mut out = Vec::new();
     for c in &cidrs {
         // Walk the block, skipping the more specific ranges inside it.
@@ -312,6 +336,10 @@ struct ClassSig {
 
 /// Computes the connectivity of the analysis (enabled policies only).
 pub fn compute(a: &Analysis) -> Connectivity {
+    if crate::admin::active(&a.cluster) {
+        // Admin tiers: classes and cells through the whole tier chain (`admin.rs`).
+        return crate::admin::connectivity(a);
+    }
     let c = &a.cluster;
     let n = c.pods.len();
     let mut sets = SetTable::new();

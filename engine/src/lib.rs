@@ -11,6 +11,7 @@
 //! The crate does no I/O, reads no clock, spawns no thread and never panics on input, so the
 //! same code runs in the `netpol` CLI and in the browser.
 
+pub mod admin;
 pub mod analysis;
 pub mod connectivity;
 pub mod diagnostic;

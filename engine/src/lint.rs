@@ -86,6 +86,7 @@ fn peer_key(kind: &PeerKind) -> String {
 pub fn lint(cluster: &Cluster, index: &Index, docs: &[Document], out: &mut Vec<Diagnostic>) {
     let mut memo = Memo::new(cluster, index);
     lint_services(cluster, &memo, docs, out);
+    crate::admin::lint(cluster, index, out);
     let by_ns = &memo.by_ns;
     let selected_by: Vec<Vec<usize>> = cluster
         .policies

@@ -451,7 +451,9 @@ proptest! {
                             prop_assert_eq!(misses.len(), expected, "{}", yaml(&c));
                             for m in misses {
                                 prop_assert!(!m.reasons.is_empty(), "{:?}\n{}", m, yaml(&c));
-                                let PolicyRef::NetworkPolicy(pid) = m.policy;
+                                let PolicyRef::NetworkPolicy(pid) = m.policy else {
+                                    panic!("a NetworkPolicy-tier miss names another tier: {m:?}");
+                                };
                                 prop_assert!(isolating.contains(&pid));
                             }
                         }
