@@ -49,12 +49,21 @@ fn initial_state() -> (State, Option<String>) {
             _ if web::prefers_dark() => Theme::Dark,
             _ => Theme::Light,
         },
+        versions: Rc::new(crate::versions::decode(
+            &web::load(web::VERSIONS_KEY).unwrap_or_default(),
+        )),
         ..State::default()
     };
     let mut notice = None;
+    s.text = web::load(web::TEXT_KEY).unwrap_or_else(|| {
+        crate::examples::EXAMPLES
+            .first()
+            .map(|e| e.text.to_string())
+            .unwrap_or_default()
+    });
     match share::decode(&web::location_hash()) {
         Ok(Some(shared)) => {
-            if let Some(next) = s.reduce(Action::Restore(shared)) {
+            if let Some(next) = s.reduce(Action::Restore(shared, web::now_epoch_ms())) {
                 s = next;
             }
             // The link has been read; from now on the text lives in local storage, so a reload
@@ -65,12 +74,6 @@ fn initial_state() -> (State, Option<String>) {
         Ok(None) => {}
         Err(e) => notice = Some(format!("could not open the link: {e}")),
     }
-    s.text = web::load(web::TEXT_KEY).unwrap_or_else(|| {
-        crate::examples::EXAMPLES
-            .first()
-            .map(|e| e.text.to_string())
-            .unwrap_or_default()
-    });
     (s, notice)
 }
 
@@ -92,8 +95,10 @@ struct Analyzed {
     good: Option<Good>,
     /// Diagnostics of the current text.
     diagnostics: Rc<Vec<Diagnostic>>,
-    /// The current text does not parse: the graph is the last good one, dimmed.
+    /// Nothing of the current text parses: the graph is the last good one, dimmed.
     dimmed: bool,
+    /// Documents skipped for a YAML syntax error (the others are analysed).
+    skipped: Rc<Vec<crate::documents::Doc>>,
     /// Milliseconds the last analysis took (engine + connectivity), for the status line.
     millis: f64,
 }
@@ -444,6 +449,7 @@ pub fn app() -> Html {
         good: None,
         diagnostics: Rc::new(Vec::new()),
         dimmed: false,
+        skipped: Rc::new(Vec::new()),
         millis: 0.0,
     });
     let pending = use_state_eq(|| true);
@@ -484,6 +490,19 @@ pub fn app() -> Html {
         let _ = web::save(web::THEME_KEY, t.as_str());
     });
 
+    // Versions (snapshots, recent states) persisted; the oldest recent states give way when
+    // the storage quota is reached.
+    use_effect_with(st.versions.clone(), |v| {
+        let mut v = (**v).clone();
+        loop {
+            if web::save(web::VERSIONS_KEY, &crate::versions::encode(&v)).is_ok()
+                || !v.drop_oldest()
+            {
+                break;
+            }
+        }
+    });
+
     // Debounced analysis: typing only updates the text; the engine runs 150 ms after the last
     // keystroke (at once for the first text, a loaded example or file, or a link).
     {
@@ -492,23 +511,32 @@ pub fn app() -> Html {
         let timer = timer.clone();
         let store = store.clone();
         let first = analyzed.good.is_none() && analyzed.diagnostics.is_empty();
+        let unsaved_load = st.unsaved_load;
         use_effect_with((st.text.clone(), st.text_generation), move |(text, _)| {
             pending.set(true);
             let text = text.clone();
             let run = move || {
                 let t0 = now_ms();
                 let a = engine::analyze(&[Source::new("editor", text.clone())]);
-                let broken = a
+                // A YAML error skips its document only: the engine analyses the others, and
+                // the page shows that analysis. Only when nothing is left does the last
+                // good graph stay, dimmed.
+                let error_lines: Vec<u32> = a
                     .diagnostics
                     .iter()
-                    .any(|d| d.code == engine::Code::YamlSyntax && d.severity == Severity::Error);
+                    .filter(|d| d.code == engine::Code::YamlSyntax && d.severity == Severity::Error)
+                    .filter_map(|d| d.span.map(|s| s.start.line))
+                    .collect();
+                let (skipped, rest) = crate::documents::skipped(&text, &error_lines);
                 let diagnostics = Rc::new(a.diagnostics.clone());
                 let prev = (*analyzed).clone();
-                let next = if broken {
+                let nothing_parses = !skipped.is_empty() && !rest;
+                let next = if nothing_parses {
                     Analyzed {
                         good: prev.good.clone(),
                         diagnostics,
                         dimmed: prev.good.is_some(),
+                        skipped: Rc::new(skipped),
                         millis: now_ms() - t0,
                     }
                 } else {
@@ -516,14 +544,19 @@ pub fn app() -> Html {
                         good: Some(Good(Rc::new(a))),
                         diagnostics,
                         dimmed: false,
+                        skipped: Rc::new(skipped),
                         millis: now_ms() - t0,
                     }
                 };
                 analyzed.set(next);
                 pending.set(false);
-                match web::save(web::TEXT_KEY, &text) {
-                    Ok(()) => store.dispatch(Action::StorageOk),
-                    Err(e) => store.dispatch(Action::StorageFailed(e)),
+                // A loaded text that was not edited yet does not replace the user's saved copy.
+                if !unsaved_load {
+                    match web::save(web::TEXT_KEY, &text) {
+                        Ok(()) => store.dispatch(Action::StorageOk),
+                        Err(e) => store.dispatch(Action::StorageFailed(e)),
+                    }
+                    store.dispatch(Action::Checkpoint(web::now_epoch_ms()));
                 }
             };
             let delay = if first { 0 } else { DEBOUNCE_MS };
@@ -576,6 +609,7 @@ pub fn app() -> Html {
                 };
                 let (pairs, truncated) = scene::pairs_to_draw(d, sc, focus);
                 let mut flows = scene::evaluate_flows(d, sc, &pairs, *filter);
+                scene::mark_noise(sc, &mut flows);
                 flows.retain(|f| match ff {
                     FlowFilter::All => true,
                     FlowFilter::Allowed => f.verdict == FlowVerdict::Allowed,
@@ -634,8 +668,12 @@ pub fn app() -> Html {
     let on_input = use_callback(dispatcher.clone(), |t: String, d| {
         d.dispatch(Action::Edit(t))
     });
-    let on_load = use_callback(dispatcher.clone(), |t: String, d| {
-        d.dispatch(Action::Load(t))
+    let on_load = use_callback(dispatcher.clone(), |l: crate::state::Loaded, d| {
+        d.dispatch(Action::Load(l))
+    });
+    let on_undo = use_callback(dispatcher.clone(), |_: (), d| d.dispatch(Action::Undo));
+    let on_versions_close = use_callback(dispatcher.clone(), |_: (), d| {
+        d.dispatch(Action::SetVersionsOpen(false))
     });
     let on_select = use_callback(dispatcher.clone(), |s: Selection, d| {
         d.dispatch(Action::Select(s))
@@ -682,6 +720,31 @@ pub fn app() -> Html {
         let store = store.clone();
         Callback::from(move |_: MouseEvent| store.dispatch(Action::Notice(None)))
     };
+    let on_undo_click = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::Undo))
+    };
+    // Escape anywhere outside a text field clears the selection.
+    {
+        let store = store.clone();
+        use_effect_with((), move |_| {
+            let listener = web::on_document_keydown(move |e: web_sys::KeyboardEvent| {
+                if e.key() != "Escape" {
+                    return;
+                }
+                let in_field = e
+                    .target()
+                    .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                    .is_some_and(|el| {
+                        matches!(el.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT")
+                    });
+                if !in_field {
+                    store.dispatch(Action::ClearSelection);
+                }
+            });
+            move || drop(listener)
+        });
+    }
 
     // Inspector content: recomputed only when what it shows changes (not per keystroke).
     let content: Rc<Content> = (*use_memo(
@@ -774,18 +837,19 @@ pub fn app() -> Html {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let status = format!(
-        "{} · {} error{} · analysis {:.0} ms",
+        "{} · {} · {:.0} ms",
         derived
             .as_ref()
             .map(|d| format!(
-                "{} pods, {} policies",
-                d.eff.cluster.pods.len(),
-                d.eff.cluster.policies.len()
+                "{}, {}",
+                plural(d.eff.cluster.pods.len(), "pod", "pods"),
+                plural(d.eff.cluster.policies.len(), "policy", "policies")
             ))
             .unwrap_or_else(|| "no analysis".into()),
-        errors,
-        if errors == 1 { "" } else { "s" },
+        plural(errors, "error", "errors"),
         analyzed.millis
     );
 
@@ -804,6 +868,7 @@ pub fn app() -> Html {
                 on_load={on_load.clone()}
                 on_action={on_action.clone()}
                 on_copy_link={on_copy_link}
+                versions_open={st.versions_open}
             />
             if let Some(w) = st.storage_warning.clone() {
                 <div id="storage-warning" class="banner warn" role="alert">{w}</div>
@@ -811,10 +876,26 @@ pub fn app() -> Html {
             if let Some(n) = notice_text {
                 <div id="notice" class="banner" role="status">
                     <span>{n}</span>
+                    if st.undo.is_some() && st.unsaved_load {
+                        <button id="undo" onclick={on_undo_click} title="bring back the text this replaced (Ctrl+Z in the editor does it too)">{"Undo"}</button>
+                    }
                     if let Some(l) = notice_link {
                         <input id="share-url" type="text" readonly=true value={l} aria-label="share link" />
                     }
                     <button class="close" onclick={on_notice_close} aria-label="close">{"×"}</button>
+                </div>
+            }
+            if st.versions_open {
+                <crate::components::versions::VersionsPanel versions={st.versions.clone()}
+                    on_load={on_load.clone()} on_action={on_action.clone()} on_close={on_versions_close} />
+            }
+            if !analyzed.skipped.is_empty() {
+                <div id="skipped" class="banner warn" role="alert">
+                    {format!("{} {}: {}. {}",
+                        if analyzed.skipped.len() == 1 { "A YAML error skips" } else { "YAML errors skip" },
+                        if analyzed.skipped.len() == 1 { "one document" } else { "these documents" },
+                        analyzed.skipped.iter().map(|d| d.label()).collect::<Vec<_>>().join("; "),
+                        if analyzed.dimmed { "Nothing else parses: the graph is the last good one, dimmed." } else { "The other documents are analysed and drawn." })}
                 </div>
             }
             <main class="panes">
@@ -826,9 +907,11 @@ pub fn app() -> Html {
                         highlight={st.highlight}
                         jump_nonce={st.jump_nonce}
                         on_input={on_input}
-                        on_load={on_load}
+                        on_load={on_load.clone()}
+                        undo_load={st.undo.is_some() && st.unsaved_load}
+                        on_undo={on_undo}
                     />
-                    <Diagnostics diagnostics={analyzed.diagnostics.clone()} on_jump={on_jump} />
+                    <Diagnostics diagnostics={analyzed.diagnostics.clone()} skipped={analyzed.skipped.clone()} on_jump={on_jump} />
                 </section>
                 <section class="pane graph-pane" aria-label="traffic">
                     <div class="view-controls" role="toolbar" aria-label="view">
@@ -853,7 +936,12 @@ pub fn app() -> Html {
                                 }) }
                             </select>
                         </label>
-                        <span id="status" class="status" aria-live="polite">{status}</span>
+                        <label class="field check" title="also draw each workload's calls to its own Service (hairpin, CNI-dependent) and the reverse of calls (to pods that declare no port)">
+                            <input id="show-all-flows" type="checkbox" checked={st.show_all_flows}
+                                onchange={let s = store.clone(); move |_| s.dispatch(Action::ToggleAllFlows)} />
+                            {"all flows"}
+                        </label>
+                        <span id="status" class="status" aria-live="polite" title={status.clone()}>{status.clone()}</span>
                     </div>
                     if st.view == View::Graph {
                         <Graph
@@ -867,6 +955,7 @@ pub fn app() -> Html {
                             dimmed={analyzed.dimmed}
                             pending={*pending}
                             hint={hint}
+                            show_all_flows={st.show_all_flows}
                             on_select={on_select.clone()}
                             on_clear={on_clear}
                             on_toggle_expand={on_toggle_expand}

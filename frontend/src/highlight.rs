@@ -168,6 +168,30 @@ pub fn highlight(text: &str) -> String {
 }
 
 /// Converts a 1-based column in Unicode scalar values to a UTF-16 offset within the line.
+/// Indents (two spaces) or outdents (up to two spaces) every line of `block`; returns the
+/// new block and how many characters the first line moved.
+pub fn indent_block(block: &str, outdent: bool) -> (String, isize) {
+    let mut first_shift = 0isize;
+    let lines: Vec<String> = block
+        .split('\n')
+        .enumerate()
+        .map(|(i, l)| {
+            let (out, shift) = if outdent {
+                let n = l.len() - l.trim_start_matches(' ').len();
+                let n = n.min(2);
+                (l.get(n..).unwrap_or(l).to_string(), -(n as isize))
+            } else {
+                (format!("  {l}"), 2)
+            };
+            if i == 0 {
+                first_shift = shift;
+            }
+            out
+        })
+        .collect();
+    (lines.join("\n"), first_shift)
+}
+
 #[cfg(test)]
 pub fn col_to_utf16(line: &str, col: u32) -> usize {
     line.chars()
@@ -240,5 +264,11 @@ mod tests {
         assert_eq!(col_to_utf16("a😀b", 3), 3);
         assert_eq!(line_start_utf16("ab\n😀\nc", 3), 6);
         assert_eq!(line_start_utf16("ab\ncd", 1), 0);
+    }
+
+    #[test]
+    fn indent_and_outdent_blocks() {
+        assert_eq!(indent_block("a\n  b", false).0, "  a\n    b");
+        assert_eq!(indent_block("   a\n b\nc", true).0, " a\nb\nc");
     }
 }

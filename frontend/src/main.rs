@@ -3,6 +3,7 @@
 //! netpol-frontend`; the Yew components and DOM glue are compiled for wasm32 only.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
+mod documents;
 mod examples;
 mod explain_fmt;
 mod highlight;
@@ -10,6 +11,7 @@ mod layout;
 mod scene;
 mod share;
 mod state;
+mod versions;
 
 #[cfg(target_arch = "wasm32")]
 mod app;

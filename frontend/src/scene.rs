@@ -442,6 +442,48 @@ pub struct Flow {
     pub any_port: bool,
     /// Policies (`ns/name`) that decided some hop (allowing rule, or isolating when denied).
     pub decided_by: BTreeSet<String>,
+    /// Hidden unless "show all flows" is on: noise a beginner cannot place.
+    pub noise: Option<Noise>,
+}
+
+/// Flows hidden by default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Noise {
+    /// A workload calling its own Service (hairpin): CNI-dependent, says nothing of policies.
+    Hairpin,
+    /// The reverse of a call (to a node that declares no port, checked on every port).
+    Reverse,
+}
+
+impl Noise {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Noise::Hairpin => "hairpin",
+            Noise::Reverse => "reverse",
+        }
+    }
+}
+
+/// Marks the flows hidden by default: a node to a Service it backs, and a flow checked on
+/// every port (its destination declares none) whose reverse goes to declared ports.
+pub fn mark_noise(sc: &Scene, flows: &mut [Flow]) {
+    let calls: BTreeSet<(usize, usize)> = flows
+        .iter()
+        .filter(|f| !f.any_port)
+        .map(|f| (f.from, f.to))
+        .collect();
+    for f in flows.iter_mut() {
+        let (Some(a), Some(b)) = (sc.nodes.get(f.from), sc.nodes.get(f.to)) else {
+            continue;
+        };
+        f.noise = if b.kind == SlotKind::Service && a.pods.iter().any(|p| b.pods.contains(p)) {
+            Some(Noise::Hairpin)
+        } else if f.any_port && calls.contains(&(f.to, f.from)) {
+            Some(Noise::Reverse)
+        } else {
+            None
+        };
+    }
 }
 
 /// Which flows to draw.
@@ -703,6 +745,7 @@ pub fn evaluate_flow(
             probes: probes.into_iter().map(|(_, p, q)| (p, q)).collect(),
             any_port: false,
             decided_by: decided,
+            noise: None,
         });
     }
 
@@ -798,6 +841,7 @@ pub fn evaluate_flow(
         probes: vec![probe],
         any_port: true,
         decided_by: decided,
+        noise: None,
     })
 }
 
@@ -820,12 +864,15 @@ pub fn explain_flow(d: &Derived, sc: &Scene, f: &Flow) -> String {
     };
     let mut out = String::new();
     if f.any_port {
+        let (port, proto) = f.probes.first().copied().unwrap_or((80, Protocol::Tcp));
+        let verdict = match f.verdict {
+            FlowVerdict::Allowed => "every port is allowed".to_string(),
+            FlowVerdict::Blocked => "no port is allowed".to_string(),
+            FlowVerdict::Partial => format!("only {} is allowed", f.label),
+        };
         out.push_str(&format!(
-            "`{}` declares no port: the flow is checked on every port (allowed: {}); details for port {}/{}:\n",
+            "`{}` declares no port, so every port was checked: {verdict}. Here is why for port {port}/{proto}:\n",
             dst.id,
-            f.label,
-            f.probes.first().map_or(80, |p| p.0),
-            f.probes.first().map_or(Protocol::Tcp, |p| p.1),
         ));
     }
     for &(port, proto) in &f.probes {
@@ -1033,5 +1080,44 @@ mod tests {
         assert!(pairs_to_draw(&d, &sc, &Focus::All).0.is_empty());
         let (pairs, _) = pairs_to_draw(&d, &sc, &Focus::Node("default/p3".into()));
         assert_eq!(pairs.len(), 2 * 19);
+    }
+
+    #[test]
+    fn hairpin_and_reverse_no_port_flows_are_noise() {
+        let d = derived(text("demo"), &[]);
+        let sc = build_scene(&d, &BTreeSet::new());
+        let (pairs, _) = pairs_to_draw(&d, &sc, &Focus::All);
+        let mut flows = evaluate_flows(&d, &sc, &pairs, None);
+        mark_noise(&sc, &mut flows);
+        let n = |i: usize| sc.nodes.get(i).map(|n| n.id.as_str()).unwrap_or_default();
+        let noise: BTreeSet<(&str, &str, &str)> = flows
+            .iter()
+            .filter_map(|f| f.noise.map(|k| (n(f.from), n(f.to), k.as_str())))
+            .collect();
+        assert!(noise.contains(&(
+            "default/dep-httpd",
+            "service:default/svc-clusterip-httpd",
+            "hairpin"
+        )));
+        assert!(noise.contains(&("default/dep-httpd", "default/pod-centos", "reverse")));
+        // The calls themselves stay.
+        assert!(flows
+            .iter()
+            .any(|f| n(f.from) == "default/pod-centos" && f.noise.is_none()));
+    }
+
+    #[test]
+    fn a_no_port_flow_is_explained_in_plain_words() {
+        let d = derived(text("demo-deny"), &[]);
+        let sc = build_scene(&d, &BTreeSet::new());
+        let (pairs, _) = pairs_to_draw(&d, &sc, &Focus::All);
+        let flows = evaluate_flows(&d, &sc, &pairs, None);
+        let f = flows.iter().find(|f| f.any_port);
+        let text = f.map(|f| explain_flow(&d, &sc, f)).unwrap_or_default();
+        assert!(
+            text.contains("declares no port, so every port was checked: no port is allowed. Here is why for port 80/TCP"),
+            "{text}"
+        );
+        assert!(!text.contains("(allowed: no port)"));
     }
 }

@@ -24,7 +24,10 @@ pub struct Props {
     pub jump_nonce: u64,
     pub on_input: Callback<String>,
     /// A dropped file's text.
-    pub on_load: Callback<String>,
+    pub on_load: Callback<crate::state::Loaded>,
+    /// Ctrl+Z on a loaded, unedited text brings back the text it replaced.
+    pub undo_load: bool,
+    pub on_undo: Callback<()>,
 }
 
 /// Gutter HTML for lines `first..last` (0-based, exclusive end).
@@ -171,6 +174,33 @@ pub fn editor(p: &Props) -> Html {
         });
     }
 
+    // Keys: Tab / Shift+Tab indent and outdent (Escape first lets Tab leave the editor, as in
+    // code editors); Ctrl+Z on an unedited loaded text brings back what it replaced.
+    let escaped = use_mut_ref(|| false);
+    let onkeydown = {
+        let undo_load = p.undo_load;
+        let on_undo = p.on_undo.clone();
+        let escaped = escaped.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let key = e.key();
+            let was_escaped = std::mem::replace(&mut *escaped.borrow_mut(), key == "Escape");
+            if undo_load
+                && (e.ctrl_key() || e.meta_key())
+                && !e.shift_key()
+                && key.eq_ignore_ascii_case("z")
+            {
+                e.prevent_default();
+                on_undo.emit(());
+                return;
+            }
+            if key == "Tab" && !was_escaped && !e.ctrl_key() && !e.alt_key() && !e.meta_key() {
+                let ta = e.target_unchecked_into::<web_sys::HtmlTextAreaElement>();
+                if crate::web::indent(&ta, e.shift_key()) {
+                    e.prevent_default();
+                }
+            }
+        })
+    };
     let oninput = {
         let cb = p.on_input.clone();
         Callback::from(move |e: InputEvent| {
@@ -203,9 +233,14 @@ pub fn editor(p: &Props) -> Html {
             if let Some(file) = file {
                 e.prevent_default();
                 let on_load = on_load.clone();
+                let name = file.name();
                 web::read_file(file, move |r| {
                     if let Ok(t) = r {
-                        on_load.emit(t);
+                        on_load.emit(crate::state::Loaded {
+                            text: t,
+                            what: format!("the file {name}"),
+                            time_ms: web::now_epoch_ms(),
+                        });
                     }
                 });
             }
@@ -243,7 +278,7 @@ pub fn editor(p: &Props) -> Html {
                         <textarea id="editor" ref={area}
                             spellcheck="false" autocomplete="off" autocapitalize="off" wrap="off"
                             aria-label="Kubernetes manifests (YAML)"
-                            {oninput} />
+                            {oninput} {onkeydown} />
                     </div>
                 </div>
             </div>

@@ -27,6 +27,8 @@ pub struct Props {
     pub dimmed: bool,
     pub pending: bool,
     pub hint: Option<String>,
+    /// Draw the flows hidden by default (`Flow::noise`).
+    pub show_all_flows: bool,
     pub on_select: Callback<Selection>,
     pub on_clear: Callback<()>,
     pub on_toggle_expand: Callback<String>,
@@ -125,6 +127,21 @@ impl Curve {
 }
 
 impl Curve {
+    /// A straight segment from `a`'s edge to `b`'s edge (the second leg of a call through a
+    /// Service, over its fan line).
+    fn straight(a: &Node, b: &Node) -> Curve {
+        let (dx, dy) = (b.x - a.x, b.y - a.y);
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        let (ux, uy) = (dx / len, dy / len);
+        let p0 = (a.x + ux * (a.r + 2.0), a.y + uy * (a.r + 2.0));
+        let p2 = (b.x - ux * (b.r + 6.0), b.y - uy * (b.r + 6.0));
+        Curve {
+            p0,
+            c: ((p0.0 + p2.0) / 2.0, (p0.1 + p2.1) / 2.0),
+            p2,
+        }
+    }
+
     /// `t` of the point at arc length `len` from the start (clamped to the curve).
     fn t_at_len(&self, len: f64) -> f64 {
         const N: usize = 48;
@@ -280,6 +297,133 @@ struct Drag {
     x: f64,
     y: f64,
     view: (f64, f64, f64, f64),
+}
+
+/// A mark the legend explains (only the marks drawn are listed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Mark {
+    Allowed,
+    Partial,
+    Blocked,
+    Stop,
+    Cni,
+    Fan,
+    Replicas,
+    Pod,
+    Workload,
+    Service,
+    Outside,
+}
+
+impl Mark {
+    fn text(self) -> &'static str {
+        match self {
+            Mark::Allowed => "allowed",
+            Mark::Partial => "partial: some ports only",
+            Mark::Blocked => "blocked",
+            Mark::Stop => "where the traffic stops (the side that blocks)",
+            Mark::Cni => "depends on the CNI plugin (hover the flow)",
+            Mark::Fan => "Service to its pods: port → targetPort",
+            Mark::Replicas => "replicas (click to show each pod)",
+            Mark::Pod => "Pod",
+            Mark::Workload => "workload (Deployment, …)",
+            Mark::Service => "Service",
+            Mark::Outside => "outside the cluster (IP range)",
+        }
+    }
+
+    /// The swatch, drawn in a 26 × 16 box (same classes as the graph, so same colours).
+    fn swatch(self) -> Html {
+        match self {
+            Mark::Allowed | Mark::Partial | Mark::Blocked => {
+                let v = match self {
+                    Mark::Allowed => "allowed",
+                    Mark::Partial => "partial",
+                    _ => "blocked",
+                };
+                html! { <g class={classes!("flow", v)}><path class="line" d="M1 8 L25 8" /></g> }
+            }
+            Mark::Stop => html! {
+                <g class="flow blocked"><g class="stop" transform="translate(13 8)"><circle r="7" /><path d="M-3.5 -3.5 L3.5 3.5 M3.5 -3.5 L-3.5 3.5" /></g></g>
+            },
+            Mark::Cni => {
+                html! { <g class="flow"><text class="cni-mark" x="13" y="13" text-anchor="middle">{"⚠"}</text></g> }
+            }
+            Mark::Fan => html! { <g class="fan"><path d="M1 8 L25 8" /></g> },
+            Mark::Replicas => html! {
+                <g class="badge"><rect x="1" y="1" width="24" height="14" rx="7" /><text x="13" y="12" text-anchor="middle" style="font-size:9px">{"×N"}</text></g>
+            },
+            Mark::Pod => {
+                html! { <g class="node pod"><circle class="shape" cx="13" cy="8" r="7" /></g> }
+            }
+            Mark::Workload => {
+                html! { <g class="node workload"><rect class="shape back" x="7" y="1" width="16" height="11" rx="3" /><rect class="shape" x="3" y="4" width="16" height="11" rx="3" /></g> }
+            }
+            Mark::Service => {
+                html! { <g class="node service"><polygon class="shape" points="20,8 16.5,14.1 9.5,14.1 6,8 9.5,1.9 16.5,1.9" /></g> }
+            }
+            Mark::Outside => {
+                html! { <g class="node outside"><rect class="shape" x="2" y="3" width="22" height="10" rx="5" /></g> }
+            }
+        }
+    }
+}
+
+/// The marks drawn for these flows and this scene.
+fn marks_drawn(sc: &Scene, flows: &[&Flow]) -> Vec<Mark> {
+    let mut m = BTreeSet::new();
+    for fl in flows {
+        m.insert(match fl.verdict {
+            FlowVerdict::Allowed => Mark::Allowed,
+            FlowVerdict::Partial => Mark::Partial,
+            FlowVerdict::Blocked => Mark::Blocked,
+        });
+        if fl.blocked_at.is_some() {
+            m.insert(Mark::Stop);
+        }
+        if fl.cni {
+            m.insert(Mark::Cni);
+        }
+    }
+    if !sc.fans.is_empty() {
+        m.insert(Mark::Fan);
+    }
+    for n in &sc.nodes {
+        let expanded = sc.slots.get(n.slot).is_some_and(|s| s.expanded);
+        m.insert(match n.kind {
+            SlotKind::Pod => Mark::Pod,
+            SlotKind::Workload => Mark::Workload,
+            SlotKind::Service => Mark::Service,
+            SlotKind::Outside => Mark::Outside,
+        });
+        if n.kind == SlotKind::Workload && !expanded {
+            m.insert(Mark::Replicas);
+        }
+    }
+    m.into_iter().collect()
+}
+
+/// The legend inside the SVG, for exports (hidden on the page, where the HTML legend shows):
+/// one row per mark below the layout, starting at `y`.
+fn export_legend(marks: &[Mark], x: f64, y: f64) -> Html {
+    html! {
+        <g class="export-legend" transform={format!("translate({} {})", f(x), f(y))}>
+            { for marks.iter().enumerate().map(|(i, m)| {
+                let (col, row) = ((i % 3) as f64, (i / 3) as f64);
+                html! {
+                    <g transform={format!("translate({} {})", f(col * 260.0), f(row * 22.0))}>
+                        <svg width="26" height="16" viewBox="0 0 26 16">{m.swatch()}</svg>
+                        <text class="legend-text" x="32" y="12">{m.text()}</text>
+                    </g>
+                }
+            }) }
+        </g>
+    }
+}
+
+/// Height the export legend needs.
+pub fn export_legend_height(n: usize) -> f64 {
+    n.div_ceil(3) as f64 * 22.0 + 16.0
 }
 
 #[function_component(Graph)]
@@ -464,7 +608,7 @@ pub fn graph(p: &Props) -> Html {
     // Regions.
     let regions = sc.layout.regions.iter().map(|r| {
         html! {
-            <g class={classes!("region", r.outside.then_some("outside"))} data-namespace={(!r.outside).then(|| r.name.clone())}>
+            <g class={classes!("region", r.outside.then_some("outside"))} data-namespace={(!r.outside).then(|| r.name.clone())} onclick={on_bg_click.clone()}>
                 <rect x={f(r.x)} y={f(r.y)} width={f(r.w)} height={f(r.h)} rx="14" />
             </g>
         }
@@ -533,6 +677,13 @@ pub fn graph(p: &Props) -> Html {
     let fans = fan_parts.iter().map(|(line, _)| line.clone());
     let fan_labels = fan_parts.iter().filter_map(|(_, label)| label.clone());
 
+    let shown: Vec<&Flow> = p
+        .flows
+        .0
+        .iter()
+        .filter(|fl| fl.noise.is_none() || p.show_all_flows)
+        .collect();
+    let marks = marks_drawn(&sc, &shown);
     // Flows.
     let obstacles = node_boxes(&sc);
     let many = p.flows.0.len() > 24;
@@ -546,20 +697,50 @@ pub fn graph(p: &Props) -> Html {
         let decided = p.selected_policy.as_ref().is_none_or(|pol| fl.decided_by.contains(pol));
         let dim = !selected && (!involved || !decided || (selected_flow.is_some() && focus_nodes.is_empty()));
         let changed = p.changes.get(&key).map(|v| v.as_str());
-        // The ✕ sits on the flow at a fixed distance from the blocking node's edge (further
-        // along only where that would cover a label).
+        let hidden = fl.noise.is_some() && !p.show_all_flows;
+        // A call to a Service is drawn as the two legs it is: client → Service, then Service →
+        // each backing node (over the fan line). The ✕ sits on the leg and at the side that
+        // blocks: near the client when its egress is denied, near the pods when their
+        // ingress is denied; at a fixed distance from that node's edge (further along only
+        // where that would cover a label).
+        let legs2: Vec<Curve> = if b.kind == SlotKind::Service {
+            sc.fans
+                .iter()
+                .filter(|fan| fan.service == fl.to && fan.node != fl.from)
+                .filter_map(|fan| sc.nodes.get(fan.node))
+                .map(|n| Curve::straight(b, n))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let stop_half = if many { 6.0 } else { 9.0 };
-        let (packets, cross) = match fl.blocked_at {
+        let mut crosses: Vec<(f64, f64)> = Vec::new();
+        let mut packets2: Vec<String> = Vec::new();
+        let packets = match fl.blocked_at {
             Some(Side::Source) => {
                 let t = mark_t(&c, false, 12.0, stop_half, &obstacles);
-                (c.head(t), Some(c.at(t)))
+                crosses.push(c.at(t));
+                c.head(t)
+            }
+            Some(Side::Destination) if !legs2.is_empty() => {
+                for l in &legs2 {
+                    let t = mark_t(l, true, 16.0, stop_half, &obstacles);
+                    crosses.push(l.at(t));
+                    packets2.push(l.head(t));
+                }
+                c.d()
             }
             Some(Side::Destination) => {
                 let t = mark_t(&c, true, 16.0, stop_half, &obstacles);
-                (c.head(t), Some(c.at(t)))
+                crosses.push(c.at(t));
+                c.head(t)
             }
-            None => (c.d(), None),
+            None => {
+                packets2.extend(legs2.iter().map(Curve::d));
+                c.d()
+            }
         };
+        let cross = crosses.first().copied();
         let where_ = match fl.blocked_at {
             Some(Side::Source) => " at the source (egress denied)",
             Some(Side::Destination) => " at the destination (ingress denied)",
@@ -580,9 +761,13 @@ pub fn graph(p: &Props) -> Html {
         };
         let click = {
             let s = select.clone();
+            let drag = drag.clone();
+            // The click that ends a drag (pan) selects nothing.
             Callback::from(move |e: MouseEvent| {
                 e.stop_propagation();
-                s.emit(())
+                if !drag.borrow().moved {
+                    s.emit(())
+                }
             })
         };
         let mid = c.at(0.5);
@@ -600,8 +785,9 @@ pub fn graph(p: &Props) -> Html {
         });
         let marker = format!("url(#arrow-{v})");
         Some(html! {
-            <g class={classes!("flow", v, selected.then_some("selected"), dim.then_some("dim"), changed.map(|_| "changed"), fl.cni.then_some("cni"))}
+            <g class={classes!("flow", v, selected.then_some("selected"), dim.then_some("dim"), changed.map(|_| "changed"), fl.cni.then_some("cni"), hidden.then_some("hidden"))}
                 data-from={a.id.clone()} data-to={b.id.clone()} data-verdict={v}
+                data-noise={fl.noise.map(|n| n.as_str())} data-hidden={hidden.then_some("true")}
                 data-blocked-at={fl.blocked_at.map(Side::as_str)}
                 data-cni-dependent={fl.cni.then_some("true")}
                 data-changed={changed}
@@ -613,10 +799,12 @@ pub fn graph(p: &Props) -> Html {
                 // midpoint, so that the centre of the flow's bounding box is always clickable.
                 <path class="hit" d={format!("{} Z", c.d())} />
                 <circle class="hit" cx={f((c.p0.0 + c.p2.0) / 2.0)} cy={f((c.p0.1 + c.p2.1) / 2.0)} r="10" />
-                <path class="line" d={c.d()} marker-end={marker} />
+                <path class="line" d={c.d()} marker-end={marker.clone()} />
+                { for legs2.iter().map(|l| html! { <path class="line leg2" d={l.d()} marker-end={marker.clone()} /> }) }
                 <path class="packets" d={packets} />
-                if let Some((x, y)) = cross {
-                    <g class="stop" transform={format!("translate({} {})", f(x), f(y))}>
+                { for packets2.iter().map(|d| html! { <path class="packets leg2" d={d.clone()} /> }) }
+                { for crosses.iter().map(|&(x, y)| html! {
+                    <g class="stop" data-mark="blocked" transform={format!("translate({} {})", f(x), f(y))}>
                         if many {
                             <circle r="5.5" />
                             <path d="M-2.6 -2.6 L2.6 2.6 M2.6 -2.6 L-2.6 2.6" />
@@ -625,7 +813,7 @@ pub fn graph(p: &Props) -> Html {
                             <path d="M-4 -4 L4 4 M4 -4 L-4 4" />
                         }
                     </g>
-                }
+                }) }
                 if let Some(w) = warn {
                     <text class="cni-mark" x={f(w.0)} y={f(w.1 + 14.0)} text-anchor="middle">{"⚠"}</text>
                 }
@@ -653,9 +841,13 @@ pub fn graph(p: &Props) -> Html {
         };
         let click = {
             let s = select.clone();
+            let drag = drag.clone();
+            // The click that ends a drag (pan) selects nothing.
             Callback::from(move |e: MouseEvent| {
                 e.stop_propagation();
-                s.emit(())
+                if !drag.borrow().moved {
+                    s.emit(())
+                }
             })
         };
         let kind_class = match n.kind {
@@ -724,14 +916,16 @@ pub fn graph(p: &Props) -> Html {
                 </>
             }
         };
-        let badge = (n.kind == SlotKind::Workload).then(|| {
+        // The ×N badge is a button of its own: drawn beside the node's group, not inside it
+        // (a button inside a button is unreachable for assistive technology).
+        let badge = (n.kind == SlotKind::Workload && !replica).then(|| {
             let key = n.id.clone();
             let replicas = slot.map_or(0, |s| s.replicas);
             let (toggle, click) = expand_callbacks(&p.on_toggle_expand, &key);
             html! {
                 <g class="badge" data-expand={key.clone()} role="button" tabindex="0"
                     aria-label={format!("expand {key} to its {replicas} pods")}
-                    transform={format!("translate({} {})", f(r + 4.0), f(-r * 0.7 - 4.0))}
+                    transform={format!("translate({} {})", f(n.x + r + 4.0), f(n.y - r * 0.7 - 4.0))}
                     onclick={click} onkeydown={keyboard_activate(toggle)}>
                     <title>{format!("{replicas} replicas: click to show each pod")}</title>
                     <rect x="-15" y="-10" width="30" height="20" rx="10" />
@@ -739,7 +933,7 @@ pub fn graph(p: &Props) -> Html {
                 </g>
             }
         });
-        html! {
+        let node = html! {
             <g class={classes!("node", kind_class, replica.then_some("replica"), sel.then_some("selected"), by_policy.then_some("policy-selected"), dim.then_some("dim"))}
                 data-node={n.id.clone()} data-kind={kind_class}
                 transform={format!("translate({} {})", f(n.x), f(n.y))}
@@ -749,10 +943,15 @@ pub fn graph(p: &Props) -> Html {
                 {shape}
                 if !replica { <text class="icon" y="4" text-anchor="middle">{icon}</text> }
                 {label}
-                { for badge }
             </g>
-        }
-    });
+        };
+        (node, badge)
+    }).collect::<Vec<(Html, Option<Html>)>>();
+    let badges = nodes
+        .iter()
+        .filter_map(|(_, b)| b.clone())
+        .collect::<Vec<Html>>();
+    let nodes = nodes.into_iter().map(|(n, _)| n);
 
     let zoom_in = {
         let z = zoom.clone();
@@ -773,7 +972,7 @@ pub fn graph(p: &Props) -> Html {
     html! {
         <div class={classes!("graph-wrap", p.dimmed.then_some("dimmed"))}>
             <svg id="graph" ref={svg_ref} xmlns="http://www.w3.org/2000/svg" class={classes!(many.then_some("many"))}
-                viewBox={vb_s} data-full-viewbox={full_s} preserveAspectRatio="xMidYMid meet"
+                viewBox={vb_s} data-full-viewbox={full_s} data-legend-height={f(export_legend_height(marks.len()))} preserveAspectRatio="xMidYMid meet"
                 data-state={state} data-dimmed={p.dimmed.then_some("true")}
                 data-nodes={sc.nodes.len().to_string()} data-flows={p.flows.0.len().to_string()}
                 role="group" aria-label="traffic graph: nodes and flows"
@@ -787,7 +986,7 @@ pub fn graph(p: &Props) -> Html {
                         </marker>
                     }) }
                 </defs>
-                <rect class="bg" x={f(full.0 - 5000.0)} y={f(full.1 - 5000.0)} width={f(full.2 + 10000.0)} height={f(full.3 + 10000.0)} onclick={on_bg_click} />
+                <rect class="bg" x={f(full.0 - 5000.0)} y={f(full.1 - 5000.0)} width={f(full.2 + 10000.0)} height={f(full.3 + 10000.0)} onclick={on_bg_click.clone()} />
                 <g class="viewport">
                     { for regions }
                     { for frames }
@@ -796,14 +995,22 @@ pub fn graph(p: &Props) -> Html {
                     <g class="region-labels">{ for region_labels }</g>
                     <g class="fan-labels">{ for fan_labels }</g>
                     <g class="nodes">{ for nodes }</g>
+                    <g class="badges">{ for badges }</g>
                 </g>
+                {export_legend(&marks, full.0 + 8.0, full.1 + full.3 + 8.0)}
             </svg>
             <div class="graph-overlay">
-                <div class="legend" aria-label="legend">
-                    <span class="lg allowed">{"allowed"}</span>
-                    <span class="lg partial">{"partial"}</span>
-                    <span class="lg blocked">{"blocked ✕"}</span>
-                </div>
+                <details id="legend" class="legend" open=true>
+                    <summary>{"Legend"}</summary>
+                    <ul>
+                        { for marks.iter().map(|m| html! {
+                            <li data-legend={format!("{m:?}").to_ascii_lowercase()}>
+                                <svg class="swatch" width="26" height="16" viewBox="0 0 26 16" aria-hidden="true">{m.swatch()}</svg>
+                                <span>{m.text()}</span>
+                            </li>
+                        }) }
+                    </ul>
+                </details>
                 <div class="zoom" role="group" aria-label="zoom">
                     <button id="zoom-in" onclick={zoom_in} aria-label="zoom in">{"+"}</button>
                     <button id="zoom-out" onclick={zoom_out} aria-label="zoom out">{"−"}</button>

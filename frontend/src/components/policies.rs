@@ -65,7 +65,7 @@ pub fn policies(p: &Props) -> Html {
                     html! {
                         <li data-policy={name.clone()} data-enabled={on.to_string()} class={classes!(selected.then_some("selected"), (!on).then_some("off"))}>
                             <button class="policy-name" onclick={sel} aria-pressed={selected.to_string()} title="highlight the pods it selects and the flows it decides">
-                                <span class="name">{name.clone()}</span>
+                                <span class="name" title={name.clone()}>{name.clone()}</span>
                                 <span class="types">{types}</span>
                             </button>
                             <label class="switch" title="what-if: switch this policy off and on">

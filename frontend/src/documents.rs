@@ -1,0 +1,132 @@
+//! The documents of the editor's text (split on `---` lines, as the engine splits them), so
+//! that the page can name a document the engine skipped: "document 2 (lines 12–30,
+//! Deployment `web`)". Only line positions and the `kind:`/`name:` lines are read here; the
+//! engine alone interprets the manifests.
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Doc {
+    /// 1-based position among the documents.
+    pub index: usize,
+    /// 1-based, inclusive.
+    pub first_line: u32,
+    pub last_line: u32,
+    /// The top-level `kind:` and first `name:` values, when written plainly.
+    pub kind: Option<String>,
+    pub name: Option<String>,
+    /// Holds something besides blank lines, comments and the `---` marker.
+    pub has_content: bool,
+}
+
+impl Doc {
+    /// "document 2 (lines 12–30, Deployment `web`)".
+    pub fn label(&self) -> String {
+        let what = match (&self.kind, &self.name) {
+            (Some(k), Some(n)) => format!(", {k} `{n}`"),
+            (Some(k), None) => format!(", a {k}"),
+            (None, Some(n)) => format!(", `{n}`"),
+            (None, None) => String::new(),
+        };
+        format!(
+            "document {} (lines {}–{}{what})",
+            self.index, self.first_line, self.last_line
+        )
+    }
+
+    pub fn contains(&self, line: u32) -> bool {
+        (self.first_line..=self.last_line).contains(&line)
+    }
+}
+
+fn value(line: &str, key: &str) -> Option<String> {
+    let v = line.strip_prefix(key)?.trim();
+    let v = v.split(" #").next().unwrap_or(v).trim();
+    let v = v.trim_matches(|c| c == '"' || c == '\'');
+    (!v.is_empty()).then(|| v.to_string())
+}
+
+/// The documents of `text`, in order.
+pub fn split(text: &str) -> Vec<Doc> {
+    let mut docs: Vec<Doc> = Vec::new();
+    let mut cur = Doc {
+        index: 1,
+        first_line: 1,
+        last_line: 1,
+        kind: None,
+        name: None,
+        has_content: false,
+    };
+    let mut started = false;
+    for (no, line) in (1u32..).zip(text.split('\n')) {
+        let marker = line.starts_with("---")
+            && matches!(line.as_bytes().get(3), None | Some(b' ' | b'\t' | b'\r'));
+        if marker && started {
+            let next = Doc {
+                index: cur.index + 1,
+                first_line: no,
+                last_line: no,
+                kind: None,
+                name: None,
+                has_content: false,
+            };
+            docs.push(std::mem::replace(&mut cur, next));
+        }
+        started = true;
+        cur.last_line = no;
+        let t = line.trim();
+        if !marker && !t.is_empty() && !t.starts_with('#') {
+            cur.has_content = true;
+        }
+        if cur.kind.is_none() {
+            cur.kind = value(line, "kind:");
+        }
+        if cur.name.is_none() {
+            cur.name = value(line.trim_start(), "name:").filter(|_| line.starts_with("  "));
+        }
+    }
+    docs.push(cur);
+    docs
+}
+
+/// The documents holding one of `error_lines` (the YAML syntax errors), and whether some
+/// other document with content is left to analyse.
+pub fn skipped(text: &str, error_lines: &[u32]) -> (Vec<Doc>, bool) {
+    let docs = split(text);
+    let (bad, good): (Vec<Doc>, Vec<Doc>) = docs
+        .into_iter()
+        .partition(|d| error_lines.iter().any(|&l| d.contains(l)));
+    (bad, good.iter().any(|d| d.has_content))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TWO: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: \"web\"\n  labels: {x: y}\n";
+
+    #[test]
+    fn splits_like_the_engine_and_names_each_document() {
+        let d = split(TWO);
+        assert_eq!(d.len(), 2);
+        assert_eq!(
+            d.first().map(Doc::label).as_deref(),
+            Some("document 1 (lines 1–4, Pod `a`)")
+        );
+        assert_eq!(
+            d.get(1).map(Doc::label).as_deref(),
+            Some("document 2 (lines 5–11, Deployment `web`)")
+        );
+        // `----` or `---x` is not a marker.
+        assert_eq!(split("a: 1\n----\nb: 2").len(), 1);
+        assert_eq!(split("---\na: 1\n--- # c\nb: 2").len(), 2);
+    }
+
+    #[test]
+    fn a_broken_document_is_skipped_while_others_remain() {
+        let (bad, rest) = skipped(TWO, &[8]);
+        assert_eq!(bad.iter().map(|d| d.index).collect::<Vec<_>>(), [2]);
+        assert!(rest);
+        let (bad, rest) = skipped("# only a comment\n---\nkind: [\n", &[3]);
+        assert_eq!(bad.len(), 1);
+        assert!(!rest, "a comment-only document leaves nothing to analyse");
+    }
+}
