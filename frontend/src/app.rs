@@ -754,8 +754,10 @@ pub fn app() -> Html {
             scene.clone(),
             flows.clone(),
             filter,
+            st.matrix_pods,
+            st.matrix_all_ports,
         ),
-        |(selection, derived, scene, flows, filter)| {
+        |(selection, derived, scene, flows, filter, by_pod, all_ports)| {
             let filter = *filter;
             Rc::new(match (selection, derived.as_ref(), scene.as_ref()) {
                 (Selection::Flow { from, to }, Some(d), Some(sc)) => {
@@ -779,19 +781,26 @@ pub fn app() -> Html {
                     }
                 }
                 (Selection::Cell { from, to }, Some(d), _) => {
-                    let (port, proto) = filter.unwrap_or((80, Protocol::Tcp));
-                    let c = &d.eff.cluster;
-                    let pa = c.pods.iter().position(|p| p.qualified() == *from);
-                    let pb = c.pods.iter().position(|p| p.qualified() == *to);
-                    match (pa, pb) {
+                    let groups = crate::matrix_model::groups(d, *by_pod);
+                    let g = |id: &str| groups.iter().find(|g| g.id == id);
+                    match (g(from), g(to)) {
                         (Some(a), Some(b)) => {
-                            let v = d.eff.verdict(Target::Pod(a), Target::Pod(b), port, proto);
+                            let all: Vec<(u16, Protocol)> = {
+                                let pods: Vec<usize> = (0..d.eff.cluster.pods.len()).collect();
+                                crate::matrix_model::declared(d, &pods)
+                            };
+                            let mode = crate::components::matrix::ports_mode(filter, *all_ports);
+                            let cell = crate::matrix_model::cell(d, a, b, mode, &all);
+                            let (port, proto) = cell.probe;
+                            let v = d.eff.verdict(a.target, b.target, port, proto);
+                            let head = format!(
+                                "Checked: {}; allowed: {}. Here is why for port {port}/{proto}:\n",
+                                cell.checked, cell.allowed
+                            );
                             Content::Text {
                                 title: format!("{from} → {to}"),
-                                verdict: Some(
-                                    if v.allowed { "allowed" } else { "blocked" }.to_string(),
-                                ),
-                                text: d.eff.explain(&v),
+                                verdict: cell.verdict.map(|v| v.as_str().to_string()),
+                                text: head + &d.eff.explain(&v),
                             }
                         }
                         _ => Content::Empty,
@@ -964,12 +973,14 @@ pub fn app() -> Html {
                     } else {
                         <Matrix
                             derived={derived.clone()}
-                            port={filter.unwrap_or((80, Protocol::Tcp))}
-                            port_is_default={filter.is_none()}
+                            port={filter}
+                            all_declared={st.matrix_all_ports}
+                            by_pod={st.matrix_pods}
                             selection={st.selection.clone()}
                             dimmed={analyzed.dimmed}
                             pending={*pending}
                             on_select={on_select.clone()}
+                            on_action={on_action.clone()}
                         />
                     }
                 </section>

@@ -7,7 +7,10 @@
 pub struct Doc {
     /// 1-based position among the documents.
     pub index: usize,
-    /// 1-based, inclusive.
+    /// The lines it spans (1-based, inclusive; from its `---` marker to the next one).
+    pub start: u32,
+    pub end: u32,
+    /// Its first and last lines with content (for display).
     pub first_line: u32,
     pub last_line: u32,
     /// The top-level `kind:` and first `name:` values, when written plainly.
@@ -33,7 +36,7 @@ impl Doc {
     }
 
     pub fn contains(&self, line: u32) -> bool {
-        (self.first_line..=self.last_line).contains(&line)
+        (self.start..=self.end).contains(&line)
     }
 }
 
@@ -49,8 +52,10 @@ pub fn split(text: &str) -> Vec<Doc> {
     let mut docs: Vec<Doc> = Vec::new();
     let mut cur = Doc {
         index: 1,
-        first_line: 1,
-        last_line: 1,
+        start: 1,
+        end: 1,
+        first_line: 0,
+        last_line: 0,
         kind: None,
         name: None,
         has_content: false,
@@ -62,8 +67,10 @@ pub fn split(text: &str) -> Vec<Doc> {
         if marker && started {
             let next = Doc {
                 index: cur.index + 1,
-                first_line: no,
-                last_line: no,
+                start: no,
+                end: no,
+                first_line: 0,
+                last_line: 0,
                 kind: None,
                 name: None,
                 has_content: false,
@@ -71,10 +78,16 @@ pub fn split(text: &str) -> Vec<Doc> {
             docs.push(std::mem::replace(&mut cur, next));
         }
         started = true;
-        cur.last_line = no;
+        cur.end = no;
         let t = line.trim();
-        if !marker && !t.is_empty() && !t.starts_with('#') {
-            cur.has_content = true;
+        if !marker && !t.is_empty() {
+            if cur.first_line == 0 {
+                cur.first_line = no;
+            }
+            cur.last_line = no;
+            if !t.starts_with('#') {
+                cur.has_content = true;
+            }
         }
         if cur.kind.is_none() {
             cur.kind = value(line, "kind:");
@@ -84,6 +97,11 @@ pub fn split(text: &str) -> Vec<Doc> {
         }
     }
     docs.push(cur);
+    for d in &mut docs {
+        if d.first_line == 0 {
+            (d.first_line, d.last_line) = (d.start, d.end);
+        }
+    }
     docs
 }
 
@@ -113,7 +131,7 @@ mod tests {
         );
         assert_eq!(
             d.get(1).map(Doc::label).as_deref(),
-            Some("document 2 (lines 5–11, Deployment `web`)")
+            Some("document 2 (lines 6–10, Deployment `web`)")
         );
         // `----` or `---x` is not a marker.
         assert_eq!(split("a: 1\n----\nb: 2").len(), 1);

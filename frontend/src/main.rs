@@ -8,6 +8,7 @@ mod examples;
 mod explain_fmt;
 mod highlight;
 mod layout;
+mod matrix_model;
 mod scene;
 mod share;
 mod state;

@@ -882,17 +882,6 @@ pub fn explain_flow(d: &Derived, sc: &Scene, f: &Flow) -> String {
     out
 }
 
-/// Truth table of pods for one port: `Some(true)` allowed, `Some(false)` blocked, `None` self.
-pub fn matrix(d: &Derived, pods: &[PodId], port: u16, proto: Protocol) -> Vec<Vec<Option<bool>>> {
-    pods.iter()
-        .map(|&a| {
-            pods.iter()
-                .map(|&b| (a != b).then(|| d.conn.between(a, b).contains(proto, port)))
-                .collect()
-        })
-        .collect()
-}
-
 /// Parses a port filter: `80`, `80/TCP`, `53/udp`, `TCP/80`. Empty → `Ok(None)`.
 pub fn parse_port_filter(s: &str) -> Result<Option<(u16, Protocol)>, String> {
     let s = s.trim();

@@ -139,6 +139,8 @@ pub struct State {
     pub show_all_flows: bool,
     /// The matrix shows one row per pod instead of one per workload.
     pub matrix_pods: bool,
+    /// The matrix checks every declared port instead of each destination's.
+    pub matrix_all_ports: bool,
     /// The versions panel is open.
     pub versions_open: bool,
 }
@@ -169,6 +171,7 @@ pub enum Action {
     DeleteSnapshot(String),
     ToggleAllFlows,
     ToggleMatrixPods,
+    ToggleMatrixAllPorts,
     SetVersionsOpen(bool),
     SetView(View),
     SetPortFilter(String),
@@ -234,6 +237,7 @@ impl State {
             }
             Action::ToggleAllFlows => s.show_all_flows = !s.show_all_flows,
             Action::ToggleMatrixPods => s.matrix_pods = !s.matrix_pods,
+            Action::ToggleMatrixAllPorts => s.matrix_all_ports = !s.matrix_all_ports,
             Action::SetVersionsOpen(o) => s.versions_open = o,
             Action::SetView(v) => s.view = v,
             Action::SetPortFilter(p) => s.port_filter = p,

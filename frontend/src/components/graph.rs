@@ -784,6 +784,26 @@ pub fn graph(p: &Props) -> Html {
                 .unwrap_or(mid)
         });
         let marker = format!("url(#arrow-{v})");
+        // The port label (shown on hover and selection): the first spot along the curve, from
+        // the middle outwards, where it covers no node's name or subtitle and no ✕.
+        let flow_label = truncate(&fl.label, 28);
+        let label_at = {
+            let half_w = text_w(&flow_label, 10.5) / 2.0 + 2.0;
+            let spot = |t: f64, dy: f64| {
+                let q = c.at(t);
+                (q.0, q.1 + dy)
+            };
+            let clear = |(x, y): (f64, f64)| {
+                let b = (x - half_w, y - 10.0, x + half_w, y + 3.0);
+                !obstacles.iter().any(|o| hits(b, *o))
+                    && crosses.iter().all(|x2| !hits(b, (x2.0 - 9.0, x2.1 - 9.0, x2.0 + 9.0, x2.1 + 9.0)))
+            };
+            [0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74]
+                .into_iter()
+                .flat_map(|t| [spot(t, -7.0), spot(t, 15.0)])
+                .find(|p| clear(*p))
+                .unwrap_or((mid.0, mid.1 - 7.0))
+        };
         Some(html! {
             <g class={classes!("flow", v, selected.then_some("selected"), dim.then_some("dim"), changed.map(|_| "changed"), fl.cni.then_some("cni"), hidden.then_some("hidden"))}
                 data-from={a.id.clone()} data-to={b.id.clone()} data-verdict={v}
@@ -820,7 +840,7 @@ pub fn graph(p: &Props) -> Html {
                 if changed.is_some() {
                     <circle class="change-dot" cx={f(mid.0)} cy={f(mid.1)} r="5" />
                 }
-                <text class="flow-label" x={f(mid.0)} y={f(mid.1 - 7.0)} text-anchor="middle">{truncate(&fl.label, 28)}</text>
+                <text class="flow-label" x={f(label_at.0)} y={f(label_at.1)} text-anchor="middle">{flow_label}</text>
             </g>
         })
     });
