@@ -78,4 +78,23 @@ describe('interaction', () => {
     assert.doesNotMatch(svg, /class="[^"]*\bdim\b/, 'no selection dimming in the export');
     await shot(page, TAG, 'export');
   });
+
+  test('a template goes in after the caret\'s document, and Ctrl+Z takes it back', async () => {
+    const page = await app.newPage();
+    await openApp(page, app.baseUrl);
+    const before = await editorText(page);
+    await page.locator('#editor').focus();
+    await page.evaluate(() => document.querySelector('#editor').setSelectionRange(5, 5));
+    await page.selectOption('#templates', 'deny-ingress');
+    await page.locator('#policies li[data-policy="default/deny-all-ingress"]').waitFor({ timeout: TIMEOUT });
+    const after = await editorText(page);
+    const firstDocEnd = before.search(/^---/m);
+    assert.equal(after.slice(0, firstDocEnd), before.slice(0, firstDocEnd), 'the first document is untouched');
+    assert.match(after.slice(firstDocEnd), /^---\napiVersion: networking\.k8s\.io\/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny-all-ingress/);
+    assert.equal(after.replace(/---\napiVersion: networking[^]*?- Ingress\n/, ''), before, 'only the template was added');
+    await expectFlow(page, DEMO.centos, [DEMO.svc], 'blocked', { blockedAt: 'destination' });
+    await page.locator('#editor').focus();
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction((t) => document.querySelector('#editor').value === t, before, { timeout: TIMEOUT });
+  });
 });

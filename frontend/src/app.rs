@@ -25,6 +25,8 @@ use crate::web;
 
 /// Debounce between the last keystroke and the analysis.
 const DEBOUNCE_MS: u32 = 150;
+/// Typing records a recent state at most this often.
+const CHECKPOINT_EVERY_MS: i64 = 5_000;
 /// How long flows changed by a what-if switch stay marked.
 const CHANGE_MARK_MS: u32 = 4000;
 
@@ -55,12 +57,8 @@ fn initial_state() -> (State, Option<String>) {
         ..State::default()
     };
     let mut notice = None;
-    s.text = web::load(web::TEXT_KEY).unwrap_or_else(|| {
-        crate::examples::EXAMPLES
-            .first()
-            .map(|e| e.text.to_string())
-            .unwrap_or_default()
-    });
+    // The saved text first, so that a link opened over it can be undone.
+    s.text = web::load(web::TEXT_KEY).unwrap_or_default();
     match share::decode(&web::location_hash()) {
         Ok(Some(shared)) => {
             if let Some(next) = s.reduce(Action::Restore(shared, web::now_epoch_ms())) {
@@ -73,6 +71,12 @@ fn initial_state() -> (State, Option<String>) {
         }
         Ok(None) => {}
         Err(e) => notice = Some(format!("could not open the link: {e}")),
+    }
+    if s.text.is_empty() {
+        s.text = crate::examples::EXAMPLES
+            .first()
+            .map(|e| e.text.to_string())
+            .unwrap_or_default();
     }
     (s, notice)
 }
@@ -472,6 +476,7 @@ pub fn app() -> Html {
         crate::components::graph::usable_aspect(pane_w, h - 88.0)
     });
     let timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
+    let last_checkpoint: Rc<RefCell<i64>> = use_mut_ref(|| 0);
 
     // Boot notice (link opened / link damaged).
     {
@@ -512,6 +517,7 @@ pub fn app() -> Html {
         let store = store.clone();
         let first = analyzed.good.is_none() && analyzed.diagnostics.is_empty();
         let unsaved_load = st.unsaved_load;
+        let last_checkpoint = last_checkpoint.clone();
         use_effect_with((st.text.clone(), st.text_generation), move |(text, _)| {
             pending.set(true);
             let text = text.clone();
@@ -556,7 +562,13 @@ pub fn app() -> Html {
                         Ok(()) => store.dispatch(Action::StorageOk),
                         Err(e) => store.dispatch(Action::StorageFailed(e)),
                     }
-                    store.dispatch(Action::Checkpoint(web::now_epoch_ms()));
+                    // A recent state at most every few seconds (each one rewrites the versions
+                    // in storage).
+                    let now = web::now_epoch_ms();
+                    if now - *last_checkpoint.borrow() >= CHECKPOINT_EVERY_MS {
+                        *last_checkpoint.borrow_mut() = now;
+                        store.dispatch(Action::Checkpoint(now));
+                    }
                 }
             };
             let delay = if first { 0 } else { DEBOUNCE_MS };

@@ -12,6 +12,7 @@ mod matrix_model;
 mod scene;
 mod share;
 mod state;
+mod templates;
 mod versions;
 
 #[cfg(target_arch = "wasm32")]

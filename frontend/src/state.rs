@@ -310,7 +310,8 @@ impl State {
             return;
         }
         let old = std::mem::replace(&mut self.text, text);
-        if !old.trim().is_empty() {
+        let had_text = !old.trim().is_empty();
+        if had_text {
             let mut v = (*self.versions).clone();
             v.before_load(&old, time_ms);
             self.versions = Rc::new(v);
@@ -319,7 +320,8 @@ impl State {
                 self.undo = Some(old);
             }
         }
-        self.unsaved_load = true;
+        // Over an empty text there is nothing of the user's to protect: save the new one.
+        self.unsaved_load = had_text;
         self.text_generation += 1;
         self.reset_for_new_text();
     }

@@ -381,3 +381,25 @@ pub fn on_document_keydown(f: impl FnMut(web_sys::KeyboardEvent) + 'static) -> K
     }
     KeyListener { doc, cb }
 }
+
+/// On a closed `<select>`, arrows (and type-ahead letters) change the value at once, which
+/// would load an example over the text: only an explicit choice in the open menu (opened with
+/// Space, Enter or Alt+↓) may act.
+pub fn guard_closed_menu(e: web_sys::KeyboardEvent) {
+    let k = e.key();
+    let moves = matches!(
+        k.as_str(),
+        "ArrowUp"
+            | "ArrowDown"
+            | "ArrowLeft"
+            | "ArrowRight"
+            | "Home"
+            | "End"
+            | "PageUp"
+            | "PageDown"
+    );
+    let letter = k.chars().count() == 1 && k != " ";
+    if (moves && !e.alt_key()) || (letter && !e.ctrl_key() && !e.meta_key()) {
+        e.prevent_default();
+    }
+}

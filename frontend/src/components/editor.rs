@@ -262,8 +262,41 @@ pub fn editor(p: &Props) -> Html {
     );
     let width = format!("min-width:calc({}ch + 2 * var(--pad) + 2ch)", cols);
 
+    // Templates: inserted as a document of its own after the caret's document, as typing
+    // would (Ctrl+Z takes it back).
+    let on_template = {
+        let area = area.clone();
+        Callback::from(move |e: Event| {
+            let sel = e.target_unchecked_into::<web_sys::HtmlSelectElement>();
+            let id = sel.value();
+            sel.set_value("");
+            let (Some(t), Some(ta)) = (
+                crate::templates::by_id(&id),
+                area.cast::<web_sys::HtmlTextAreaElement>(),
+            ) else {
+                return;
+            };
+            let text = ta.value();
+            let caret16 = ta.selection_start().ok().flatten().unwrap_or(0) as usize;
+            let before: String = char::decode_utf16(text.encode_utf16().take(caret16))
+                .filter_map(Result::ok)
+                .collect();
+            let line = before.split('\n').count() as u32;
+            let (at, ins) = crate::templates::insertion(&text, line, t.text);
+            let at16: usize = text.chars().take(at).map(char::len_utf16).sum();
+            let _ = ta.focus();
+            let _ = ta.set_selection_range(at16 as u32, at16 as u32);
+            web::insert_text(&ins);
+        })
+    };
     html! {
         <div class={classes!("editor", (*dragging).then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
+            <div class="editor-bar">
+                <select id="templates" aria-label="insert a policy template after the caret's document" onchange={on_template} onkeydown={Callback::from(web::guard_closed_menu)}>
+                    <option value="" selected=true>{"Insert a policy…"}</option>
+                    { for crate::templates::TEMPLATES.iter().map(|t| html! { <option value={t.id}>{t.title}</option> }) }
+                </select>
+            </div>
             <div class="editor-scroll" ref={scroll} {onscroll}>
                 <div class="editor-inner" style={height.clone()}>
                     <div class="gutter" aria-hidden="true">

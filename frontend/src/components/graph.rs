@@ -609,6 +609,7 @@ pub fn graph(p: &Props) -> Html {
     let regions = sc.layout.regions.iter().map(|r| {
         html! {
             <g class={classes!("region", r.outside.then_some("outside"))} data-namespace={(!r.outside).then(|| r.name.clone())} onclick={on_bg_click.clone()}>
+                <title>{if r.outside { "outside the cluster".to_string() } else { format!("namespace {}", r.name) }}</title>
                 <rect x={f(r.x)} y={f(r.y)} width={f(r.w)} height={f(r.h)} rx="14" />
             </g>
         }

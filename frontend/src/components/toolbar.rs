@@ -103,27 +103,7 @@ pub fn toolbar(p: &Props) -> Html {
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
     let graph = p.state_view == View::Graph;
-    // On a closed <select>, arrows (and type-ahead letters) change the value at once, which
-    // would load an example over the text: only an explicit choice in the open menu (opened
-    // with Space, Enter or Alt+↓) may load one.
-    let guard_closed_menu = Callback::from(|e: KeyboardEvent| {
-        let k = e.key();
-        let moves = matches!(
-            k.as_str(),
-            "ArrowUp"
-                | "ArrowDown"
-                | "ArrowLeft"
-                | "ArrowRight"
-                | "Home"
-                | "End"
-                | "PageUp"
-                | "PageDown"
-        );
-        let letter = k.chars().count() == 1 && k != " ";
-        if (moves && !e.alt_key()) || (letter && !e.ctrl_key() && !e.meta_key()) {
-            e.prevent_default();
-        }
-    });
+    let guard_closed_menu = Callback::from(web::guard_closed_menu);
     html! {
         <header class="toolbar" role="toolbar" aria-label="playground">
             <h1 class="brand"><span class="logo" aria-hidden="true"></span>{"Netpol Playground"}</h1>
