@@ -47,12 +47,13 @@ describe('where the traffic stops', () => {
     await waitReady(page);
     const m = await marks(page, DEMO.centos, DEMO.svc);
     const httpd = (await marks(page, DEMO.centos, DEMO.httpd)).nodes.to;
+    await shot(page, TAG, '1-ingress-only');
     assert.ok(m.marks?.length >= 1, 'the blocked call has a data-mark="blocked" ✕');
+    const leg = dist(m.nodes.to, httpd);
     for (const x of m.marks) {
       assert.ok(dist(x, httpd) < dist(x, m.nodes.to), `the ✕ is nearer dep-httpd than the Service (${JSON.stringify({ x, httpd, svc: m.nodes.to })})`);
-      assert.ok(dist(x, httpd) < 60, `the ✕ sits at the pod side (${dist(x, httpd).toFixed(0)} px from dep-httpd)`);
+      assert.ok(dist(x, httpd) < leg / 3, `the ✕ sits at the pod side (${dist(x, httpd).toFixed(0)} px from dep-httpd, leg ${leg.toFixed(0)} px)`);
     }
-    await shot(page, TAG, '1-ingress-only');
 
     // Egress denied too: the ✕ sits at the client, on the first leg.
     await setEditorText(page, appendDocs(base, DENY_BOTH));

@@ -81,7 +81,7 @@ describe('read at a glance', () => {
     const page = await app.newPage({ viewport: { width: 1280, height: 720 } });
     await openApp(page, app.baseUrl);
     const base = withoutDocs(await editorText(page), /kind:\s*NetworkPolicy/);
-    const long = 'allow-the-healthchecker-to-reach-the-httpd-webserver-on-port-eighty';
+    const long = 'allow-healthchecker-to-reach-httpd-webserver-on-port-eighty';
     await setEditorText(page, appendDocs(base, DENY_BOTH.replace('deny-by-default', long)));
     await page.locator(`#policies li[data-policy="default/${long}"]`).waitFor({ timeout: TIMEOUT });
     const name = page.locator(`#policies li[data-policy="default/${long}"] .name`);

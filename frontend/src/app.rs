@@ -861,7 +861,7 @@ pub fn app() -> Html {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let status = format!(
-        "{} · {} · {:.0} ms",
+        "{}{} · {:.0} ms",
         derived
             .as_ref()
             .map(|d| format!(
@@ -870,7 +870,11 @@ pub fn app() -> Html {
                 plural(d.eff.cluster.policies.len(), "policy", "policies")
             ))
             .unwrap_or_else(|| "no analysis".into()),
-        plural(errors, "error", "errors"),
+        if errors == 0 {
+            String::new()
+        } else {
+            format!(" · {}", plural(errors, "error", "errors"))
+        },
         analyzed.millis
     );
 
@@ -943,7 +947,7 @@ pub fn app() -> Html {
                                 onclick={let s = store.clone(); move |_| s.dispatch(Action::SetView(View::Matrix))}>{"Matrix"}</button>
                         </div>
                         <label class="field">{"Port "}
-                            <input id="port-filter" type="text" placeholder="declared" size="9"
+                            <input id="port-filter" type="text" placeholder="declared" size="7"
                                 class={classes!(port_filter.is_err().then_some("invalid"))}
                                 title={port_filter.clone().err().unwrap_or_else(|| "port and protocol, e.g. 80 or 53/UDP; empty: each destination's declared ports".into())}
                                 value={st.port_filter.clone()}

@@ -135,9 +135,9 @@ pub fn toolbar(p: &Props) -> Html {
             <button id="export-svg" onclick={on_svg} disabled={!graph} title="download the graph as SVG">{"SVG"}</button>
             <button id="export-png" onclick={on_png} disabled={!graph} title="download the graph as PNG">{"PNG"}</button>
             <button id="pause-animation" onclick={on_pause} aria-pressed={p.paused.to_string()}
-                aria-label="moving packets" title="pause or resume the moving packets">{ if p.paused { "▶ Packets" } else { "⏸ Packets" } }</button>
+                aria-label="moving packets" title="pause or resume the moving packets">{ if p.paused { "Resume" } else { "Pause" } }</button>
             <button id="theme-toggle" onclick={on_theme} aria-pressed={(p.theme == Theme::Dark).to_string()}
-                aria-label="dark theme" title="switch light / dark">{ if p.theme == Theme::Dark { "☀ Light" } else { "☾ Dark" } }</button>
+                aria-label="dark theme" title="switch light / dark">{ if p.theme == Theme::Dark { "Light" } else { "Dark" } }</button>
         </header>
     }
 }
