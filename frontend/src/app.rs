@@ -603,9 +603,11 @@ pub fn app() -> Html {
     let focus = match (&st.selection, &st.focus_node) {
         _ if !big => Focus::All,
         (Selection::Policy(p), _) => Focus::Policy(p.clone()),
+        (Selection::Namespaces { from, to }, _) => Focus::Namespaces(from.clone(), to.clone()),
         (_, Some(n)) => Focus::Node(n.clone()),
         _ => Focus::All,
     };
+    let show_aggregate = big && focus == Focus::All;
     let flows: Rc<(Vec<Flow>, bool)> = {
         (*use_memo(
             (
@@ -633,6 +635,16 @@ pub fn app() -> Html {
         ))
         .clone()
     };
+
+    // Above a dozen nodes and before anything is selected: flows summed per namespace pair.
+    let aggregate: Rc<Vec<scene::Aggregate>> = (*use_memo(
+        (derived.clone(), scene.clone(), show_aggregate),
+        |(d, sc, show)| match (d, sc, show) {
+            (Some(d), Some(sc), true) => Rc::new(scene::namespace_aggregate(d, sc)),
+            _ => Rc::new(Vec::new()),
+        },
+    ))
+    .clone();
 
     // What-if: mark flows whose verdict changed with the last switch, for a few seconds.
     let changes = use_state(|| Rc::new(BTreeMap::<(String, String), FlowVerdict>::new()));
@@ -844,10 +856,17 @@ pub fn app() -> Html {
         (Some(sc), true)
             if flows.0.is_empty() && st.focus_node.is_none() && selected_policy.is_none() =>
         {
-            Some(format!(
-                "{} nodes: select a node (or a policy) to show its flows",
-                sc.nodes.len()
-            ))
+            Some(if aggregate.is_empty() {
+                format!(
+                    "{} nodes: select a node (or a policy) to show its flows",
+                    sc.nodes.len()
+                )
+            } else {
+                format!(
+                    "{} nodes: flows summed per namespace pair (✓ allowed · ✕ blocked · ◐ partial); click one to expand it, or select a node",
+                    sc.nodes.len()
+                )
+            })
         }
         (Some(_), _) if flows.1 => Some(format!("showing the first {} flows", scene::MAX_FLOWS)),
         (None, _) if !*pending => Some("nothing to show yet: the text has no pods".into()),
@@ -981,6 +1000,7 @@ pub fn app() -> Html {
                             pending={*pending}
                             hint={hint}
                             show_all_flows={st.show_all_flows}
+                            aggregate={aggregate.clone()}
                             on_select={on_select.clone()}
                             on_clear={on_clear}
                             on_toggle_expand={on_toggle_expand}

@@ -493,6 +493,8 @@ pub enum Focus {
     All,
     Node(String),
     Policy(String),
+    /// The flows from one namespace to another (an expanded aggregate).
+    Namespaces(String, String),
 }
 
 /// Pairs (source node, destination node) to evaluate and draw, and whether some were left out.
@@ -538,6 +540,18 @@ pub fn pairs_to_draw(d: &Derived, sc: &Scene, focus: &Focus) -> (Vec<(usize, usi
         Focus::Policy(name) => {
             let selected = policy_nodes(d, sc, name);
             all_pairs(&|i| selected.contains(&i))
+        }
+        Focus::Namespaces(from, to) => {
+            let ns = |i: usize| {
+                sc.nodes
+                    .get(i)
+                    .and_then(|n| sc.slots.get(n.slot))
+                    .and_then(|s| s.namespace.clone())
+            };
+            all_pairs(&|_| true)
+                .into_iter()
+                .filter(|&(a, b)| ns(a).as_ref() == Some(from) && ns(b).as_ref() == Some(to))
+                .collect()
         }
         Focus::All if n <= FULL_GRAPH_LIMIT => all_pairs(&|_| true),
         Focus::All => Vec::new(),
@@ -882,6 +896,69 @@ pub fn explain_flow(d: &Derived, sc: &Scene, f: &Flow) -> String {
     out
 }
 
+/// Flows of a large scenario summed per (source namespace, destination namespace), before
+/// anything is selected: how many node pairs are allowed, blocked or partial on the
+/// destinations' declared ports (every port where none is declared).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Aggregate {
+    pub from: String,
+    pub to: String,
+    pub allowed: usize,
+    pub blocked: usize,
+    pub partial: usize,
+}
+
+/// Above this many nodes the aggregate is not computed (its cost grows with the pairs).
+pub const MAX_AGGREGATE_NODES: usize = 400;
+
+pub fn namespace_aggregate(d: &Derived, sc: &Scene) -> Vec<Aggregate> {
+    let mut out: BTreeMap<(String, String), Aggregate> = BTreeMap::new();
+    let ends: Vec<(String, crate::matrix_model::Group)> = sc
+        .nodes
+        .iter()
+        .filter(|n| matches!(n.kind, SlotKind::Pod | SlotKind::Workload))
+        .filter_map(|n| {
+            let ns = sc.slots.get(n.slot)?.namespace.clone()?;
+            Some((
+                ns,
+                crate::matrix_model::Group {
+                    id: n.id.clone(),
+                    target: n.target,
+                    pods: n.pods.clone(),
+                    detail: String::new(),
+                },
+            ))
+        })
+        .collect();
+    if ends.len() > MAX_AGGREGATE_NODES {
+        return Vec::new();
+    }
+    for (na, a) in &ends {
+        for (nb, b) in &ends {
+            if a.id == b.id {
+                continue;
+            }
+            let c = crate::matrix_model::cell(d, a, b, crate::matrix_model::Ports::Declared, &[]);
+            let Some(v) = c.verdict else { continue };
+            let e = out
+                .entry((na.clone(), nb.clone()))
+                .or_insert_with(|| Aggregate {
+                    from: na.clone(),
+                    to: nb.clone(),
+                    allowed: 0,
+                    blocked: 0,
+                    partial: 0,
+                });
+            match v {
+                FlowVerdict::Allowed => e.allowed += 1,
+                FlowVerdict::Blocked => e.blocked += 1,
+                FlowVerdict::Partial => e.partial += 1,
+            }
+        }
+    }
+    out.into_values().collect()
+}
+
 /// Parses a port filter: `80`, `80/TCP`, `53/udp`, `TCP/80`. Empty → `Ok(None)`.
 pub fn parse_port_filter(s: &str) -> Result<Option<(u16, Protocol)>, String> {
     let s = s.trim();
@@ -1108,5 +1185,29 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("(allowed: no port)"));
+    }
+
+    #[test]
+    fn large_scenarios_sum_flows_per_namespace_pair() {
+        let mut text = String::new();
+        for i in 0..14 {
+            let ns = if i % 2 == 0 { "a" } else { "b" };
+            text.push_str(&format!("---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}, namespace: {ns}, labels: {{app: a{i}}}}}\nspec: {{containers: [{{name: c, ports: [{{containerPort: 80}}]}}]}}\n"));
+        }
+        // Namespace b denies all ingress.
+        text.push_str("---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: b}\nspec: {podSelector: {}}\n");
+        let d = derived(&text, &[]);
+        let sc = build_scene(&d, &BTreeSet::new());
+        let agg = namespace_aggregate(&d, &sc);
+        let get = |f: &str, t: &str| {
+            agg.iter()
+                .find(|a| a.from == f && a.to == t)
+                .map(|a| (a.allowed, a.blocked, a.partial))
+        };
+        assert_eq!(get("a", "b"), Some((0, 49, 0)));
+        assert_eq!(get("b", "a"), Some((49, 0, 0)));
+        assert_eq!(get("a", "a"), Some((42, 0, 0)));
+        let (pairs, _) = pairs_to_draw(&d, &sc, &Focus::Namespaces("a".into(), "b".into()));
+        assert_eq!(pairs.len(), 49);
     }
 }

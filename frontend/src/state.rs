@@ -94,8 +94,13 @@ pub enum Selection {
         to: String,
     },
     Policy(String),
-    /// A matrix cell (pod names).
+    /// A matrix cell (workload or pod names).
     Cell {
+        from: String,
+        to: String,
+    },
+    /// An aggregate of a large scenario: the flows from one namespace to another.
+    Namespaces {
         from: String,
         to: String,
     },

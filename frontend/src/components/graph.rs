@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::scene::{Flow, FlowVerdict, Node, Scene, Side, SlotKind};
+use crate::scene::{Aggregate, Flow, FlowVerdict, Node, Scene, Side, SlotKind};
 use crate::state::Selection;
 
 const GRAPH_CSS: &str = include_str!("../../../static/graph.css");
@@ -29,6 +29,8 @@ pub struct Props {
     pub hint: Option<String>,
     /// Draw the flows hidden by default (`Flow::noise`).
     pub show_all_flows: bool,
+    /// Flows summed per namespace pair (large scenarios, nothing selected).
+    pub aggregate: Rc<Vec<Aggregate>>,
     pub on_select: Callback<Selection>,
     pub on_clear: Callback<()>,
     pub on_toggle_expand: Callback<String>,
@@ -473,6 +475,32 @@ pub fn graph(p: &Props) -> Html {
             }
         });
     }
+    // The legend's height (it grows with the marks drawn): the fit keeps the graph above it.
+    let legend_ref = use_node_ref();
+    let bottom_band = use_state_eq(|| BOTTOM_BAND);
+    {
+        let legend_ref = legend_ref.clone();
+        let bottom_band = bottom_band.clone();
+        use_effect(move || {
+            if let Some(el) = legend_ref.cast::<web_sys::Element>() {
+                let h = el.get_bounding_client_rect().height();
+                bottom_band.set((h + 16.0).max(BOTTOM_BAND).round());
+            }
+        });
+    }
+    let on_legend_toggle = {
+        let legend_ref = legend_ref.clone();
+        let bottom_band = bottom_band.clone();
+        Callback::from(move |_: Event| {
+            if let Some(el) = legend_ref.cast::<web_sys::Element>() {
+                bottom_band.set(
+                    (el.get_bounding_client_rect().height() + 16.0)
+                        .max(BOTTOM_BAND)
+                        .round(),
+                );
+            }
+        })
+    };
     let Some(sc) = p.scene.clone() else {
         return html! {
             <div class="graph-wrap">
@@ -493,7 +521,7 @@ pub fn graph(p: &Props) -> Html {
     // not magnified beyond MAX_FIT_SCALE.
     let fit = {
         let (pw, ph) = *size;
-        let inner_h = ph - TOP_BAND - BOTTOM_BAND;
+        let inner_h = ph - TOP_BAND - *bottom_band;
         if pw > 0.0 && inner_h > 40.0 {
             let scale = (pw / full.2).min(inner_h / full.3).min(MAX_FIT_SCALE);
             let (w, h) = (pw / scale, ph / scale);
@@ -685,6 +713,67 @@ pub fn graph(p: &Props) -> Html {
         .filter(|fl| fl.noise.is_none() || p.show_all_flows)
         .collect();
     let marks = marks_drawn(&sc, &shown);
+    // Namespace aggregates: an arrow between two regions (or a note inside one) with the
+    // counts of node pairs allowed, blocked and partial; a click draws those flows.
+    let region_of = |ns: &str| {
+        sc.layout
+            .regions
+            .iter()
+            .find(|r| !r.outside && r.name == ns)
+    };
+    let aggregates = p.aggregate.iter().filter_map(|ag| {
+        let (ra, rb) = (region_of(&ag.from)?, region_of(&ag.to)?);
+        let counts = format!("✓{} ✕{} ◐{}", ag.allowed, ag.blocked, ag.partial);
+        let desc = format!("namespace {} → namespace {}: {} node pairs allowed, {} blocked, {} partial; click to draw them", ag.from, ag.to, ag.allowed, ag.blocked, ag.partial);
+        let select = {
+            let cb = p.on_select.clone();
+            let (from, to) = (ag.from.clone(), ag.to.clone());
+            Callback::from(move |_: ()| cb.emit(Selection::Namespaces { from: from.clone(), to: to.clone() }))
+        };
+        let click = {
+            let s = select.clone();
+            Callback::from(move |e: MouseEvent| {
+                e.stop_propagation();
+                s.emit(())
+            })
+        };
+        let v = if ag.allowed > 0 && ag.blocked == 0 && ag.partial == 0 {
+            "allowed"
+        } else if ag.allowed == 0 && ag.partial == 0 {
+            "blocked"
+        } else {
+            "partial"
+        };
+        let (shape, at) = if ag.from == ag.to {
+            let at = (ra.x + ra.w - 70.0, ra.y + 20.0);
+            (html! {}, at)
+        } else {
+            let node = |r: &crate::layout::Region| Node {
+                id: String::new(),
+                slot: 0,
+                kind: SlotKind::Outside,
+                target: engine::Target::Pod(0),
+                pods: Vec::new(),
+                outside: None,
+                x: r.x + r.w / 2.0,
+                y: r.y + r.h / 2.0,
+                r: (r.w.min(r.h) * 0.22).max(20.0),
+            };
+            let c = Curve::new(&node(ra), &node(rb));
+            let mid = c.at(0.5);
+            (html! { <path class="line" d={c.d()} marker-end={format!("url(#arrow-{v})")} /> }, (mid.0, mid.1 - 6.0))
+        };
+        Some(html! {
+            <g class={classes!("aggregate", v)} data-from-ns={ag.from.clone()} data-to-ns={ag.to.clone()}
+                data-allowed={ag.allowed.to_string()} data-blocked={ag.blocked.to_string()} data-partial={ag.partial.to_string()}
+                role="button" tabindex="0" aria-label={desc.clone()} onclick={click} onkeydown={keyboard_activate(select)}>
+                <title>{desc}</title>
+                {shape}
+                <text class="aggregate-label" x={f(at.0)} y={f(at.1)} text-anchor="middle">{counts}</text>
+            </g>
+        })
+    }).collect::<Vec<Html>>();
+
     // Flows.
     let obstacles = node_boxes(&sc);
     let many = p.flows.0.len() > 24;
@@ -1013,6 +1102,7 @@ pub fn graph(p: &Props) -> Html {
                     { for frames }
                     <g class="fans">{ for fans }</g>
                     <g class="flows">{ for flows }</g>
+                    <g class="aggregates">{ for aggregates }</g>
                     <g class="region-labels">{ for region_labels }</g>
                     <g class="fan-labels">{ for fan_labels }</g>
                     <g class="nodes">{ for nodes }</g>
@@ -1021,7 +1111,7 @@ pub fn graph(p: &Props) -> Html {
                 {export_legend(&marks, full.0 + 8.0, full.1 + full.3 + 8.0)}
             </svg>
             <div class="graph-overlay">
-                <details id="legend" class="legend" open=true>
+                <details id="legend" class="legend" open=true ref={legend_ref} ontoggle={on_legend_toggle}>
                     <summary>{"Legend"}</summary>
                     <ul>
                         { for marks.iter().map(|m| html! {
