@@ -13,9 +13,9 @@ test('a large scenario opens on namespace aggregates that expand on click', asyn
   const page = await app.newPage();
   await openApp(page, app.baseUrl);
   await setEditorText(page, readFixture('gen-p50-m10-s1.yaml'));
-  await page.locator('svg#graph .aggregate').first().waitFor({ timeout: TIMEOUT });
+  await page.locator('svg#graph .aggregate[data-from-ns]').first().waitFor({ timeout: TIMEOUT });
   await waitReady(page);
-  const aggs = await page.$$eval('svg#graph .aggregate', (els) => els.map((e) => ({
+  const aggs = await page.$$eval('svg#graph .aggregate[data-from-ns]', (els) => els.map((e) => ({
     from: e.getAttribute('data-from-ns'), to: e.getAttribute('data-to-ns'),
     n: ['allowed', 'blocked', 'partial'].map((k) => Number(e.getAttribute(`data-${k}`))),
     text: e.textContent,
@@ -37,5 +37,5 @@ test('a large scenario opens on namespace aggregates that expand on click', asyn
   await shot(page, TAG, '2-expanded');
 
   await page.keyboard.press('Escape');
-  await page.locator('svg#graph .aggregate').first().waitFor({ timeout: TIMEOUT });
+  await page.locator('svg#graph .aggregate[data-from-ns]').first().waitFor({ timeout: TIMEOUT });
 });

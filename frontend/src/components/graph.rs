@@ -309,6 +309,7 @@ enum Mark {
     Blocked,
     Stop,
     Cni,
+    Aggregate,
     Fan,
     Replicas,
     Pod,
@@ -325,6 +326,9 @@ impl Mark {
             Mark::Blocked => "blocked",
             Mark::Stop => "where the traffic stops (the side that blocks)",
             Mark::Cni => "depends on the CNI plugin (hover the flow)",
+            Mark::Aggregate => {
+                "node pairs between namespaces: ✓ allowed ✕ blocked ◐ partial (click to draw)"
+            }
             Mark::Fan => "Service to its pods: port → targetPort",
             Mark::Replicas => "replicas (click to show each pod)",
             Mark::Pod => "Pod",
@@ -352,6 +356,9 @@ impl Mark {
                 html! { <g class="flow"><text class="cni-mark" x="13" y="13" text-anchor="middle">{"⚠"}</text></g> }
             }
             Mark::Fan => html! { <g class="fan"><path d="M1 8 L25 8" /></g> },
+            Mark::Aggregate => {
+                html! { <g class="aggregate partial"><path class="line" d="M1 8 L25 8" /></g> }
+            }
             Mark::Replicas => html! {
                 <g class="badge"><rect x="1" y="1" width="24" height="14" rx="7" /><text x="13" y="12" text-anchor="middle" style="font-size:9px">{"×N"}</text></g>
             },
@@ -712,7 +719,10 @@ pub fn graph(p: &Props) -> Html {
         .iter()
         .filter(|fl| fl.noise.is_none() || p.show_all_flows)
         .collect();
-    let marks = marks_drawn(&sc, &shown);
+    let mut marks = marks_drawn(&sc, &shown);
+    if !p.aggregate.is_empty() {
+        marks.insert(0, Mark::Aggregate);
+    }
     // Namespace aggregates: an arrow between two regions (or a note inside one) with the
     // counts of node pairs allowed, blocked and partial; a click draws those flows.
     let region_of = |ns: &str| {
@@ -721,9 +731,25 @@ pub fn graph(p: &Props) -> Html {
             .iter()
             .find(|r| !r.outside && r.name == ns)
     };
-    let aggregates = p.aggregate.iter().filter_map(|ag| {
+    // Labels go where they cover no node text and no other label.
+    let mut placed: Vec<Rect> = node_boxes(&sc);
+    for r in &sc.layout.regions {
+        let w = text_w(&format!("namespace {}", r.name), 12.0).min(text_w(&"x".repeat(40), 12.0));
+        placed.push((r.x + 10.0, r.y + 8.0, r.x + 18.0 + w, r.y + 28.0));
+    }
+    // In-namespace notes first: they have a fixed place (the region's top right corner).
+    let mut ordered: Vec<&Aggregate> = p.aggregate.iter().collect();
+    ordered.sort_by_key(|ag| ag.from != ag.to);
+    let aggregates = ordered.into_iter().filter_map(|ag| {
         let (ra, rb) = (region_of(&ag.from)?, region_of(&ag.to)?);
-        let counts = format!("✓{} ✕{} ◐{}", ag.allowed, ag.blocked, ag.partial);
+        let counts = [("✓", ag.allowed), ("✕", ag.blocked), ("◐", ag.partial)]
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(s, n)| format!("{s}{n}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        // Bold text and symbols: wider than the 0.6 em average of `text_w`.
+        let half_w = text_w(&counts, 18.0) / 2.0 + 4.0;
         let desc = format!("namespace {} → namespace {}: {} node pairs allowed, {} blocked, {} partial; click to draw them", ag.from, ag.to, ag.allowed, ag.blocked, ag.partial);
         let select = {
             let cb = p.on_select.clone();
@@ -745,7 +771,8 @@ pub fn graph(p: &Props) -> Html {
             "partial"
         };
         let (shape, at) = if ag.from == ag.to {
-            let at = (ra.x + ra.w - 70.0, ra.y + 20.0);
+            let at = (ra.x + ra.w - half_w - 10.0, ra.y + 22.0);
+            placed.push((at.0 - half_w, at.1 - 17.0, at.0 + half_w, at.1 + 7.0));
             (html! {}, at)
         } else {
             let node = |r: &crate::layout::Region| Node {
@@ -760,8 +787,22 @@ pub fn graph(p: &Props) -> Html {
                 r: (r.w.min(r.h) * 0.22).max(20.0),
             };
             let c = Curve::new(&node(ra), &node(rb));
-            let mid = c.at(0.5);
-            (html! { <path class="line" d={c.d()} marker-end={format!("url(#arrow-{v})")} /> }, (mid.0, mid.1 - 6.0))
+            let boxed = |p: (f64, f64)| (p.0 - half_w, p.1 - 17.0, p.0 + half_w, p.1 + 7.0);
+            // From the middle outwards, on the curve, then just above or below it.
+            let at = (0..=20)
+                .map(|i| {
+                    let k = (i as f64 / 2.0).ceil() * if i % 2 == 0 { 1.0 } else { -1.0 };
+                    0.5 + k * 0.04
+                })
+                .flat_map(|t| [0.0, -18.0, 20.0, -36.0, 38.0].map(|dy| (t, dy)))
+                .map(|(t, dy)| {
+                    let q = c.at(t);
+                    (q.0, q.1 + 5.0 + dy)
+                })
+                .find(|q| !placed.iter().any(|o| hits(boxed(*q), *o)))
+                .unwrap_or_else(|| c.at(0.5));
+            placed.push(boxed(at));
+            (html! { <path class="line" d={c.d()} marker-end={format!("url(#arrow-{v})")} /> }, at)
         };
         Some(html! {
             <g class={classes!("aggregate", v)} data-from-ns={ag.from.clone()} data-to-ns={ag.to.clone()}
