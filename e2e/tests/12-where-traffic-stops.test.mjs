@@ -102,4 +102,26 @@ describe('where the traffic stops', () => {
     assert.match(text, /declares no port, so every port was checked: no port is allowed\. Here is why for port 80\/TCP/);
     assert.doesNotMatch(text, /\(allowed: no port\)/);
   });
+
+  test('trace one path: only its route stays, with both gates and the one that decides', async () => {
+    const page = await app.newPage();
+    const base = await demoBase(page);
+    await setEditorText(page, appendDocs(base, DENY_INGRESS_ONLY));
+    await expectFlow(page, DEMO.centos, [DEMO.svc], 'blocked', { blockedAt: 'destination' });
+    await waitReady(page);
+    await clickFlow(page, DEMO.centos, DEMO.svc);
+    await page.locator('#trace').click();
+    await page.locator('svg#graph [data-gate="ingress"]').waitFor({ timeout: TIMEOUT });
+    const gates = await page.$$eval('svg#graph [data-gate]', (els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-gate'), { allowed: e.getAttribute('data-allowed'), text: e.textContent }])));
+    assert.equal(gates.egress.allowed, 'true', JSON.stringify(gates));
+    assert.equal(gates.ingress.allowed, 'false');
+    assert.match(gates.ingress.text, /deny-by-default/, 'the deciding gate names the policy');
+    const others = await page.$$eval('svg#graph [data-from][data-verdict]', (els) => els
+      .filter((e) => !(e.getAttribute('data-from') === 'default/pod-centos' && e.getAttribute('data-to') === 'service:default/svc-clusterip-httpd'))
+      .map((e) => Number(getComputedStyle(e).opacity) < 0.2 || getComputedStyle(e).display === 'none'));
+    assert.ok(others.length > 0 && others.every(Boolean), 'every other flow fades');
+    await shot(page, TAG, '4-trace');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('svg#graph [data-gate]'), null, { timeout: TIMEOUT });
+  });
 });

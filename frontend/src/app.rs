@@ -696,6 +696,9 @@ pub fn app() -> Html {
         d.dispatch(Action::Load(l))
     });
     let on_undo = use_callback(dispatcher.clone(), |_: (), d| d.dispatch(Action::Undo));
+    let on_trace = use_callback(dispatcher.clone(), |t: bool, d| {
+        d.dispatch(Action::SetTrace(t))
+    });
     let on_versions_close = use_callback(dispatcher.clone(), |_: (), d| {
         d.dispatch(Action::SetVersionsOpen(false))
     });
@@ -838,6 +841,19 @@ pub fn app() -> Html {
     ))
     .clone();
 
+    // The traced flow's two gates.
+    let gates: Option<(scene::Gate, scene::Gate)> =
+        match (&st.selection, st.trace, derived.as_ref(), scene.as_ref()) {
+            (Selection::Flow { from, to }, true, Some(d), Some(sc)) => {
+                let (fi, ti) = (sc.node_index(from), sc.node_index(to));
+                flows
+                    .0
+                    .iter()
+                    .find(|f| Some(f.from) == fi && Some(f.to) == ti)
+                    .and_then(|f| scene::gates(d, sc, f))
+            }
+            _ => None,
+        };
     let selected_policy = match &st.selection {
         Selection::Policy(p) => Some(p.clone()),
         _ => None,
@@ -1001,6 +1017,7 @@ pub fn app() -> Html {
                             hint={hint}
                             show_all_flows={st.show_all_flows}
                             aggregate={aggregate.clone()}
+                            gates={gates}
                             on_select={on_select.clone()}
                             on_clear={on_clear}
                             on_toggle_expand={on_toggle_expand}
@@ -1028,7 +1045,9 @@ pub fn app() -> Html {
                         on_select={on_select}
                         on_toggle={on_toggle_policy}
                     />
-                    <Explanation content={content} on_line={on_line} />
+                    <Explanation content={content} on_line={on_line}
+                        traceable={matches!(st.selection, Selection::Flow { .. }) && st.view == View::Graph}
+                        trace={st.trace} on_trace={on_trace} />
                 </aside>
             </main>
         </div>

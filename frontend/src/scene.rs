@@ -896,6 +896,70 @@ pub fn explain_flow(d: &Derived, sc: &Scene, f: &Flow) -> String {
     out
 }
 
+/// One of the two gates a flow passes: the source's egress, the destination's ingress.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Gate {
+    pub allowed: bool,
+    /// Short, for the graph: "✓ not isolated", "✓ allow-web", "✕ deny-by-default".
+    pub short: String,
+    /// e.g. "✓ no policy isolates it", "✕ deny-by-default isolates it; no rule allows 80/TCP".
+    pub text: String,
+}
+
+/// The gates of a traced flow, from the engine's verdict on its first probed port (the one
+/// the explanation leads with): every hop's outcome, summed per direction.
+pub fn gates(d: &Derived, sc: &Scene, f: &Flow) -> Option<(Gate, Gate)> {
+    let (src, dst) = (sc.nodes.get(f.from)?, sc.nodes.get(f.to)?);
+    let &(port, proto) = f.probes.first()?;
+    let v = d.eff.verdict(src.target, dst.target, port, proto);
+    let name = |id: usize| d.eff.cluster.policies.get(id).map(|p| p.name.clone());
+    let gate = |pick: &dyn Fn(&engine::Hop) -> &Outcome| {
+        let mut allowed = true;
+        let (mut by, mut isolating, mut open) = (BTreeSet::new(), BTreeSet::new(), false);
+        for h in v.hops.iter().filter(|h| h.src != h.dst) {
+            match pick(h) {
+                Outcome::Allowed { by: r, .. } => {
+                    by.extend(name(r.policy));
+                }
+                Outcome::Denied { isolating: iso, .. } => {
+                    allowed = false;
+                    isolating.extend(iso.iter().filter_map(|&i| name(i)));
+                }
+                Outcome::NotIsolated => open = true,
+                Outcome::NotAsked | Outcome::SelfTraffic => {}
+            }
+        }
+        let list = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(", ");
+        let text = if !allowed {
+            format!(
+                "✕ {} isolates it; no rule allows {port}/{proto}",
+                list(&isolating)
+            )
+        } else if !by.is_empty() {
+            format!("✓ allowed by {}", list(&by))
+        } else if open {
+            "✓ no policy isolates it".to_string()
+        } else {
+            "✓ not asked (outside the cluster)".to_string()
+        };
+        let short = if !allowed {
+            format!("✕ {}", list(&isolating))
+        } else if !by.is_empty() {
+            format!("✓ {}", list(&by))
+        } else if open {
+            "✓ not isolated".to_string()
+        } else {
+            "✓ outside".to_string()
+        };
+        Gate {
+            allowed,
+            short,
+            text,
+        }
+    };
+    Some((gate(&|h| &h.egress), gate(&|h| &h.ingress)))
+}
+
 /// Flows of a large scenario summed per (source namespace, destination namespace), before
 /// anything is selected: how many node pairs are allowed, blocked or partial on the
 /// destinations' declared ports (every port where none is declared).
@@ -1209,5 +1273,33 @@ mod tests {
         assert_eq!(get("a", "a"), Some((42, 0, 0)));
         let (pairs, _) = pairs_to_draw(&d, &sc, &Focus::Namespaces("a".into(), "b".into()));
         assert_eq!(pairs.len(), 49);
+    }
+
+    #[test]
+    fn a_traced_flow_names_its_two_gates() {
+        let d = derived(text("demo"), &[]);
+        let deny = derived(&format!("{}---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: deny-by-default, namespace: default}}\nspec: {{podSelector: {{}}}}\n", text("demo")), &[]);
+        for (d, egress, ingress) in [
+            (&d, "✓ no policy isolates it", "✓ no policy isolates it"),
+            (
+                &deny,
+                "✓ no policy isolates it",
+                "✕ deny-by-default isolates it; no rule allows 80/TCP",
+            ),
+        ] {
+            let sc = build_scene(d, &BTreeSet::new());
+            let (pairs, _) = pairs_to_draw(d, &sc, &Focus::All);
+            let flows = evaluate_flows(d, &sc, &pairs, None);
+            let n = |i: usize| sc.nodes.get(i).map(|n| n.id.as_str()).unwrap_or_default();
+            let f = flows.iter().find(|f| {
+                n(f.from) == "default/pod-centos"
+                    && n(f.to) == "service:default/svc-clusterip-httpd"
+            });
+            let g = f.and_then(|f| gates(d, &sc, f));
+            assert_eq!(
+                g.map(|(e, i)| (e.text, i.text)),
+                Some((egress.to_string(), ingress.to_string()))
+            );
+        }
     }
 }

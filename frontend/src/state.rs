@@ -148,6 +148,8 @@ pub struct State {
     pub matrix_all_ports: bool,
     /// The versions panel is open.
     pub versions_open: bool,
+    /// The selected flow is traced: only its route is drawn, with its two gates.
+    pub trace: bool,
 }
 
 /// What a load brings, and what to call it in the notice.
@@ -178,6 +180,7 @@ pub enum Action {
     ToggleMatrixPods,
     ToggleMatrixAllPorts,
     SetVersionsOpen(bool),
+    SetTrace(bool),
     SetView(View),
     SetPortFilter(String),
     SetFlowFilter(FlowFilter),
@@ -244,6 +247,7 @@ impl State {
             Action::ToggleMatrixPods => s.matrix_pods = !s.matrix_pods,
             Action::ToggleMatrixAllPorts => s.matrix_all_ports = !s.matrix_all_ports,
             Action::SetVersionsOpen(o) => s.versions_open = o,
+            Action::SetTrace(t) => s.trace = t && matches!(s.selection, Selection::Flow { .. }),
             Action::SetView(v) => s.view = v,
             Action::SetPortFilter(p) => s.port_filter = p,
             Action::SetFlowFilter(f) => s.flow_filter = f,
@@ -253,9 +257,13 @@ impl State {
                     Selection::Policy(_) => s.focus_node = None,
                     _ => {}
                 }
+                if sel != s.selection {
+                    s.trace = false;
+                }
                 s.selection = sel;
             }
             Action::ClearSelection => {
+                s.trace = false;
                 s.selection = Selection::None;
                 s.focus_node = None;
                 s.highlight = None;
@@ -557,5 +565,34 @@ mod tests {
         assert!(t.versions.named.is_empty());
         assert_eq!(t.versions.recent.len(), 1);
         assert_eq!(t.reduce(Action::DeleteSnapshot("lesson".into())), None);
+    }
+
+    #[test]
+    fn a_trace_belongs_to_the_selected_flow() {
+        let none = State::default();
+        assert_eq!(
+            none.reduce(Action::SetTrace(true)),
+            None,
+            "no flow, no trace"
+        );
+        let flow = Selection::Flow {
+            from: "a".into(),
+            to: "b".into(),
+        };
+        let t = none
+            .reduce(Action::Select(flow.clone()))
+            .and_then(|s| s.reduce(Action::SetTrace(true)))
+            .unwrap_or_default();
+        assert!(t.trace);
+        assert_eq!(
+            t.reduce(Action::Select(flow)),
+            None,
+            "same flow: still traced"
+        );
+        assert!(!t.reduce(Action::ClearSelection).unwrap_or_default().trace);
+        let other = t
+            .reduce(Action::Select(Selection::Node("a".into())))
+            .unwrap_or_default();
+        assert!(!other.trace);
     }
 }

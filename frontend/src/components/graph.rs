@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::scene::{Aggregate, Flow, FlowVerdict, Node, Scene, Side, SlotKind};
+use crate::scene::{Aggregate, Flow, FlowVerdict, Gate, Node, Scene, Side, SlotKind};
 use crate::state::Selection;
 
 const GRAPH_CSS: &str = include_str!("../../../static/graph.css");
@@ -31,6 +31,9 @@ pub struct Props {
     pub show_all_flows: bool,
     /// Flows summed per namespace pair (large scenarios, nothing selected).
     pub aggregate: Rc<Vec<Aggregate>>,
+    /// The traced flow's gates (egress of the source, ingress of the destination): only the
+    /// selected flow's route is drawn, with these labels.
+    pub gates: Option<(Gate, Gate)>,
     pub on_select: Callback<Selection>,
     pub on_clear: Callback<()>,
     pub on_toggle_expand: Callback<String>,
@@ -426,6 +429,31 @@ fn export_legend(marks: &[Mark], x: f64, y: f64) -> Html {
                     </g>
                 }
             }) }
+        </g>
+    }
+}
+
+/// A gate's label on a traced flow, beside the node it belongs to (above, below, left or
+/// right: the first place that covers no node or label); the full sentence is its tooltip.
+fn gate_label(dir: &'static str, g: &Gate, node: &Node, obstacles: &[Rect]) -> Html {
+    let label = format!("{dir} {}", truncate(&g.short, 30));
+    let w = text_w(&label, 11.0) + 12.0;
+    let (h, r) = (20.0, node.r);
+    let candidates = [
+        (node.x - w / 2.0, node.y - r - h - 10.0),
+        (node.x - w / 2.0, node.y + r + 34.0),
+        (node.x - r - w - 8.0, node.y - h / 2.0),
+        (node.x + r + 24.0, node.y - h / 2.0),
+    ];
+    let (x, y) = candidates
+        .into_iter()
+        .find(|&(x, y)| !obstacles.iter().any(|o| hits((x, y, x + w, y + h), *o)))
+        .unwrap_or((node.x - w / 2.0, node.y - r - h - 10.0));
+    html! {
+        <g class={classes!("gate", if g.allowed { "allowed" } else { "blocked" })} data-gate={dir} data-allowed={g.allowed.to_string()}>
+            <title>{format!("{dir}: {}", g.text)}</title>
+            <rect x={f(x)} y={f(y)} width={f(w)} height={f(h)} rx="6" />
+            <text x={f(x + w / 2.0)} y={f(y + 14.0)} text-anchor="middle">{label}</text>
         </g>
     }
 }
@@ -828,7 +856,9 @@ pub fn graph(p: &Props) -> Html {
         let decided = p.selected_policy.as_ref().is_none_or(|pol| fl.decided_by.contains(pol));
         let dim = !selected && (!involved || !decided || (selected_flow.is_some() && focus_nodes.is_empty()));
         let changed = p.changes.get(&key).map(|v| v.as_str());
-        let hidden = fl.noise.is_some() && !p.show_all_flows;
+        let tracing = p.gates.is_some();
+        let hidden = fl.noise.is_some() && !p.show_all_flows && !(tracing && selected);
+        let faded = tracing && !selected;
         // A call to a Service is drawn as the two legs it is: client → Service, then Service →
         // each backing node (over the fan line). The ✕ sits on the leg and at the side that
         // blocks: near the client when its egress is denied, near the pods when their
@@ -843,6 +873,15 @@ pub fn graph(p: &Props) -> Html {
                 .collect()
         } else {
             Vec::new()
+        };
+        // The ingress gate belongs to the pods (behind the Service, for a call to a Service).
+        let ingress_node = if b.kind == SlotKind::Service {
+            sc.fans
+                .iter()
+                .find(|fan| fan.service == fl.to && fan.node != fl.from)
+                .and_then(|fan| sc.nodes.get(fan.node))
+        } else {
+            None
         };
         let stop_half = if many { 6.0 } else { 9.0 };
         let mut crosses: Vec<(f64, f64)> = Vec::new();
@@ -936,7 +975,7 @@ pub fn graph(p: &Props) -> Html {
                 .unwrap_or((mid.0, mid.1 - 7.0))
         };
         Some(html! {
-            <g class={classes!("flow", v, selected.then_some("selected"), dim.then_some("dim"), changed.map(|_| "changed"), fl.cni.then_some("cni"), hidden.then_some("hidden"))}
+            <g class={classes!("flow", v, selected.then_some("selected"), dim.then_some("dim"), changed.map(|_| "changed"), fl.cni.then_some("cni"), hidden.then_some("hidden"), faded.then_some("trace-faded"))}
                 data-from={a.id.clone()} data-to={b.id.clone()} data-verdict={v}
                 data-noise={fl.noise.map(|n| n.as_str())} data-hidden={hidden.then_some("true")}
                 data-blocked-at={fl.blocked_at.map(Side::as_str)}
@@ -965,6 +1004,10 @@ pub fn graph(p: &Props) -> Html {
                         }
                     </g>
                 }) }
+                if let (true, Some((eg, ing))) = (selected, p.gates.as_ref()) {
+                    {gate_label("egress", eg, a, &obstacles)}
+                    {gate_label("ingress", ing, ingress_node.unwrap_or(b), &obstacles)}
+                }
                 if let Some(w) = warn {
                     <text class="cni-mark" x={f(w.0)} y={f(w.1 + 14.0)} text-anchor="middle">{"⚠"}</text>
                 }
@@ -976,12 +1019,26 @@ pub fn graph(p: &Props) -> Html {
         })
     });
 
+    // While tracing: the route's nodes (both ends, and a Service's backing nodes) stay.
+    let traced_nodes: Option<BTreeSet<usize>> = p.gates.as_ref().and_then(|_| {
+        let (from, to) = selected_flow.as_ref()?;
+        let (a, b) = (sc.node_index(from)?, sc.node_index(to)?);
+        let mut set: BTreeSet<usize> = [a, b].into_iter().collect();
+        set.extend(
+            sc.fans
+                .iter()
+                .filter(|fan| fan.service == b)
+                .map(|fan| fan.node),
+        );
+        Some(set)
+    });
     // Nodes.
     let nodes = sc.nodes.iter().enumerate().map(|(i, n)| {
         let slot = sc.slots.get(n.slot);
         let replica = slot.is_some_and(|s| s.expanded);
         let sel = selected_node.as_deref().is_some_and(|id| id == n.id || slot.is_some_and(|s| s.key == id));
         let by_policy = p.policy_nodes.contains(&n.id);
+        let trace_faded = traced_nodes.as_ref().is_some_and(|t| !t.contains(&i));
         let dim = (!focus_nodes.is_empty() && !focus_nodes.contains(&i)
             && !p.flows.0.iter().any(|fl| (focus_nodes.contains(&fl.from) && fl.to == i) || (focus_nodes.contains(&fl.to) && fl.from == i)))
             || (p.selected_policy.is_some() && !by_policy);
@@ -1085,7 +1142,7 @@ pub fn graph(p: &Props) -> Html {
             }
         });
         let node = html! {
-            <g class={classes!("node", kind_class, replica.then_some("replica"), sel.then_some("selected"), by_policy.then_some("policy-selected"), dim.then_some("dim"))}
+            <g class={classes!("node", kind_class, replica.then_some("replica"), sel.then_some("selected"), by_policy.then_some("policy-selected"), dim.then_some("dim"), trace_faded.then_some("trace-faded"))}
                 data-node={n.id.clone()} data-kind={kind_class}
                 transform={format!("translate({} {})", f(n.x), f(n.y))}
                 role="button" tabindex="0" aria-label={title.clone()}
