@@ -91,6 +91,8 @@ describe('never lose text', () => {
     const page = await app.newPage();
     await openApp(page, app.baseUrl);
     await typeMine(page);
+    // Typing is recorded as a recent state within a few seconds, without any load.
+    await page.waitForFunction(() => (localStorage.getItem('netpol-playground.versions') ?? '').includes('my-own-pod'), null, { timeout: TIMEOUT });
     await page.locator('#versions').click();
     await page.locator('#snapshot-name').fill('my lesson');
     await page.locator('#save-snapshot').click();

@@ -476,7 +476,8 @@ pub fn app() -> Html {
         crate::components::graph::usable_aspect(pane_w, h - 88.0)
     });
     let timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
-    let last_checkpoint: Rc<RefCell<i64>> = use_mut_ref(|| 0);
+    // When the last recent state was taken, and the one pending (typing within the interval).
+    let last_checkpoint: Rc<RefCell<(i64, Option<Timeout>)>> = use_mut_ref(|| (0, None));
 
     // Boot notice (link opened / link damaged).
     {
@@ -563,11 +564,22 @@ pub fn app() -> Html {
                         Err(e) => store.dispatch(Action::StorageFailed(e)),
                     }
                     // A recent state at most every few seconds (each one rewrites the versions
-                    // in storage).
+                    // in storage); a save within that time is recorded at its end.
                     let now = web::now_epoch_ms();
-                    if now - *last_checkpoint.borrow() >= CHECKPOINT_EVERY_MS {
-                        *last_checkpoint.borrow_mut() = now;
+                    let wait = CHECKPOINT_EVERY_MS - (now - last_checkpoint.borrow().0);
+                    if wait <= 0 {
+                        *last_checkpoint.borrow_mut() = (now, None);
                         store.dispatch(Action::Checkpoint(now));
+                    } else {
+                        let store = store.clone();
+                        let last = last_checkpoint.clone();
+                        let later = Timeout::new(wait as u32, move || {
+                            let now = web::now_epoch_ms();
+                            *last.borrow_mut() = (now, None);
+                            store.dispatch(Action::Checkpoint(now));
+                        });
+                        // Replacing the pending one cancels it.
+                        last_checkpoint.borrow_mut().1 = Some(later);
                     }
                 }
             };

@@ -226,6 +226,10 @@ impl State {
                 s.notice = Some("restored your previous text".into());
             }
             Action::Checkpoint(t) => {
+                // A loaded text becomes a state of its own only once edited.
+                if s.unsaved_load {
+                    return None;
+                }
                 let mut v = (*s.versions).clone();
                 v.checkpoint(&s.text, t);
                 s.versions = Rc::new(v);
