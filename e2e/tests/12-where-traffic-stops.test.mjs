@@ -48,6 +48,10 @@ describe('where the traffic stops', () => {
     const m = await marks(page, DEMO.centos, DEMO.svc);
     const httpd = (await marks(page, DEMO.centos, DEMO.httpd)).nodes.to;
     await shot(page, TAG, '1-ingress-only');
+    // The policy inspector says the policyTypes were defaulted.
+    await page.locator('#policies li[data-policy="default/deny-by-default"] .policy-name').click();
+    await page.waitForFunction(() => /Ingress \(defaulted/.test(document.querySelector('#explanation')?.textContent ?? ''), null, { timeout: TIMEOUT });
+    await page.keyboard.press('Escape');
     assert.ok(m.marks?.length >= 1, 'the blocked call has a data-mark="blocked" ✕');
     const leg = dist(m.nodes.to, httpd);
     for (const x of m.marks) {

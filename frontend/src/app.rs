@@ -348,6 +348,19 @@ fn node_facts(d: &Derived, sc: &Scene, id: &str) -> Content {
     }
 }
 
+/// Whether the policy's text writes `policyTypes` (the page only says "defaulted"; the types
+/// themselves come from the engine).
+fn written_policy_types(d: &Derived, p: &engine::model::Policy) -> bool {
+    let Some(src) = d.eff.sources.get(p.span.source as usize) else {
+        return true;
+    };
+    src.text
+        .lines()
+        .skip(p.span.start.line.saturating_sub(1) as usize)
+        .take((p.span.end.line.saturating_sub(p.span.start.line) + 1) as usize)
+        .any(|l| l.trim_start().starts_with("policyTypes:"))
+}
+
 fn policy_facts(d: &Derived, sc: &Scene, name: &str) -> Content {
     let Some(p) = d
         .eff
@@ -383,7 +396,15 @@ fn policy_facts(d: &Derived, sc: &Scene, name: &str) -> Content {
         },
         Fact {
             label: "policyTypes".into(),
-            value: vec![Seg::Text(types.join(", "))],
+            value: vec![Seg::Text(format!(
+                "{}{}",
+                types.join(", "),
+                if written_policy_types(d, p) {
+                    ""
+                } else {
+                    " (defaulted: no policyTypes written; Egress only with egress rules)"
+                }
+            ))],
         },
         Fact {
             label: "selected nodes".into(),
