@@ -43,3 +43,31 @@ test('a tab in one of two documents still draws the other; the skipped one is na
   assert.match(await page.locator('#skipped').textContent(), /Nothing else parses/);
   await shot(page, TAG, '2-nothing-parses');
 });
+
+test('a policy the engine rejects stays in the list, "not applied", with the reason and its line', async () => {
+  const page = await app.newPage();
+  await openApp(page, app.baseUrl);
+  const bad = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: bad-cidr
+  namespace: default
+spec:
+  podSelector: {}
+  egress:
+  - to:
+    - ipBlock:
+        cidr: 10.0.0.0/99
+`;
+  await setEditorText(page, POD('alpha') + '---\n' + bad);
+  const item = page.locator('#policies li[data-policy-rejected="bad-cidr"]');
+  await item.waitFor({ timeout: TIMEOUT });
+  const text = await item.textContent();
+  assert.match(text, /not applied: .*CIDR/i, text);
+  const line = Number(await page.getAttribute('#diagnostics li[data-code="invalid-cidr"]', 'data-line'));
+  assert.match(text, new RegExp(`line ${line}`));
+  await item.locator('button.line-ref').click();
+  const caretLine = await page.$eval('#editor', (el) => el.value.slice(0, el.selectionStart).split('\n').length);
+  assert.equal(caretLine, line, 'the line link jumps to the error');
+  await shot(page, TAG, '3-rejected-policy');
+});

@@ -103,6 +103,8 @@ struct Analyzed {
     dimmed: bool,
     /// Documents skipped for a YAML syntax error (the others are analysed).
     skipped: Rc<Vec<crate::documents::Doc>>,
+    /// NetworkPolicies written but not applied (an error in them).
+    rejected: Rc<Vec<crate::documents::Rejected>>,
     /// Milliseconds the last analysis took (engine + connectivity), for the status line.
     millis: f64,
 }
@@ -475,6 +477,7 @@ pub fn app() -> Html {
         diagnostics: Rc::new(Vec::new()),
         dimmed: false,
         skipped: Rc::new(Vec::new()),
+        rejected: Rc::new(Vec::new()),
         millis: 0.0,
     });
     let pending = use_state_eq(|| true);
@@ -556,6 +559,17 @@ pub fn app() -> Html {
                     .filter_map(|d| d.span.map(|s| s.start.line))
                     .collect();
                 let (skipped, rest) = crate::documents::skipped(&text, &error_lines);
+                let applied: Vec<String> =
+                    a.cluster.policies.iter().map(|p| p.name.clone()).collect();
+                let errors: Vec<(u32, String)> = a
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .filter_map(|d| d.span.map(|s| (s.start.line, d.message.clone())))
+                    .collect();
+                let rejected = Rc::new(crate::documents::rejected_policies(
+                    &text, &applied, &errors,
+                ));
                 let diagnostics = Rc::new(a.diagnostics.clone());
                 let prev = (*analyzed).clone();
                 let nothing_parses = !skipped.is_empty() && !rest;
@@ -565,6 +579,7 @@ pub fn app() -> Html {
                         diagnostics,
                         dimmed: prev.good.is_some(),
                         skipped: Rc::new(skipped),
+                        rejected: rejected.clone(),
                         millis: now_ms() - t0,
                     }
                 } else {
@@ -573,6 +588,7 @@ pub fn app() -> Html {
                         diagnostics,
                         dimmed: false,
                         skipped: Rc::new(skipped),
+                        rejected: rejected.clone(),
                         millis: now_ms() - t0,
                     }
                 };
@@ -1072,6 +1088,8 @@ pub fn app() -> Html {
                 </section>
                 <aside class="pane side-pane">
                     <Policies
+                        rejected={analyzed.rejected.clone()}
+                        on_jump={on_line.clone()}
                         derived={derived.clone()}
                         off={Rc::new(st.off.clone())}
                         selected={selected_policy}

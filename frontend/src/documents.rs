@@ -115,6 +115,41 @@ pub fn skipped(text: &str, error_lines: &[u32]) -> (Vec<Doc>, bool) {
     (bad, good.iter().any(|d| d.has_content))
 }
 
+/// A NetworkPolicy written in the text that the engine did not apply (an error in it): it
+/// stays in the Policies list, marked "not applied", with the reason and its line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejected {
+    pub name: String,
+    /// The first error's line and message.
+    pub line: u32,
+    pub reason: String,
+}
+
+/// The NetworkPolicy documents whose name is not among the `applied` names and that hold an
+/// error (`errors`: line and message, in order).
+pub fn rejected_policies(
+    text: &str,
+    applied: &[String],
+    errors: &[(u32, String)],
+) -> Vec<Rejected> {
+    split(text)
+        .into_iter()
+        .filter(|d| d.kind.as_deref() == Some("NetworkPolicy"))
+        .filter_map(|d| {
+            let name = d.name.clone().unwrap_or_else(|| "(no name)".into());
+            if applied.contains(&name) {
+                return None;
+            }
+            let (line, reason) = errors.iter().find(|(l, _)| d.contains(*l))?;
+            Some(Rejected {
+                name,
+                line: *line,
+                reason: reason.clone(),
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,5 +181,20 @@ mod tests {
         let (bad, rest) = skipped("# only a comment\n---\nkind: [\n", &[3]);
         assert_eq!(bad.len(), 1);
         assert!(!rest, "a comment-only document leaves nothing to analyse");
+    }
+
+    #[test]
+    fn a_policy_with_an_error_is_listed_as_not_applied() {
+        let text = "kind: Pod\nmetadata:\n  name: a\n---\nkind: NetworkPolicy\nmetadata:\n  name: bad\nspec:\n  x: 1\n---\nkind: NetworkPolicy\nmetadata:\n  name: good\n";
+        let r = rejected_policies(text, &["good".into()], &[(9, "unknown field".into())]);
+        assert_eq!(
+            r,
+            [Rejected {
+                name: "bad".into(),
+                line: 9,
+                reason: "unknown field".into()
+            }]
+        );
+        assert!(rejected_policies(text, &["good".into()], &[]).is_empty());
     }
 }
