@@ -1,6 +1,6 @@
 // Above a dozen nodes, a useful picture before anything is clicked: flows summed per
 // namespace pair (allowed / blocked / partial node pairs); a click on one draws exactly
-// those flows; Escape goes back to the summary.
+// those flows; Escape goes back to the summary; the Flows filter works without a selection.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,4 +38,12 @@ test('a large scenario opens on namespace aggregates that expand on click', asyn
 
   await page.keyboard.press('Escape');
   await page.locator('svg#graph .aggregate[data-from-ns]').first().waitFor({ timeout: TIMEOUT });
+
+  // The Flows filter works without a selection: the matching flows are drawn.
+  await page.selectOption('#flow-filter', 'allowed');
+  await page.waitForFunction(() => document.querySelectorAll('svg#graph [data-from][data-verdict]').length > 0, null, { timeout: TIMEOUT });
+  const verdicts = await page.$$eval('svg#graph [data-from][data-verdict]', (els) => [...new Set(els.map((e) => e.getAttribute('data-verdict')))]);
+  assert.deepEqual(verdicts, ['allowed']);
+  assert.equal((await page.$$('svg#graph .aggregate[data-from-ns]')).length, 0, 'the flows replace the summary');
+  await shot(page, TAG, '3-allowed-only');
 });

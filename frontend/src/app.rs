@@ -25,6 +25,8 @@ use crate::web;
 
 /// Debounce between the last keystroke and the analysis.
 const DEBOUNCE_MS: u32 = 150;
+/// A verdict filter draws a large scenario's matching flows up to this many nodes.
+const MAX_FILTERED_NODES: usize = 150;
 /// Typing records a recent state at most this often.
 const CHECKPOINT_EVERY_MS: i64 = 5_000;
 /// How long flows changed by a what-if switch stay marked.
@@ -656,6 +658,20 @@ pub fn app() -> Html {
         (_, Some(n)) => Focus::Node(n.clone()),
         _ => Focus::All,
     };
+    // A verdict filter on a large scenario with nothing selected: every pair is evaluated
+    // (up to a size) and the first matching flows are drawn.
+    let focus = match focus {
+        Focus::All
+            if big
+                && st.flow_filter != FlowFilter::All
+                && scene
+                    .as_ref()
+                    .is_some_and(|s| s.nodes.len() <= MAX_FILTERED_NODES) =>
+        {
+            Focus::Everything
+        }
+        f => f,
+    };
     let show_aggregate = big && focus == Focus::All;
     let flows: Rc<(Vec<Flow>, bool)> = {
         (*use_memo(
@@ -670,7 +686,7 @@ pub fn app() -> Html {
                 let (Some(d), Some(sc)) = (d, sc) else {
                     return Rc::new((Vec::new(), false));
                 };
-                let (pairs, truncated) = scene::pairs_to_draw(d, sc, focus);
+                let (pairs, mut truncated) = scene::pairs_to_draw(d, sc, focus);
                 let mut flows = scene::evaluate_flows(d, sc, &pairs, *filter);
                 scene::mark_noise(sc, &mut flows);
                 flows.retain(|f| match ff {
@@ -679,6 +695,10 @@ pub fn app() -> Html {
                     FlowFilter::Blocked => f.verdict == FlowVerdict::Blocked,
                     FlowFilter::Partial => f.verdict == FlowVerdict::Partial,
                 });
+                if flows.len() > scene::MAX_FLOWS {
+                    flows.truncate(scene::MAX_FLOWS);
+                    truncated = true;
+                }
                 Rc::new((flows, truncated))
             },
         ))

@@ -495,6 +495,9 @@ pub enum Focus {
     Policy(String),
     /// The flows from one namespace to another (an expanded aggregate).
     Namespaces(String, String),
+    /// Every pair, not truncated (a large scenario filtered by verdict: the caller keeps the
+    /// first `MAX_FLOWS` that match).
+    Everything,
 }
 
 /// Pairs (source node, destination node) to evaluate and draw, and whether some were left out.
@@ -553,6 +556,7 @@ pub fn pairs_to_draw(d: &Derived, sc: &Scene, focus: &Focus) -> (Vec<(usize, usi
                 .filter(|&(a, b)| ns(a).as_ref() == Some(from) && ns(b).as_ref() == Some(to))
                 .collect()
         }
+        Focus::Everything => return (all_pairs(&|_| true), false),
         Focus::All if n <= FULL_GRAPH_LIMIT => all_pairs(&|_| true),
         Focus::All => Vec::new(),
     };
