@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { useApp, openApp, editorText, clickNode, expectFlow, shot, waitReady, DEMO, TIMEOUT } from '../lib/harness.mjs';
+import { useApp, openApp, editorText, setEditorText, clickNode, expectFlow, shot, waitReady, DEMO, TIMEOUT } from '../lib/harness.mjs';
 
 const TAG = 'interaction';
 const app = useApp(TAG);
@@ -63,6 +63,23 @@ describe('interaction', () => {
     await page.keyboard.press('Tab');
     assert.notEqual(await page.evaluate(() => document.activeElement?.id), 'editor', 'Escape then Tab leaves the editor');
     assert.equal(await editorText(page), before);
+  });
+
+  test('Enter keeps the block structure: a key opens a block, a list item continues', async () => {
+    const page = await app.newPage();
+    await openApp(page, app.baseUrl);
+    await setEditorText(page, 'spec:');
+    await page.locator('#editor').focus();
+    await page.evaluate(() => { const e = document.querySelector('#editor'); e.setSelectionRange(e.value.length, e.value.length); });
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('ingress:');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('- from:');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('x');
+    assert.equal(await editorText(page), 'spec:\n  ingress:\n    - from:\n        x');
+    await page.keyboard.press('Control+z');
+    assert.notEqual(await editorText(page), 'spec:\n  ingress:\n    - from:\n        x', 'undoable');
   });
 
   test('the SVG export holds the legend and no selection dimming', async () => {

@@ -193,6 +193,20 @@ pub fn editor(p: &Props) -> Html {
                 on_undo.emit(());
                 return;
             }
+            // Enter keeps the block structure (`key:` opens a block, list items continue).
+            if key == "Enter" && !e.ctrl_key() && !e.alt_key() && !e.meta_key() && !e.shift_key() {
+                let ta = e.target_unchecked_into::<web_sys::HtmlTextAreaElement>();
+                let caret = ta.selection_start().ok().flatten().unwrap_or(0) as usize;
+                let before: String = char::decode_utf16(ta.value().encode_utf16().take(caret))
+                    .filter_map(Result::ok)
+                    .collect();
+                let line = before.rsplit('\n').next().unwrap_or_default();
+                let indent = crate::highlight::newline_indent(line);
+                if !indent.is_empty() && web::insert_text(&format!("\n{indent}")) {
+                    e.prevent_default();
+                }
+                return;
+            }
             if key == "Tab" && !was_escaped && !e.ctrl_key() && !e.alt_key() && !e.meta_key() {
                 let ta = e.target_unchecked_into::<web_sys::HtmlTextAreaElement>();
                 if crate::web::indent(&ta, e.shift_key()) {
