@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 export PATH="$HOME/.cargo/bin:$ROOT/e2e/node_modules/.bin:$PATH"
 
-if [ ! -d e2e/node_modules/playwright-core ] || [ ! -x e2e/node_modules/.bin/wasm-opt ]; then
+if [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/axe-core ] || [ ! -x e2e/node_modules/.bin/wasm-opt ]; then
   echo "==> installing e2e npm packages (npm ci)"
   (cd e2e && npm ci --no-audit --no-fund)
 fi

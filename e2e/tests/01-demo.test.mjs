@@ -148,7 +148,7 @@ describe('classic demo', () => {
     await shot(page, TAG, '6-cni');
   });
 
-  test('matrix view: pod x pod truth table on port 80, a cell explains itself', async () => {
+  test('matrix view: pod x pod truth table on the declared ports, a cell explains itself', async () => {
     const page = await app.newPage();
     await openApp(page, app.baseUrl);
     const base = await demoWithoutPolicies(page);
@@ -156,6 +156,9 @@ describe('classic demo', () => {
     await expectFlow(page, DEMO.centos, HTTPD, 'allowed');
     await page.locator('#view-matrix').click();
     await page.locator('#matrix td[data-verdict]').first().waitFor({ state: 'attached', timeout: TIMEOUT });
+    // One row per pod (the default groups each workload's replicas).
+    await page.locator('#matrix-pods').check();
+    await page.locator('#matrix td[data-to="default/dep-httpd-0"]').first().waitFor({ state: 'attached', timeout: TIMEOUT });
     const cells = await page.$$eval('#matrix td[data-verdict]', (tds) =>
       tds.map((td) => ({ from: td.getAttribute('data-from'), to: td.getAttribute('data-to'), v: td.getAttribute('data-verdict') })),
     );

@@ -25,6 +25,10 @@ use crate::web;
 
 /// Debounce between the last keystroke and the analysis.
 const DEBOUNCE_MS: u32 = 150;
+/// A verdict filter draws a large scenario's matching flows up to this many nodes.
+const MAX_FILTERED_NODES: usize = 150;
+/// Typing records a recent state at most this often.
+const CHECKPOINT_EVERY_MS: i64 = 5_000;
 /// How long flows changed by a what-if switch stay marked.
 const CHANGE_MARK_MS: u32 = 4000;
 
@@ -49,12 +53,17 @@ fn initial_state() -> (State, Option<String>) {
             _ if web::prefers_dark() => Theme::Dark,
             _ => Theme::Light,
         },
+        versions: Rc::new(crate::versions::decode(
+            &web::load(web::VERSIONS_KEY).unwrap_or_default(),
+        )),
         ..State::default()
     };
     let mut notice = None;
+    // The saved text first, so that a link opened over it can be undone.
+    s.text = web::load(web::TEXT_KEY).unwrap_or_default();
     match share::decode(&web::location_hash()) {
         Ok(Some(shared)) => {
-            if let Some(next) = s.reduce(Action::Restore(shared)) {
+            if let Some(next) = s.reduce(Action::Restore(shared, web::now_epoch_ms())) {
                 s = next;
             }
             // The link has been read; from now on the text lives in local storage, so a reload
@@ -65,12 +74,12 @@ fn initial_state() -> (State, Option<String>) {
         Ok(None) => {}
         Err(e) => notice = Some(format!("could not open the link: {e}")),
     }
-    s.text = web::load(web::TEXT_KEY).unwrap_or_else(|| {
-        crate::examples::EXAMPLES
+    if s.text.is_empty() {
+        s.text = crate::examples::EXAMPLES
             .first()
             .map(|e| e.text.to_string())
-            .unwrap_or_default()
-    });
+            .unwrap_or_default();
+    }
     (s, notice)
 }
 
@@ -92,8 +101,12 @@ struct Analyzed {
     good: Option<Good>,
     /// Diagnostics of the current text.
     diagnostics: Rc<Vec<Diagnostic>>,
-    /// The current text does not parse: the graph is the last good one, dimmed.
+    /// Nothing of the current text parses: the graph is the last good one, dimmed.
     dimmed: bool,
+    /// Documents skipped for a YAML syntax error (the others are analysed).
+    skipped: Rc<Vec<crate::documents::Doc>>,
+    /// NetworkPolicies written but not applied (an error in them).
+    rejected: Rc<Vec<crate::documents::Rejected>>,
     /// Milliseconds the last analysis took (engine + connectivity), for the status line.
     millis: f64,
 }
@@ -339,6 +352,19 @@ fn node_facts(d: &Derived, sc: &Scene, id: &str) -> Content {
     }
 }
 
+/// Whether the policy's text writes `policyTypes` (the page only says "defaulted"; the types
+/// themselves come from the engine).
+fn written_policy_types(d: &Derived, p: &engine::model::Policy) -> bool {
+    let Some(src) = d.eff.sources.get(p.span.source as usize) else {
+        return true;
+    };
+    src.text
+        .lines()
+        .skip(p.span.start.line.saturating_sub(1) as usize)
+        .take((p.span.end.line.saturating_sub(p.span.start.line) + 1) as usize)
+        .any(|l| l.trim_start().starts_with("policyTypes:"))
+}
+
 fn policy_facts(d: &Derived, sc: &Scene, name: &str) -> Content {
     let Some(p) = d
         .eff
@@ -374,7 +400,15 @@ fn policy_facts(d: &Derived, sc: &Scene, name: &str) -> Content {
         },
         Fact {
             label: "policyTypes".into(),
-            value: vec![Seg::Text(types.join(", "))],
+            value: vec![Seg::Text(format!(
+                "{}{}",
+                types.join(", "),
+                if written_policy_types(d, p) {
+                    ""
+                } else {
+                    " (defaulted: no policyTypes written; Egress only with egress rules)"
+                }
+            ))],
         },
         Fact {
             label: "selected nodes".into(),
@@ -444,6 +478,8 @@ pub fn app() -> Html {
         good: None,
         diagnostics: Rc::new(Vec::new()),
         dimmed: false,
+        skipped: Rc::new(Vec::new()),
+        rejected: Rc::new(Vec::new()),
         millis: 0.0,
     });
     let pending = use_state_eq(|| true);
@@ -466,6 +502,8 @@ pub fn app() -> Html {
         crate::components::graph::usable_aspect(pane_w, h - 88.0)
     });
     let timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
+    // When the last recent state was taken, and the one pending (typing within the interval).
+    let last_checkpoint: Rc<RefCell<(i64, Option<Timeout>)>> = use_mut_ref(|| (0, None));
 
     // Boot notice (link opened / link damaged).
     {
@@ -484,6 +522,19 @@ pub fn app() -> Html {
         let _ = web::save(web::THEME_KEY, t.as_str());
     });
 
+    // Versions (snapshots, recent states) persisted; the oldest recent states give way when
+    // the storage quota is reached.
+    use_effect_with(st.versions.clone(), |v| {
+        let mut v = (**v).clone();
+        loop {
+            if web::save(web::VERSIONS_KEY, &crate::versions::encode(&v)).is_ok()
+                || !v.drop_oldest()
+            {
+                break;
+            }
+        }
+    });
+
     // Debounced analysis: typing only updates the text; the engine runs 150 ms after the last
     // keystroke (at once for the first text, a loaded example or file, or a link).
     {
@@ -492,23 +543,45 @@ pub fn app() -> Html {
         let timer = timer.clone();
         let store = store.clone();
         let first = analyzed.good.is_none() && analyzed.diagnostics.is_empty();
+        let unsaved_load = st.unsaved_load;
+        let last_checkpoint = last_checkpoint.clone();
         use_effect_with((st.text.clone(), st.text_generation), move |(text, _)| {
             pending.set(true);
             let text = text.clone();
             let run = move || {
                 let t0 = now_ms();
                 let a = engine::analyze(&[Source::new("editor", text.clone())]);
-                let broken = a
+                // A YAML error skips its document only: the engine analyses the others, and
+                // the page shows that analysis. Only when nothing is left does the last
+                // good graph stay, dimmed.
+                let error_lines: Vec<u32> = a
                     .diagnostics
                     .iter()
-                    .any(|d| d.code == engine::Code::YamlSyntax && d.severity == Severity::Error);
+                    .filter(|d| d.code == engine::Code::YamlSyntax && d.severity == Severity::Error)
+                    .filter_map(|d| d.span.map(|s| s.start.line))
+                    .collect();
+                let (skipped, rest) = crate::documents::skipped(&text, &error_lines);
+                let applied: Vec<String> =
+                    a.cluster.policies.iter().map(|p| p.name.clone()).collect();
+                let errors: Vec<(u32, String)> = a
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .filter_map(|d| d.span.map(|s| (s.start.line, d.message.clone())))
+                    .collect();
+                let rejected = Rc::new(crate::documents::rejected_policies(
+                    &text, &applied, &errors,
+                ));
                 let diagnostics = Rc::new(a.diagnostics.clone());
                 let prev = (*analyzed).clone();
-                let next = if broken {
+                let nothing_parses = !skipped.is_empty() && !rest;
+                let next = if nothing_parses {
                     Analyzed {
                         good: prev.good.clone(),
                         diagnostics,
                         dimmed: prev.good.is_some(),
+                        skipped: Rc::new(skipped),
+                        rejected: rejected.clone(),
                         millis: now_ms() - t0,
                     }
                 } else {
@@ -516,14 +589,37 @@ pub fn app() -> Html {
                         good: Some(Good(Rc::new(a))),
                         diagnostics,
                         dimmed: false,
+                        skipped: Rc::new(skipped),
+                        rejected: rejected.clone(),
                         millis: now_ms() - t0,
                     }
                 };
                 analyzed.set(next);
                 pending.set(false);
-                match web::save(web::TEXT_KEY, &text) {
-                    Ok(()) => store.dispatch(Action::StorageOk),
-                    Err(e) => store.dispatch(Action::StorageFailed(e)),
+                // A loaded text that was not edited yet does not replace the user's saved copy.
+                if !unsaved_load {
+                    match web::save(web::TEXT_KEY, &text) {
+                        Ok(()) => store.dispatch(Action::StorageOk),
+                        Err(e) => store.dispatch(Action::StorageFailed(e)),
+                    }
+                    // A recent state at most every few seconds (each one rewrites the versions
+                    // in storage); a save within that time is recorded at its end.
+                    let now = web::now_epoch_ms();
+                    let wait = CHECKPOINT_EVERY_MS - (now - last_checkpoint.borrow().0);
+                    if wait <= 0 {
+                        *last_checkpoint.borrow_mut() = (now, None);
+                        store.dispatch(Action::Checkpoint(now));
+                    } else {
+                        let store = store.clone();
+                        let last = last_checkpoint.clone();
+                        let later = Timeout::new(wait as u32, move || {
+                            let now = web::now_epoch_ms();
+                            *last.borrow_mut() = (now, None);
+                            store.dispatch(Action::Checkpoint(now));
+                        });
+                        // Replacing the pending one cancels it.
+                        last_checkpoint.borrow_mut().1 = Some(later);
+                    }
                 }
             };
             let delay = if first { 0 } else { DEBOUNCE_MS };
@@ -558,9 +654,25 @@ pub fn app() -> Html {
     let focus = match (&st.selection, &st.focus_node) {
         _ if !big => Focus::All,
         (Selection::Policy(p), _) => Focus::Policy(p.clone()),
+        (Selection::Namespaces { from, to }, _) => Focus::Namespaces(from.clone(), to.clone()),
         (_, Some(n)) => Focus::Node(n.clone()),
         _ => Focus::All,
     };
+    // A verdict filter on a large scenario with nothing selected: every pair is evaluated
+    // (up to a size) and the first matching flows are drawn.
+    let focus = match focus {
+        Focus::All
+            if big
+                && st.flow_filter != FlowFilter::All
+                && scene
+                    .as_ref()
+                    .is_some_and(|s| s.nodes.len() <= MAX_FILTERED_NODES) =>
+        {
+            Focus::Everything
+        }
+        f => f,
+    };
+    let show_aggregate = big && focus == Focus::All;
     let flows: Rc<(Vec<Flow>, bool)> = {
         (*use_memo(
             (
@@ -574,19 +686,34 @@ pub fn app() -> Html {
                 let (Some(d), Some(sc)) = (d, sc) else {
                     return Rc::new((Vec::new(), false));
                 };
-                let (pairs, truncated) = scene::pairs_to_draw(d, sc, focus);
+                let (pairs, mut truncated) = scene::pairs_to_draw(d, sc, focus);
                 let mut flows = scene::evaluate_flows(d, sc, &pairs, *filter);
+                scene::mark_noise(sc, &mut flows);
                 flows.retain(|f| match ff {
                     FlowFilter::All => true,
                     FlowFilter::Allowed => f.verdict == FlowVerdict::Allowed,
                     FlowFilter::Blocked => f.verdict == FlowVerdict::Blocked,
                     FlowFilter::Partial => f.verdict == FlowVerdict::Partial,
                 });
+                if flows.len() > scene::MAX_FLOWS {
+                    flows.truncate(scene::MAX_FLOWS);
+                    truncated = true;
+                }
                 Rc::new((flows, truncated))
             },
         ))
         .clone()
     };
+
+    // Above a dozen nodes and before anything is selected: flows summed per namespace pair.
+    let aggregate: Rc<Vec<scene::Aggregate>> = (*use_memo(
+        (derived.clone(), scene.clone(), show_aggregate),
+        |(d, sc, show)| match (d, sc, show) {
+            (Some(d), Some(sc), true) => Rc::new(scene::namespace_aggregate(d, sc)),
+            _ => Rc::new(Vec::new()),
+        },
+    ))
+    .clone();
 
     // What-if: mark flows whose verdict changed with the last switch, for a few seconds.
     let changes = use_state(|| Rc::new(BTreeMap::<(String, String), FlowVerdict>::new()));
@@ -634,8 +761,15 @@ pub fn app() -> Html {
     let on_input = use_callback(dispatcher.clone(), |t: String, d| {
         d.dispatch(Action::Edit(t))
     });
-    let on_load = use_callback(dispatcher.clone(), |t: String, d| {
-        d.dispatch(Action::Load(t))
+    let on_load = use_callback(dispatcher.clone(), |l: crate::state::Loaded, d| {
+        d.dispatch(Action::Load(l))
+    });
+    let on_undo = use_callback(dispatcher.clone(), |_: (), d| d.dispatch(Action::Undo));
+    let on_trace = use_callback(dispatcher.clone(), |t: bool, d| {
+        d.dispatch(Action::SetTrace(t))
+    });
+    let on_versions_close = use_callback(dispatcher.clone(), |_: (), d| {
+        d.dispatch(Action::SetVersionsOpen(false))
     });
     let on_select = use_callback(dispatcher.clone(), |s: Selection, d| {
         d.dispatch(Action::Select(s))
@@ -682,6 +816,31 @@ pub fn app() -> Html {
         let store = store.clone();
         Callback::from(move |_: MouseEvent| store.dispatch(Action::Notice(None)))
     };
+    let on_undo_click = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::Undo))
+    };
+    // Escape anywhere outside a text field clears the selection.
+    {
+        let store = store.clone();
+        use_effect_with((), move |_| {
+            let listener = web::on_document_keydown(move |e: web_sys::KeyboardEvent| {
+                if e.key() != "Escape" {
+                    return;
+                }
+                let in_field = e
+                    .target()
+                    .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                    .is_some_and(|el| {
+                        matches!(el.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT")
+                    });
+                if !in_field {
+                    store.dispatch(Action::ClearSelection);
+                }
+            });
+            move || drop(listener)
+        });
+    }
 
     // Inspector content: recomputed only when what it shows changes (not per keystroke).
     let content: Rc<Content> = (*use_memo(
@@ -691,8 +850,10 @@ pub fn app() -> Html {
             scene.clone(),
             flows.clone(),
             filter,
+            st.matrix_pods,
+            st.matrix_all_ports,
         ),
-        |(selection, derived, scene, flows, filter)| {
+        |(selection, derived, scene, flows, filter, by_pod, all_ports)| {
             let filter = *filter;
             Rc::new(match (selection, derived.as_ref(), scene.as_ref()) {
                 (Selection::Flow { from, to }, Some(d), Some(sc)) => {
@@ -716,19 +877,26 @@ pub fn app() -> Html {
                     }
                 }
                 (Selection::Cell { from, to }, Some(d), _) => {
-                    let (port, proto) = filter.unwrap_or((80, Protocol::Tcp));
-                    let c = &d.eff.cluster;
-                    let pa = c.pods.iter().position(|p| p.qualified() == *from);
-                    let pb = c.pods.iter().position(|p| p.qualified() == *to);
-                    match (pa, pb) {
+                    let groups = crate::matrix_model::groups(d, *by_pod);
+                    let g = |id: &str| groups.iter().find(|g| g.id == id);
+                    match (g(from), g(to)) {
                         (Some(a), Some(b)) => {
-                            let v = d.eff.verdict(Target::Pod(a), Target::Pod(b), port, proto);
+                            let all: Vec<(u16, Protocol)> = {
+                                let pods: Vec<usize> = (0..d.eff.cluster.pods.len()).collect();
+                                crate::matrix_model::declared(d, &pods)
+                            };
+                            let mode = crate::components::matrix::ports_mode(filter, *all_ports);
+                            let cell = crate::matrix_model::cell(d, a, b, mode, &all);
+                            let (port, proto) = cell.probe;
+                            let v = d.eff.verdict(a.target, b.target, port, proto);
+                            let head = format!(
+                                "Checked: {}; allowed: {}. Here is why for port {port}/{proto}:\n",
+                                cell.checked, cell.allowed
+                            );
                             Content::Text {
                                 title: format!("{from} → {to}"),
-                                verdict: Some(
-                                    if v.allowed { "allowed" } else { "blocked" }.to_string(),
-                                ),
-                                text: d.eff.explain(&v),
+                                verdict: cell.verdict.map(|v| v.as_str().to_string()),
+                                text: head + &d.eff.explain(&v),
                             }
                         }
                         _ => Content::Empty,
@@ -742,6 +910,19 @@ pub fn app() -> Html {
     ))
     .clone();
 
+    // The traced flow's two gates.
+    let gates: Option<(scene::Gate, scene::Gate)> =
+        match (&st.selection, st.trace, derived.as_ref(), scene.as_ref()) {
+            (Selection::Flow { from, to }, true, Some(d), Some(sc)) => {
+                let (fi, ti) = (sc.node_index(from), sc.node_index(to));
+                flows
+                    .0
+                    .iter()
+                    .find(|f| Some(f.from) == fi && Some(f.to) == ti)
+                    .and_then(|f| scene::gates(d, sc, f))
+            }
+            _ => None,
+        };
     let selected_policy = match &st.selection {
         Selection::Policy(p) => Some(p.clone()),
         _ => None,
@@ -760,10 +941,17 @@ pub fn app() -> Html {
         (Some(sc), true)
             if flows.0.is_empty() && st.focus_node.is_none() && selected_policy.is_none() =>
         {
-            Some(format!(
-                "{} nodes: select a node (or a policy) to show its flows",
-                sc.nodes.len()
-            ))
+            Some(if aggregate.is_empty() {
+                format!(
+                    "{} nodes: select a node (or a policy) to show its flows",
+                    sc.nodes.len()
+                )
+            } else {
+                format!(
+                    "{} nodes: flows summed per namespace pair (✓ allowed · ✕ blocked · ◐ partial); click one to expand it, or select a node",
+                    sc.nodes.len()
+                )
+            })
         }
         (Some(_), _) if flows.1 => Some(format!("showing the first {} flows", scene::MAX_FLOWS)),
         (None, _) if !*pending => Some("nothing to show yet: the text has no pods".into()),
@@ -774,18 +962,23 @@ pub fn app() -> Html {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let status = format!(
-        "{} · {} error{} · analysis {:.0} ms",
+        "{}{} · {:.0} ms",
         derived
             .as_ref()
             .map(|d| format!(
-                "{} pods, {} policies",
-                d.eff.cluster.pods.len(),
-                d.eff.cluster.policies.len()
+                "{}, {}",
+                plural(d.eff.cluster.pods.len(), "pod", "pods"),
+                plural(d.eff.cluster.policies.len(), "policy", "policies")
             ))
             .unwrap_or_else(|| "no analysis".into()),
-        errors,
-        if errors == 1 { "" } else { "s" },
+        if errors == 0 {
+            String::new()
+        } else {
+            format!(" · {}", plural(errors, "error", "errors"))
+        },
         analyzed.millis
     );
 
@@ -804,6 +997,7 @@ pub fn app() -> Html {
                 on_load={on_load.clone()}
                 on_action={on_action.clone()}
                 on_copy_link={on_copy_link}
+                versions_open={st.versions_open}
             />
             if let Some(w) = st.storage_warning.clone() {
                 <div id="storage-warning" class="banner warn" role="alert">{w}</div>
@@ -811,10 +1005,26 @@ pub fn app() -> Html {
             if let Some(n) = notice_text {
                 <div id="notice" class="banner" role="status">
                     <span>{n}</span>
+                    if st.undo.is_some() && st.unsaved_load {
+                        <button id="undo" onclick={on_undo_click} title="bring back the text this replaced (Ctrl+Z in the editor does it too)">{"Undo"}</button>
+                    }
                     if let Some(l) = notice_link {
                         <input id="share-url" type="text" readonly=true value={l} aria-label="share link" />
                     }
                     <button class="close" onclick={on_notice_close} aria-label="close">{"×"}</button>
+                </div>
+            }
+            if st.versions_open {
+                <crate::components::versions::VersionsPanel versions={st.versions.clone()}
+                    on_load={on_load.clone()} on_action={on_action.clone()} on_close={on_versions_close} />
+            }
+            if !analyzed.skipped.is_empty() {
+                <div id="skipped" class="banner warn" role="alert">
+                    {format!("{} {}: {}. {}",
+                        if analyzed.skipped.len() == 1 { "A YAML error skips" } else { "YAML errors skip" },
+                        if analyzed.skipped.len() == 1 { "one document" } else { "these documents" },
+                        analyzed.skipped.iter().map(|d| d.label()).collect::<Vec<_>>().join("; "),
+                        if analyzed.dimmed { "Nothing else parses: the graph is the last good one, dimmed." } else { "The other documents are analysed and drawn." })}
                 </div>
             }
             <main class="panes">
@@ -826,9 +1036,11 @@ pub fn app() -> Html {
                         highlight={st.highlight}
                         jump_nonce={st.jump_nonce}
                         on_input={on_input}
-                        on_load={on_load}
+                        on_load={on_load.clone()}
+                        undo_load={st.undo.is_some() && st.unsaved_load}
+                        on_undo={on_undo}
                     />
-                    <Diagnostics diagnostics={analyzed.diagnostics.clone()} on_jump={on_jump} />
+                    <Diagnostics diagnostics={analyzed.diagnostics.clone()} skipped={analyzed.skipped.clone()} on_jump={on_jump} />
                 </section>
                 <section class="pane graph-pane" aria-label="traffic">
                     <div class="view-controls" role="toolbar" aria-label="view">
@@ -839,7 +1051,7 @@ pub fn app() -> Html {
                                 onclick={let s = store.clone(); move |_| s.dispatch(Action::SetView(View::Matrix))}>{"Matrix"}</button>
                         </div>
                         <label class="field">{"Port "}
-                            <input id="port-filter" type="text" placeholder="declared" size="9"
+                            <input id="port-filter" type="text" placeholder="declared" size="7"
                                 class={classes!(port_filter.is_err().then_some("invalid"))}
                                 title={port_filter.clone().err().unwrap_or_else(|| "port and protocol, e.g. 80 or 53/UDP; empty: each destination's declared ports".into())}
                                 value={st.port_filter.clone()}
@@ -853,7 +1065,12 @@ pub fn app() -> Html {
                                 }) }
                             </select>
                         </label>
-                        <span id="status" class="status" aria-live="polite">{status}</span>
+                        <label class="field check" title="also draw each workload's calls to its own Service (hairpin, CNI-dependent) and the reverse of calls (to pods that declare no port)">
+                            <input id="show-all-flows" type="checkbox" checked={st.show_all_flows}
+                                onchange={let s = store.clone(); move |_| s.dispatch(Action::ToggleAllFlows)} />
+                            {"all flows"}
+                        </label>
+                        <span id="status" class="status" aria-live="polite" title={status.clone()}>{status.clone()}</span>
                     </div>
                     if st.view == View::Graph {
                         <Graph
@@ -867,6 +1084,9 @@ pub fn app() -> Html {
                             dimmed={analyzed.dimmed}
                             pending={*pending}
                             hint={hint}
+                            show_all_flows={st.show_all_flows}
+                            aggregate={aggregate.clone()}
+                            gates={gates}
                             on_select={on_select.clone()}
                             on_clear={on_clear}
                             on_toggle_expand={on_toggle_expand}
@@ -875,24 +1095,30 @@ pub fn app() -> Html {
                     } else {
                         <Matrix
                             derived={derived.clone()}
-                            port={filter.unwrap_or((80, Protocol::Tcp))}
-                            port_is_default={filter.is_none()}
+                            port={filter}
+                            all_declared={st.matrix_all_ports}
+                            by_pod={st.matrix_pods}
                             selection={st.selection.clone()}
                             dimmed={analyzed.dimmed}
                             pending={*pending}
                             on_select={on_select.clone()}
+                            on_action={on_action.clone()}
                         />
                     }
                 </section>
                 <aside class="pane side-pane">
                     <Policies
+                        rejected={analyzed.rejected.clone()}
+                        on_jump={on_line.clone()}
                         derived={derived.clone()}
                         off={Rc::new(st.off.clone())}
                         selected={selected_policy}
                         on_select={on_select}
                         on_toggle={on_toggle_policy}
                     />
-                    <Explanation content={content} on_line={on_line} />
+                    <Explanation content={content} on_line={on_line}
+                        traceable={matches!(st.selection, Selection::Flow { .. }) && st.view == View::Graph}
+                        trace={st.trace} on_trace={on_trace} />
                 </aside>
             </main>
         </div>

@@ -168,6 +168,48 @@ pub fn highlight(text: &str) -> String {
 }
 
 /// Converts a 1-based column in Unicode scalar values to a UTF-16 offset within the line.
+/// The indentation a new line gets after `line` (the text of the caret's line up to the
+/// caret): the same as that line's, two more after a key that opens a block (`key:`), and
+/// the content column of a list item (`- name: x` → under `name`).
+pub fn newline_indent(line: &str) -> String {
+    let lead = line.len() - line.trim_start_matches(' ').len();
+    let rest = line.get(lead..).unwrap_or_default();
+    let mut n = lead;
+    if let Some(item) = rest.strip_prefix("- ") {
+        // Inside the item: its content starts after "- ".
+        n = lead + 2 + (item.len() - item.trim_start_matches(' ').len());
+    }
+    let code = line.split(" #").next().unwrap_or(line).trim_end();
+    if code.ends_with(':') {
+        n += 2;
+    }
+    " ".repeat(n)
+}
+
+/// Indents (two spaces) or outdents (up to two spaces) every line of `block`; returns the
+/// new block and how many characters the first line moved.
+pub fn indent_block(block: &str, outdent: bool) -> (String, isize) {
+    let mut first_shift = 0isize;
+    let lines: Vec<String> = block
+        .split('\n')
+        .enumerate()
+        .map(|(i, l)| {
+            let (out, shift) = if outdent {
+                let n = l.len() - l.trim_start_matches(' ').len();
+                let n = n.min(2);
+                (l.get(n..).unwrap_or(l).to_string(), -(n as isize))
+            } else {
+                (format!("  {l}"), 2)
+            };
+            if i == 0 {
+                first_shift = shift;
+            }
+            out
+        })
+        .collect();
+    (lines.join("\n"), first_shift)
+}
+
 #[cfg(test)]
 pub fn col_to_utf16(line: &str, col: u32) -> usize {
     line.chars()
@@ -240,5 +282,22 @@ mod tests {
         assert_eq!(col_to_utf16("a😀b", 3), 3);
         assert_eq!(line_start_utf16("ab\n😀\nc", 3), 6);
         assert_eq!(line_start_utf16("ab\ncd", 1), 0);
+    }
+
+    #[test]
+    fn indent_and_outdent_blocks() {
+        assert_eq!(indent_block("a\n  b", false).0, "  a\n    b");
+        assert_eq!(indent_block("   a\n b\nc", true).0, " a\nb\nc");
+    }
+
+    #[test]
+    fn new_lines_keep_the_block_structure() {
+        assert_eq!(newline_indent("spec:"), "  ");
+        assert_eq!(newline_indent("  podSelector:"), "    ");
+        assert_eq!(newline_indent("  name: web"), "  ");
+        assert_eq!(newline_indent("  - from:"), "      ");
+        assert_eq!(newline_indent("  - port: 80"), "    ");
+        assert_eq!(newline_indent("metadata: # the name"), "  ");
+        assert_eq!(newline_indent(""), "");
     }
 }

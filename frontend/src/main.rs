@@ -3,13 +3,17 @@
 //! netpol-frontend`; the Yew components and DOM glue are compiled for wasm32 only.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
+mod documents;
 mod examples;
 mod explain_fmt;
 mod highlight;
 mod layout;
+mod matrix_model;
 mod scene;
 mod share;
 mod state;
+mod templates;
+mod versions;
 
 #[cfg(target_arch = "wasm32")]
 mod app;

@@ -442,6 +442,48 @@ pub struct Flow {
     pub any_port: bool,
     /// Policies (`ns/name`) that decided some hop (allowing rule, or isolating when denied).
     pub decided_by: BTreeSet<String>,
+    /// Hidden unless "show all flows" is on: noise a beginner cannot place.
+    pub noise: Option<Noise>,
+}
+
+/// Flows hidden by default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Noise {
+    /// A workload calling its own Service (hairpin): CNI-dependent, says nothing of policies.
+    Hairpin,
+    /// The reverse of a call (to a node that declares no port, checked on every port).
+    Reverse,
+}
+
+impl Noise {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Noise::Hairpin => "hairpin",
+            Noise::Reverse => "reverse",
+        }
+    }
+}
+
+/// Marks the flows hidden by default: a node to a Service it backs, and a flow checked on
+/// every port (its destination declares none) whose reverse goes to declared ports.
+pub fn mark_noise(sc: &Scene, flows: &mut [Flow]) {
+    let calls: BTreeSet<(usize, usize)> = flows
+        .iter()
+        .filter(|f| !f.any_port)
+        .map(|f| (f.from, f.to))
+        .collect();
+    for f in flows.iter_mut() {
+        let (Some(a), Some(b)) = (sc.nodes.get(f.from), sc.nodes.get(f.to)) else {
+            continue;
+        };
+        f.noise = if b.kind == SlotKind::Service && a.pods.iter().any(|p| b.pods.contains(p)) {
+            Some(Noise::Hairpin)
+        } else if f.any_port && calls.contains(&(f.to, f.from)) {
+            Some(Noise::Reverse)
+        } else {
+            None
+        };
+    }
 }
 
 /// Which flows to draw.
@@ -451,6 +493,11 @@ pub enum Focus {
     All,
     Node(String),
     Policy(String),
+    /// The flows from one namespace to another (an expanded aggregate).
+    Namespaces(String, String),
+    /// Every pair, not truncated (a large scenario filtered by verdict: the caller keeps the
+    /// first `MAX_FLOWS` that match).
+    Everything,
 }
 
 /// Pairs (source node, destination node) to evaluate and draw, and whether some were left out.
@@ -497,6 +544,19 @@ pub fn pairs_to_draw(d: &Derived, sc: &Scene, focus: &Focus) -> (Vec<(usize, usi
             let selected = policy_nodes(d, sc, name);
             all_pairs(&|i| selected.contains(&i))
         }
+        Focus::Namespaces(from, to) => {
+            let ns = |i: usize| {
+                sc.nodes
+                    .get(i)
+                    .and_then(|n| sc.slots.get(n.slot))
+                    .and_then(|s| s.namespace.clone())
+            };
+            all_pairs(&|_| true)
+                .into_iter()
+                .filter(|&(a, b)| ns(a).as_ref() == Some(from) && ns(b).as_ref() == Some(to))
+                .collect()
+        }
+        Focus::Everything => return (all_pairs(&|_| true), false),
         Focus::All if n <= FULL_GRAPH_LIMIT => all_pairs(&|_| true),
         Focus::All => Vec::new(),
     };
@@ -703,6 +763,7 @@ pub fn evaluate_flow(
             probes: probes.into_iter().map(|(_, p, q)| (p, q)).collect(),
             any_port: false,
             decided_by: decided,
+            noise: None,
         });
     }
 
@@ -798,6 +859,7 @@ pub fn evaluate_flow(
         probes: vec![probe],
         any_port: true,
         decided_by: decided,
+        noise: None,
     })
 }
 
@@ -820,12 +882,15 @@ pub fn explain_flow(d: &Derived, sc: &Scene, f: &Flow) -> String {
     };
     let mut out = String::new();
     if f.any_port {
+        let (port, proto) = f.probes.first().copied().unwrap_or((80, Protocol::Tcp));
+        let verdict = match f.verdict {
+            FlowVerdict::Allowed => "every port is allowed".to_string(),
+            FlowVerdict::Blocked => "no port is allowed".to_string(),
+            FlowVerdict::Partial => format!("only {} is allowed", f.label),
+        };
         out.push_str(&format!(
-            "`{}` declares no port: the flow is checked on every port (allowed: {}); details for port {}/{}:\n",
+            "`{}` declares no port, so every port was checked: {verdict}. Here is why for port {port}/{proto}:\n",
             dst.id,
-            f.label,
-            f.probes.first().map_or(80, |p| p.0),
-            f.probes.first().map_or(Protocol::Tcp, |p| p.1),
         ));
     }
     for &(port, proto) in &f.probes {
@@ -835,15 +900,131 @@ pub fn explain_flow(d: &Derived, sc: &Scene, f: &Flow) -> String {
     out
 }
 
-/// Truth table of pods for one port: `Some(true)` allowed, `Some(false)` blocked, `None` self.
-pub fn matrix(d: &Derived, pods: &[PodId], port: u16, proto: Protocol) -> Vec<Vec<Option<bool>>> {
-    pods.iter()
-        .map(|&a| {
-            pods.iter()
-                .map(|&b| (a != b).then(|| d.conn.between(a, b).contains(proto, port)))
-                .collect()
+/// One of the two gates a flow passes: the source's egress, the destination's ingress.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Gate {
+    pub allowed: bool,
+    /// Short, for the graph: "✓ not isolated", "✓ allow-web", "✕ deny-by-default".
+    pub short: String,
+    /// e.g. "✓ no policy isolates it", "✕ deny-by-default isolates it; no rule allows 80/TCP".
+    pub text: String,
+}
+
+/// The gates of a traced flow, from the engine's verdict on its first probed port (the one
+/// the explanation leads with): every hop's outcome, summed per direction.
+pub fn gates(d: &Derived, sc: &Scene, f: &Flow) -> Option<(Gate, Gate)> {
+    let (src, dst) = (sc.nodes.get(f.from)?, sc.nodes.get(f.to)?);
+    let &(port, proto) = f.probes.first()?;
+    let v = d.eff.verdict(src.target, dst.target, port, proto);
+    let name = |id: usize| d.eff.cluster.policies.get(id).map(|p| p.name.clone());
+    let gate = |pick: &dyn Fn(&engine::Hop) -> &Outcome| {
+        let mut allowed = true;
+        let (mut by, mut isolating, mut open) = (BTreeSet::new(), BTreeSet::new(), false);
+        for h in v.hops.iter().filter(|h| h.src != h.dst) {
+            match pick(h) {
+                Outcome::Allowed { by: r, .. } => {
+                    by.extend(name(r.policy));
+                }
+                Outcome::Denied { isolating: iso, .. } => {
+                    allowed = false;
+                    isolating.extend(iso.iter().filter_map(|&i| name(i)));
+                }
+                Outcome::NotIsolated => open = true,
+                Outcome::NotAsked | Outcome::SelfTraffic => {}
+            }
+        }
+        let list = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(", ");
+        let text = if !allowed {
+            format!(
+                "✕ {} isolates it; no rule allows {port}/{proto}",
+                list(&isolating)
+            )
+        } else if !by.is_empty() {
+            format!("✓ allowed by {}", list(&by))
+        } else if open {
+            "✓ no policy isolates it".to_string()
+        } else {
+            "✓ not asked (outside the cluster)".to_string()
+        };
+        let short = if !allowed {
+            format!("✕ {}", list(&isolating))
+        } else if !by.is_empty() {
+            format!("✓ {}", list(&by))
+        } else if open {
+            "✓ not isolated".to_string()
+        } else {
+            "✓ outside".to_string()
+        };
+        Gate {
+            allowed,
+            short,
+            text,
+        }
+    };
+    Some((gate(&|h| &h.egress), gate(&|h| &h.ingress)))
+}
+
+/// Flows of a large scenario summed per (source namespace, destination namespace), before
+/// anything is selected: how many node pairs are allowed, blocked or partial on the
+/// destinations' declared ports (every port where none is declared).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Aggregate {
+    pub from: String,
+    pub to: String,
+    pub allowed: usize,
+    pub blocked: usize,
+    pub partial: usize,
+}
+
+/// Above this many nodes the aggregate is not computed (its cost grows with the pairs).
+pub const MAX_AGGREGATE_NODES: usize = 400;
+
+pub fn namespace_aggregate(d: &Derived, sc: &Scene) -> Vec<Aggregate> {
+    let mut out: BTreeMap<(String, String), Aggregate> = BTreeMap::new();
+    let ends: Vec<(String, crate::matrix_model::Group)> = sc
+        .nodes
+        .iter()
+        .filter(|n| matches!(n.kind, SlotKind::Pod | SlotKind::Workload))
+        .filter_map(|n| {
+            let ns = sc.slots.get(n.slot)?.namespace.clone()?;
+            Some((
+                ns,
+                crate::matrix_model::Group {
+                    id: n.id.clone(),
+                    target: n.target,
+                    pods: n.pods.clone(),
+                    detail: String::new(),
+                },
+            ))
         })
-        .collect()
+        .collect();
+    if ends.len() > MAX_AGGREGATE_NODES {
+        return Vec::new();
+    }
+    for (na, a) in &ends {
+        for (nb, b) in &ends {
+            if a.id == b.id {
+                continue;
+            }
+            let c = crate::matrix_model::cell(d, a, b, crate::matrix_model::Ports::Declared, &[]);
+            let Some(v) = c.verdict else { continue };
+            let e = out
+                .entry((na.clone(), nb.clone()))
+                .or_insert_with(|| Aggregate {
+                    from: na.clone(),
+                    to: nb.clone(),
+                    allowed: 0,
+                    blocked: 0,
+                    partial: 0,
+                });
+            match v {
+                FlowVerdict::Allowed => e.allowed += 1,
+                FlowVerdict::Blocked => e.blocked += 1,
+                FlowVerdict::Partial => e.partial += 1,
+            }
+        }
+    }
+    out.into_values().collect()
 }
 
 /// Parses a port filter: `80`, `80/TCP`, `53/udp`, `TCP/80`. Empty → `Ok(None)`.
@@ -1033,5 +1214,96 @@ mod tests {
         assert!(pairs_to_draw(&d, &sc, &Focus::All).0.is_empty());
         let (pairs, _) = pairs_to_draw(&d, &sc, &Focus::Node("default/p3".into()));
         assert_eq!(pairs.len(), 2 * 19);
+    }
+
+    #[test]
+    fn hairpin_and_reverse_no_port_flows_are_noise() {
+        let d = derived(text("demo"), &[]);
+        let sc = build_scene(&d, &BTreeSet::new());
+        let (pairs, _) = pairs_to_draw(&d, &sc, &Focus::All);
+        let mut flows = evaluate_flows(&d, &sc, &pairs, None);
+        mark_noise(&sc, &mut flows);
+        let n = |i: usize| sc.nodes.get(i).map(|n| n.id.as_str()).unwrap_or_default();
+        let noise: BTreeSet<(&str, &str, &str)> = flows
+            .iter()
+            .filter_map(|f| f.noise.map(|k| (n(f.from), n(f.to), k.as_str())))
+            .collect();
+        assert!(noise.contains(&(
+            "default/dep-httpd",
+            "service:default/svc-clusterip-httpd",
+            "hairpin"
+        )));
+        assert!(noise.contains(&("default/dep-httpd", "default/pod-centos", "reverse")));
+        // The calls themselves stay.
+        assert!(flows
+            .iter()
+            .any(|f| n(f.from) == "default/pod-centos" && f.noise.is_none()));
+    }
+
+    #[test]
+    fn a_no_port_flow_is_explained_in_plain_words() {
+        let d = derived(text("demo-deny"), &[]);
+        let sc = build_scene(&d, &BTreeSet::new());
+        let (pairs, _) = pairs_to_draw(&d, &sc, &Focus::All);
+        let flows = evaluate_flows(&d, &sc, &pairs, None);
+        let f = flows.iter().find(|f| f.any_port);
+        let text = f.map(|f| explain_flow(&d, &sc, f)).unwrap_or_default();
+        assert!(
+            text.contains("declares no port, so every port was checked: no port is allowed. Here is why for port 80/TCP"),
+            "{text}"
+        );
+        assert!(!text.contains("(allowed: no port)"));
+    }
+
+    #[test]
+    fn large_scenarios_sum_flows_per_namespace_pair() {
+        let mut text = String::new();
+        for i in 0..14 {
+            let ns = if i % 2 == 0 { "a" } else { "b" };
+            text.push_str(&format!("---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}, namespace: {ns}, labels: {{app: a{i}}}}}\nspec: {{containers: [{{name: c, ports: [{{containerPort: 80}}]}}]}}\n"));
+        }
+        // Namespace b denies all ingress.
+        text.push_str("---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: b}\nspec: {podSelector: {}}\n");
+        let d = derived(&text, &[]);
+        let sc = build_scene(&d, &BTreeSet::new());
+        let agg = namespace_aggregate(&d, &sc);
+        let get = |f: &str, t: &str| {
+            agg.iter()
+                .find(|a| a.from == f && a.to == t)
+                .map(|a| (a.allowed, a.blocked, a.partial))
+        };
+        assert_eq!(get("a", "b"), Some((0, 49, 0)));
+        assert_eq!(get("b", "a"), Some((49, 0, 0)));
+        assert_eq!(get("a", "a"), Some((42, 0, 0)));
+        let (pairs, _) = pairs_to_draw(&d, &sc, &Focus::Namespaces("a".into(), "b".into()));
+        assert_eq!(pairs.len(), 49);
+    }
+
+    #[test]
+    fn a_traced_flow_names_its_two_gates() {
+        let d = derived(text("demo"), &[]);
+        let deny = derived(&format!("{}---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: deny-by-default, namespace: default}}\nspec: {{podSelector: {{}}}}\n", text("demo")), &[]);
+        for (d, egress, ingress) in [
+            (&d, "✓ no policy isolates it", "✓ no policy isolates it"),
+            (
+                &deny,
+                "✓ no policy isolates it",
+                "✕ deny-by-default isolates it; no rule allows 80/TCP",
+            ),
+        ] {
+            let sc = build_scene(d, &BTreeSet::new());
+            let (pairs, _) = pairs_to_draw(d, &sc, &Focus::All);
+            let flows = evaluate_flows(d, &sc, &pairs, None);
+            let n = |i: usize| sc.nodes.get(i).map(|n| n.id.as_str()).unwrap_or_default();
+            let f = flows.iter().find(|f| {
+                n(f.from) == "default/pod-centos"
+                    && n(f.to) == "service:default/svc-clusterip-httpd"
+            });
+            let g = f.and_then(|f| gates(d, &sc, f));
+            assert_eq!(
+                g.map(|(e, i)| (e.text, i.text)),
+                Some((egress.to_string(), ingress.to_string()))
+            );
+        }
     }
 }

@@ -4,8 +4,10 @@
 //! state by the app. A no-op action returns `None`, so nothing re-renders.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use crate::share::Shared;
+use crate::versions::Versions;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum View {
@@ -92,8 +94,13 @@ pub enum Selection {
         to: String,
     },
     Policy(String),
-    /// A matrix cell (pod names).
+    /// A matrix cell (workload or pod names).
     Cell {
+        from: String,
+        to: String,
+    },
+    /// An aggregate of a large scenario: the flows from one namespace to another.
+    Namespaces {
         from: String,
         to: String,
     },
@@ -126,14 +133,54 @@ pub struct State {
     pub storage_warning: Option<String>,
     /// A transient message (link copied, file loaded, ...).
     pub notice: Option<String>,
+    /// The text a load (example, file, link, version) replaced: `Undo` brings it back.
+    pub undo: Option<String>,
+    /// The text comes from a load and has not been edited since: it must not overwrite the
+    /// user's saved copy (a wrong click in the Examples menu loses nothing).
+    pub unsaved_load: bool,
+    /// Named snapshots and recent states (persisted by the page).
+    pub versions: Rc<Versions>,
+    /// Draw the flows hidden by default (a workload to its own Service, reverse "no port" flows).
+    pub show_all_flows: bool,
+    /// The matrix shows one row per pod instead of one per workload.
+    pub matrix_pods: bool,
+    /// The matrix checks every declared port instead of each destination's.
+    pub matrix_all_ports: bool,
+    /// The versions panel is open.
+    pub versions_open: bool,
+    /// The selected flow is traced: only its route is drawn, with its two gates.
+    pub trace: bool,
+}
+
+/// What a load brings, and what to call it in the notice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loaded {
+    pub text: String,
+    /// e.g. "the example “Egress with DNS”", "file a.yaml".
+    pub what: String,
+    pub time_ms: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
     /// Typing in the editor.
     Edit(String),
-    /// Replace the whole text (example, opened file).
-    Load(String),
+    /// Replace the whole text (example, opened file, version); undoable.
+    Load(Loaded),
+    /// Bring back the text the last load replaced.
+    Undo,
+    /// The text was saved at this time: record a recent state.
+    Checkpoint(i64),
+    SaveSnapshot {
+        name: String,
+        time_ms: i64,
+    },
+    DeleteSnapshot(String),
+    ToggleAllFlows,
+    ToggleMatrixPods,
+    ToggleMatrixAllPorts,
+    SetVersionsOpen(bool),
+    SetTrace(bool),
     SetView(View),
     SetPortFilter(String),
     SetFlowFilter(FlowFilter),
@@ -149,7 +196,8 @@ pub enum Action {
     StorageFailed(String),
     StorageOk,
     Notice(Option<String>),
-    Restore(Shared),
+    /// A share link (at start-up): loaded like a file, so undoable too.
+    Restore(Shared, i64),
 }
 
 impl State {
@@ -162,16 +210,48 @@ impl State {
                     return None;
                 }
                 s.text = text;
+                s.unsaved_load = false;
             }
-            Action::Load(text) => {
-                s.text = text;
+            Action::Load(l) => {
+                s.replace_text(l.text, l.time_ms);
+                s.notice = Some(format!("loaded {}", l.what));
+            }
+            Action::Undo => {
+                let prev = s.undo.take()?;
+                s.text = prev;
                 s.text_generation += 1;
-                s.selection = Selection::None;
-                s.focus_node = None;
-                s.off.clear();
-                s.expanded.clear();
-                s.highlight = None;
+                s.reset_for_new_text();
+                // The restored text is the user's own: saving it again is right.
+                s.unsaved_load = false;
+                s.notice = Some("restored your previous text".into());
             }
+            Action::Checkpoint(t) => {
+                // A loaded text becomes a state of its own only once edited.
+                if s.unsaved_load {
+                    return None;
+                }
+                let mut v = (*s.versions).clone();
+                v.checkpoint(&s.text, t);
+                s.versions = Rc::new(v);
+            }
+            Action::SaveSnapshot { name, time_ms } => {
+                let mut v = (*s.versions).clone();
+                v.save_named(&name, &s.text, time_ms);
+                s.versions = Rc::new(v);
+                s.notice = Some(format!("saved “{}”", name.trim()));
+            }
+            Action::DeleteSnapshot(name) => {
+                let mut v = (*s.versions).clone();
+                if !v.delete_named(&name) {
+                    return None;
+                }
+                s.versions = Rc::new(v);
+            }
+            Action::ToggleAllFlows => s.show_all_flows = !s.show_all_flows,
+            Action::ToggleMatrixPods => s.matrix_pods = !s.matrix_pods,
+            Action::ToggleMatrixAllPorts => s.matrix_all_ports = !s.matrix_all_ports,
+            Action::SetVersionsOpen(o) => s.versions_open = o,
+            Action::SetTrace(t) => s.trace = t && matches!(s.selection, Selection::Flow { .. }),
             Action::SetView(v) => s.view = v,
             Action::SetPortFilter(p) => s.port_filter = p,
             Action::SetFlowFilter(f) => s.flow_filter = f,
@@ -181,9 +261,13 @@ impl State {
                     Selection::Policy(_) => s.focus_node = None,
                     _ => {}
                 }
+                if sel != s.selection {
+                    s.trace = false;
+                }
                 s.selection = sel;
             }
             Action::ClearSelection => {
+                s.trace = false;
                 s.selection = Selection::None;
                 s.focus_node = None;
                 s.highlight = None;
@@ -208,9 +292,8 @@ impl State {
             Action::StorageFailed(msg) => s.storage_warning = Some(msg),
             Action::StorageOk => s.storage_warning = None,
             Action::Notice(n) => s.notice = n,
-            Action::Restore(sh) => {
-                s.text = sh.text;
-                s.text_generation += 1;
+            Action::Restore(sh, time_ms) => {
+                s.replace_text(sh.text, time_ms);
                 s.view = View::parse(&sh.view);
                 s.port_filter = sh.port;
                 s.flow_filter = FlowFilter::parse(&sh.flows);
@@ -227,6 +310,37 @@ impl State {
             }
         }
         (s != *self).then_some(s)
+    }
+
+    fn reset_for_new_text(&mut self) {
+        self.selection = Selection::None;
+        self.focus_node = None;
+        self.off.clear();
+        self.expanded.clear();
+        self.highlight = None;
+    }
+
+    /// A load: the old text goes to `undo` and to the recent states; the new one is not saved
+    /// until it is edited.
+    fn replace_text(&mut self, text: String, time_ms: i64) {
+        if text == self.text {
+            return;
+        }
+        let old = std::mem::replace(&mut self.text, text);
+        let had_text = !old.trim().is_empty();
+        if had_text {
+            let mut v = (*self.versions).clone();
+            v.before_load(&old, time_ms);
+            self.versions = Rc::new(v);
+            // Undo goes back to what the user had, not to an unedited earlier load.
+            if !(self.unsaved_load && self.undo.is_some()) {
+                self.undo = Some(old);
+            }
+        }
+        // Over an empty text there is nothing of the user's to protect: save the new one.
+        self.unsaved_load = had_text;
+        self.text_generation += 1;
+        self.reset_for_new_text();
     }
 
     /// The state a share link carries.
@@ -249,6 +363,14 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn load(t: &str) -> Action {
+        Action::Load(Loaded {
+            text: t.into(),
+            what: "x".into(),
+            time_ms: 1,
+        })
+    }
 
     fn with_text(t: &str) -> State {
         State {
@@ -288,7 +410,7 @@ mod tests {
         s.off.insert("default/p".into());
         s.expanded.insert("default/w".into());
         s.selection = Selection::Policy("default/p".into());
-        let t = s.reduce(Action::Load("b".into())).unwrap_or_default();
+        let t = s.reduce(load("b")).unwrap_or_default();
         assert!(t.off.is_empty() && t.expanded.is_empty());
         assert_eq!(t.selection, Selection::None);
         assert_eq!(t.text_generation, 1);
@@ -351,7 +473,7 @@ mod tests {
         s.off.insert("default/p".into());
         s.expanded.insert("default/w".into());
         let restored = State::default()
-            .reduce(Action::Restore(s.to_shared()))
+            .reduce(Action::Restore(s.to_shared(), 0))
             .unwrap_or_default();
         assert_eq!(restored.text, s.text);
         assert_eq!(restored.view, s.view);
@@ -372,5 +494,109 @@ mod tests {
         assert!(s
             .reduce(Action::StorageOk)
             .is_some_and(|s| s.storage_warning.is_none()));
+    }
+
+    #[test]
+    fn a_load_is_undoable_and_not_saved_until_edited() {
+        let s = with_text("mine");
+        let t = s.reduce(load("example")).unwrap_or_default();
+        assert_eq!(t.undo.as_deref(), Some("mine"));
+        assert!(
+            t.unsaved_load,
+            "the loaded text must not replace the saved copy"
+        );
+        assert_eq!(
+            t.versions.recent.first().map(|e| e.text.as_str()),
+            Some("mine")
+        );
+        // A second load without editing still undoes to the user's text.
+        let u = t.reduce(load("other")).unwrap_or_default();
+        assert_eq!(u.undo.as_deref(), Some("mine"));
+        let back = u.reduce(Action::Undo).unwrap_or_default();
+        assert_eq!(back.text, "mine");
+        assert!(!back.unsaved_load && back.undo.is_none());
+        assert!(back.text_generation > u.text_generation);
+        assert_eq!(back.reduce(Action::Undo), None, "nothing left to undo");
+        // Editing the loaded text makes it the user's: saved from then on.
+        let e = t
+            .reduce(Action::Edit("example!".into()))
+            .unwrap_or_default();
+        assert!(!e.unsaved_load);
+        assert_eq!(e.undo.as_deref(), Some("mine"), "still undoable");
+    }
+
+    #[test]
+    fn loading_over_an_empty_text_offers_no_undo() {
+        let t = with_text("  \n")
+            .reduce(load("example"))
+            .unwrap_or_default();
+        assert_eq!(t.undo, None);
+        assert!(t.versions.recent.is_empty());
+    }
+
+    #[test]
+    fn a_shared_link_is_a_load() {
+        let s = with_text("saved");
+        let sh = Shared {
+            text: "linked".into(),
+            ..Shared::default()
+        };
+        let t = s.reduce(Action::Restore(sh, 0)).unwrap_or_default();
+        assert_eq!(
+            (t.text.as_str(), t.undo.as_deref()),
+            ("linked", Some("saved"))
+        );
+        assert!(t.unsaved_load);
+    }
+
+    #[test]
+    fn snapshots_and_checkpoints() {
+        let s = with_text("v1")
+            .reduce(Action::SaveSnapshot {
+                name: "lesson".into(),
+                time_ms: 5,
+            })
+            .unwrap_or_default();
+        assert_eq!(
+            s.versions.named.first().map(|e| e.text.as_str()),
+            Some("v1")
+        );
+        let t = s
+            .reduce(Action::Checkpoint(6))
+            .unwrap_or_default()
+            .reduce(Action::DeleteSnapshot("lesson".into()))
+            .unwrap_or_default();
+        assert!(t.versions.named.is_empty());
+        assert_eq!(t.versions.recent.len(), 1);
+        assert_eq!(t.reduce(Action::DeleteSnapshot("lesson".into())), None);
+    }
+
+    #[test]
+    fn a_trace_belongs_to_the_selected_flow() {
+        let none = State::default();
+        assert_eq!(
+            none.reduce(Action::SetTrace(true)),
+            None,
+            "no flow, no trace"
+        );
+        let flow = Selection::Flow {
+            from: "a".into(),
+            to: "b".into(),
+        };
+        let t = none
+            .reduce(Action::Select(flow.clone()))
+            .and_then(|s| s.reduce(Action::SetTrace(true)))
+            .unwrap_or_default();
+        assert!(t.trace);
+        assert_eq!(
+            t.reduce(Action::Select(flow)),
+            None,
+            "same flow: still traced"
+        );
+        assert!(!t.reduce(Action::ClearSelection).unwrap_or_default().trace);
+        let other = t
+            .reduce(Action::Select(Selection::Node("a".into())))
+            .unwrap_or_default();
+        assert!(!other.trace);
     }
 }

@@ -6,6 +6,19 @@ use wasm_bindgen::{JsCast, JsValue};
 
 pub const TEXT_KEY: &str = "netpol-playground.text";
 pub const THEME_KEY: &str = "netpol-playground.theme";
+/// Named snapshots and recent states (`versions::encode`).
+pub const VERSIONS_KEY: &str = "netpol-playground.versions";
+
+/// Milliseconds since the epoch (for versions' times).
+pub fn now_epoch_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// "14:05" (local time) of a time in milliseconds since the epoch.
+pub fn clock(time_ms: i64) -> String {
+    let d = js_sys::Date::new(&JsValue::from_f64(time_ms as f64));
+    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+}
 
 pub fn window() -> Option<web_sys::Window> {
     web_sys::window()
@@ -168,10 +181,17 @@ pub fn graph_svg() -> Option<(String, f64, f64)> {
         .split_whitespace()
         .filter_map(|v| v.parse().ok())
         .collect();
-    let (w, h) = match dims.as_slice() {
-        [_, _, w, h] => (*w, *h),
-        _ => (1200.0, 800.0),
+    let legend_h: f64 = svg
+        .get_attribute("data-legend-height")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    let (x, y, w, h) = match dims.as_slice() {
+        [x, y, w, h] => (*x, *y, *w, *h + legend_h),
+        _ => (0.0, 0.0, 1200.0, 800.0),
     };
+    // The legend's three columns need some width.
+    let w = w.max(800.0);
+    let vb = format!("{x} {y} {w} {h}");
     let _ = clone.set_attribute("viewBox", &vb);
     let _ = clone.set_attribute("width", &format!("{w}"));
     let _ = clone.set_attribute("height", &format!("{h}"));
@@ -183,6 +203,21 @@ pub fn graph_svg() -> Option<(String, f64, f64)> {
     let _ = clone.set_attribute("data-theme", &theme);
     if let Ok(Some(vp)) = clone.query_selector(".viewport") {
         let _ = vp.remove_attribute("transform");
+    }
+    // The export shows the legend and no selection: every dimmed or highlighted element is
+    // drawn plainly, hidden flows stay hidden.
+    let _ = clone.class_list().add_1("export");
+    for cls in ["dim", "selected", "policy-selected"] {
+        if let Ok(list) = clone.query_selector_all(&format!(".{cls}")) {
+            for i in 0..list.length() {
+                if let Some(el) = list
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+                {
+                    let _ = el.class_list().remove_1(cls);
+                }
+            }
+        }
     }
     let ser = web_sys::XmlSerializer::new().ok()?;
     let text = ser.serialize_to_string(&clone).ok()?;
@@ -255,4 +290,116 @@ pub fn export_png(name: &'static str, on_error: impl Fn(String) + 'static) {
     onload.forget();
     onerror.forget();
     img.set_src(&url);
+}
+
+/// Replaces the textarea's selection with `text` the way typing does (the browser's undo
+/// history keeps it, and an `input` event follows); false when the browser refuses.
+pub fn insert_text(text: &str) -> bool {
+    let Some(doc) = document() else { return false };
+    let Ok(f) = js_sys::Reflect::get(&doc, &JsValue::from_str("execCommand")) else {
+        return false;
+    };
+    let Ok(f) = f.dyn_into::<js_sys::Function>() else {
+        return false;
+    };
+    f.call3(
+        &doc,
+        &JsValue::from_str("insertText"),
+        &JsValue::FALSE,
+        &JsValue::from_str(text),
+    )
+    .ok()
+    .and_then(|v| v.as_bool())
+    .unwrap_or(false)
+}
+
+/// Tab / Shift+Tab in the editor: indents (or outdents) the selected lines by two spaces, or
+/// inserts two spaces at a caret. Undoable (goes through `insert_text`).
+pub fn indent(ta: &web_sys::HtmlTextAreaElement, outdent: bool) -> bool {
+    let value = ta.value();
+    let units: Vec<u16> = value.encode_utf16().collect();
+    let (Ok(Some(a)), Ok(Some(b))) = (ta.selection_start(), ta.selection_end()) else {
+        return false;
+    };
+    let (a, b) = (a as usize, b as usize);
+    let within = |i: usize| units.get(..i.min(units.len())).unwrap_or_default();
+    let before_a = String::from_utf16_lossy(within(a));
+    let selected = String::from_utf16_lossy(
+        units
+            .get(a.min(units.len())..b.min(units.len()))
+            .unwrap_or_default(),
+    );
+    if !outdent && !selected.contains('\n') && a == b {
+        return insert_text("  ");
+    }
+    // Whole lines from the start of the first selected line.
+    let line_start = before_a.rfind('\n').map_or(0, |i| i + 1);
+    let start16 = before_a
+        .get(..line_start)
+        .map_or(0, |s| s.encode_utf16().count());
+    let block =
+        String::from_utf16_lossy(units.get(start16..b.min(units.len())).unwrap_or_default());
+    let (new_block, _) = crate::highlight::indent_block(&block, outdent);
+    if new_block == block {
+        return true;
+    }
+    let _ = ta.set_selection_range(start16 as u32, b as u32);
+    if !insert_text(&new_block) {
+        return false;
+    }
+    let end = start16 + new_block.encode_utf16().count();
+    let _ = ta.set_selection_range(start16 as u32, end as u32);
+    true
+}
+
+/// A `keydown` listener on the document, removed when dropped.
+pub struct KeyListener {
+    doc: Option<web_sys::Document>,
+    cb: Closure<dyn FnMut(web_sys::KeyboardEvent)>,
+}
+
+impl std::fmt::Debug for KeyListener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeyListener")
+    }
+}
+
+impl Drop for KeyListener {
+    fn drop(&mut self) {
+        if let Some(d) = &self.doc {
+            let _ =
+                d.remove_event_listener_with_callback("keydown", self.cb.as_ref().unchecked_ref());
+        }
+    }
+}
+
+pub fn on_document_keydown(f: impl FnMut(web_sys::KeyboardEvent) + 'static) -> KeyListener {
+    let cb = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(f);
+    let doc = document();
+    if let Some(d) = &doc {
+        let _ = d.add_event_listener_with_callback("keydown", cb.as_ref().unchecked_ref());
+    }
+    KeyListener { doc, cb }
+}
+
+/// On a closed `<select>`, arrows (and type-ahead letters) change the value at once, which
+/// would load an example over the text: only an explicit choice in the open menu (opened with
+/// Space, Enter or Alt+↓) may act.
+pub fn guard_closed_menu(e: web_sys::KeyboardEvent) {
+    let k = e.key();
+    let moves = matches!(
+        k.as_str(),
+        "ArrowUp"
+            | "ArrowDown"
+            | "ArrowLeft"
+            | "ArrowRight"
+            | "Home"
+            | "End"
+            | "PageUp"
+            | "PageDown"
+    );
+    let letter = k.chars().count() == 1 && k != " ";
+    if (moves && !e.alt_key()) || (letter && !e.ctrl_key() && !e.meta_key()) {
+        e.prevent_default();
+    }
 }

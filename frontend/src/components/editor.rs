@@ -24,7 +24,10 @@ pub struct Props {
     pub jump_nonce: u64,
     pub on_input: Callback<String>,
     /// A dropped file's text.
-    pub on_load: Callback<String>,
+    pub on_load: Callback<crate::state::Loaded>,
+    /// Ctrl+Z on a loaded, unedited text brings back the text it replaced.
+    pub undo_load: bool,
+    pub on_undo: Callback<()>,
 }
 
 /// Gutter HTML for lines `first..last` (0-based, exclusive end).
@@ -171,6 +174,47 @@ pub fn editor(p: &Props) -> Html {
         });
     }
 
+    // Keys: Tab / Shift+Tab indent and outdent (Escape first lets Tab leave the editor, as in
+    // code editors); Ctrl+Z on an unedited loaded text brings back what it replaced.
+    let escaped = use_mut_ref(|| false);
+    let onkeydown = {
+        let undo_load = p.undo_load;
+        let on_undo = p.on_undo.clone();
+        let escaped = escaped.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let key = e.key();
+            let was_escaped = std::mem::replace(&mut *escaped.borrow_mut(), key == "Escape");
+            if undo_load
+                && (e.ctrl_key() || e.meta_key())
+                && !e.shift_key()
+                && key.eq_ignore_ascii_case("z")
+            {
+                e.prevent_default();
+                on_undo.emit(());
+                return;
+            }
+            // Enter keeps the block structure (`key:` opens a block, list items continue).
+            if key == "Enter" && !e.ctrl_key() && !e.alt_key() && !e.meta_key() && !e.shift_key() {
+                let ta = e.target_unchecked_into::<web_sys::HtmlTextAreaElement>();
+                let caret = ta.selection_start().ok().flatten().unwrap_or(0) as usize;
+                let before: String = char::decode_utf16(ta.value().encode_utf16().take(caret))
+                    .filter_map(Result::ok)
+                    .collect();
+                let line = before.rsplit('\n').next().unwrap_or_default();
+                let indent = crate::highlight::newline_indent(line);
+                if !indent.is_empty() && web::insert_text(&format!("\n{indent}")) {
+                    e.prevent_default();
+                }
+                return;
+            }
+            if key == "Tab" && !was_escaped && !e.ctrl_key() && !e.alt_key() && !e.meta_key() {
+                let ta = e.target_unchecked_into::<web_sys::HtmlTextAreaElement>();
+                if crate::web::indent(&ta, e.shift_key()) {
+                    e.prevent_default();
+                }
+            }
+        })
+    };
     let oninput = {
         let cb = p.on_input.clone();
         Callback::from(move |e: InputEvent| {
@@ -203,9 +247,14 @@ pub fn editor(p: &Props) -> Html {
             if let Some(file) = file {
                 e.prevent_default();
                 let on_load = on_load.clone();
+                let name = file.name();
                 web::read_file(file, move |r| {
                     if let Ok(t) = r {
-                        on_load.emit(t);
+                        on_load.emit(crate::state::Loaded {
+                            text: t,
+                            what: format!("the file {name}"),
+                            time_ms: web::now_epoch_ms(),
+                        });
                     }
                 });
             }
@@ -227,8 +276,41 @@ pub fn editor(p: &Props) -> Html {
     );
     let width = format!("min-width:calc({}ch + 2 * var(--pad) + 2ch)", cols);
 
+    // Templates: inserted as a document of its own after the caret's document, as typing
+    // would (Ctrl+Z takes it back).
+    let on_template = {
+        let area = area.clone();
+        Callback::from(move |e: Event| {
+            let sel = e.target_unchecked_into::<web_sys::HtmlSelectElement>();
+            let id = sel.value();
+            sel.set_value("");
+            let (Some(t), Some(ta)) = (
+                crate::templates::by_id(&id),
+                area.cast::<web_sys::HtmlTextAreaElement>(),
+            ) else {
+                return;
+            };
+            let text = ta.value();
+            let caret16 = ta.selection_start().ok().flatten().unwrap_or(0) as usize;
+            let before: String = char::decode_utf16(text.encode_utf16().take(caret16))
+                .filter_map(Result::ok)
+                .collect();
+            let line = before.split('\n').count() as u32;
+            let (at, ins) = crate::templates::insertion(&text, line, t.text);
+            let at16: usize = text.chars().take(at).map(char::len_utf16).sum();
+            let _ = ta.focus();
+            let _ = ta.set_selection_range(at16 as u32, at16 as u32);
+            web::insert_text(&ins);
+        })
+    };
     html! {
         <div class={classes!("editor", (*dragging).then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
+            <div class="editor-bar">
+                <select id="templates" aria-label="insert a policy template after the caret's document" onchange={on_template} onkeydown={Callback::from(web::guard_closed_menu)}>
+                    <option value="" selected=true>{"Insert a policy…"}</option>
+                    { for crate::templates::TEMPLATES.iter().map(|t| html! { <option value={t.id}>{t.title}</option> }) }
+                </select>
+            </div>
             <div class="editor-scroll" ref={scroll} {onscroll}>
                 <div class="editor-inner" style={height.clone()}>
                     <div class="gutter" aria-hidden="true">
@@ -243,7 +325,7 @@ pub fn editor(p: &Props) -> Html {
                         <textarea id="editor" ref={area}
                             spellcheck="false" autocomplete="off" autocapitalize="off" wrap="off"
                             aria-label="Kubernetes manifests (YAML)"
-                            {oninput} />
+                            {oninput} {onkeydown} />
                     </div>
                 </div>
             </div>

@@ -33,6 +33,10 @@ pub enum Content {
 pub struct Props {
     pub content: Rc<Content>,
     pub on_line: Callback<u32>,
+    /// A flow is shown: it can be traced in the graph.
+    pub traceable: bool,
+    pub trace: bool,
+    pub on_trace: Callback<bool>,
 }
 
 fn segs(v: &[Seg], on_line: &Callback<u32>) -> Html {
@@ -63,6 +67,13 @@ pub fn explanation(p: &Props) -> Html {
         } => html! {
             <>
                 <h3>{title.clone()} if let Some(v) = verdict { {" "}<span class={classes!("pill", v.clone())}>{v.clone()}</span> }</h3>
+                if p.traceable {
+                    <button id="trace" aria-pressed={p.trace.to_string()}
+                        title="draw only this route in the graph, with the gate of each side"
+                        onclick={let cb = p.on_trace.clone(); let t = p.trace; move |_| cb.emit(!t)}>
+                        { if p.trace { "Stop tracing" } else { "Trace this path" } }
+                    </button>
+                }
                 <div class="explain-text">
                     { for format(text).iter().map(|l| html! {
                         <div class="xl" style={format!("padding-left:{}ch", l.indent)}>{segs(&l.segs, &p.on_line)}</div>

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::scene::{Flow, FlowVerdict, Node, Scene, Side, SlotKind};
+use crate::scene::{Aggregate, Flow, FlowVerdict, Gate, Node, Scene, Side, SlotKind};
 use crate::state::Selection;
 
 const GRAPH_CSS: &str = include_str!("../../../static/graph.css");
@@ -27,6 +27,13 @@ pub struct Props {
     pub dimmed: bool,
     pub pending: bool,
     pub hint: Option<String>,
+    /// Draw the flows hidden by default (`Flow::noise`).
+    pub show_all_flows: bool,
+    /// Flows summed per namespace pair (large scenarios, nothing selected).
+    pub aggregate: Rc<Vec<Aggregate>>,
+    /// The traced flow's gates (egress of the source, ingress of the destination): only the
+    /// selected flow's route is drawn, with these labels.
+    pub gates: Option<(Gate, Gate)>,
     pub on_select: Callback<Selection>,
     pub on_clear: Callback<()>,
     pub on_toggle_expand: Callback<String>,
@@ -125,6 +132,21 @@ impl Curve {
 }
 
 impl Curve {
+    /// A straight segment from `a`'s edge to `b`'s edge (the second leg of a call through a
+    /// Service, over its fan line).
+    fn straight(a: &Node, b: &Node) -> Curve {
+        let (dx, dy) = (b.x - a.x, b.y - a.y);
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        let (ux, uy) = (dx / len, dy / len);
+        let p0 = (a.x + ux * (a.r + 2.0), a.y + uy * (a.r + 2.0));
+        let p2 = (b.x - ux * (b.r + 6.0), b.y - uy * (b.r + 6.0));
+        Curve {
+            p0,
+            c: ((p0.0 + p2.0) / 2.0, (p0.1 + p2.1) / 2.0),
+            p2,
+        }
+    }
+
     /// `t` of the point at arc length `len` from the start (clamped to the curve).
     fn t_at_len(&self, len: f64) -> f64 {
         const N: usize = 48;
@@ -282,6 +304,165 @@ struct Drag {
     view: (f64, f64, f64, f64),
 }
 
+/// A mark the legend explains (only the marks drawn are listed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Mark {
+    Allowed,
+    Partial,
+    Blocked,
+    Stop,
+    Cni,
+    Aggregate,
+    Fan,
+    Replicas,
+    Pod,
+    Workload,
+    Service,
+    Outside,
+}
+
+impl Mark {
+    fn text(self) -> &'static str {
+        match self {
+            Mark::Allowed => "allowed",
+            Mark::Partial => "partial: some ports only",
+            Mark::Blocked => "blocked",
+            Mark::Stop => "where the traffic stops (the side that blocks)",
+            Mark::Cni => "depends on the CNI plugin (hover the flow)",
+            Mark::Aggregate => {
+                "node pairs between namespaces: ✓ allowed ✕ blocked ◐ partial (click to draw)"
+            }
+            Mark::Fan => "Service to its pods: port → targetPort",
+            Mark::Replicas => "replicas (click to show each pod)",
+            Mark::Pod => "Pod",
+            Mark::Workload => "workload (Deployment, …)",
+            Mark::Service => "Service",
+            Mark::Outside => "outside the cluster (IP range)",
+        }
+    }
+
+    /// The swatch, drawn in a 26 × 16 box (same classes as the graph, so same colours).
+    fn swatch(self) -> Html {
+        match self {
+            Mark::Allowed | Mark::Partial | Mark::Blocked => {
+                let v = match self {
+                    Mark::Allowed => "allowed",
+                    Mark::Partial => "partial",
+                    _ => "blocked",
+                };
+                html! { <g class={classes!("flow", v)}><path class="line" d="M1 8 L25 8" /></g> }
+            }
+            Mark::Stop => html! {
+                <g class="flow blocked"><g class="stop" transform="translate(13 8)"><circle r="7" /><path d="M-3.5 -3.5 L3.5 3.5 M3.5 -3.5 L-3.5 3.5" /></g></g>
+            },
+            Mark::Cni => {
+                html! { <g class="flow"><text class="cni-mark" x="13" y="13" text-anchor="middle">{"⚠"}</text></g> }
+            }
+            Mark::Fan => html! { <g class="fan"><path d="M1 8 L25 8" /></g> },
+            Mark::Aggregate => {
+                html! { <g class="aggregate partial"><path class="line" d="M1 8 L25 8" /></g> }
+            }
+            Mark::Replicas => html! {
+                <g class="badge"><rect x="1" y="1" width="24" height="14" rx="7" /><text x="13" y="12" text-anchor="middle" style="font-size:9px">{"×N"}</text></g>
+            },
+            Mark::Pod => {
+                html! { <g class="node pod"><circle class="shape" cx="13" cy="8" r="7" /></g> }
+            }
+            Mark::Workload => {
+                html! { <g class="node workload"><rect class="shape back" x="7" y="1" width="16" height="11" rx="3" /><rect class="shape" x="3" y="4" width="16" height="11" rx="3" /></g> }
+            }
+            Mark::Service => {
+                html! { <g class="node service"><polygon class="shape" points="20,8 16.5,14.1 9.5,14.1 6,8 9.5,1.9 16.5,1.9" /></g> }
+            }
+            Mark::Outside => {
+                html! { <g class="node outside"><rect class="shape" x="2" y="3" width="22" height="10" rx="5" /></g> }
+            }
+        }
+    }
+}
+
+/// The marks drawn for these flows and this scene.
+fn marks_drawn(sc: &Scene, flows: &[&Flow]) -> Vec<Mark> {
+    let mut m = BTreeSet::new();
+    for fl in flows {
+        m.insert(match fl.verdict {
+            FlowVerdict::Allowed => Mark::Allowed,
+            FlowVerdict::Partial => Mark::Partial,
+            FlowVerdict::Blocked => Mark::Blocked,
+        });
+        if fl.blocked_at.is_some() {
+            m.insert(Mark::Stop);
+        }
+        if fl.cni {
+            m.insert(Mark::Cni);
+        }
+    }
+    if !sc.fans.is_empty() {
+        m.insert(Mark::Fan);
+    }
+    for n in &sc.nodes {
+        let expanded = sc.slots.get(n.slot).is_some_and(|s| s.expanded);
+        m.insert(match n.kind {
+            SlotKind::Pod => Mark::Pod,
+            SlotKind::Workload => Mark::Workload,
+            SlotKind::Service => Mark::Service,
+            SlotKind::Outside => Mark::Outside,
+        });
+        if n.kind == SlotKind::Workload && !expanded {
+            m.insert(Mark::Replicas);
+        }
+    }
+    m.into_iter().collect()
+}
+
+/// The legend inside the SVG, for exports (hidden on the page, where the HTML legend shows):
+/// one row per mark below the layout, starting at `y`.
+fn export_legend(marks: &[Mark], x: f64, y: f64) -> Html {
+    html! {
+        <g class="export-legend" transform={format!("translate({} {})", f(x), f(y))}>
+            { for marks.iter().enumerate().map(|(i, m)| {
+                let (col, row) = ((i % 3) as f64, (i / 3) as f64);
+                html! {
+                    <g transform={format!("translate({} {})", f(col * 260.0), f(row * 22.0))}>
+                        <svg width="26" height="16" viewBox="0 0 26 16">{m.swatch()}</svg>
+                        <text class="legend-text" x="32" y="12">{m.text()}</text>
+                    </g>
+                }
+            }) }
+        </g>
+    }
+}
+
+/// A gate's label on a traced flow, beside the node it belongs to (above, below, left or
+/// right: the first place that covers no node or label); the full sentence is its tooltip.
+fn gate_label(dir: &'static str, g: &Gate, node: &Node, obstacles: &[Rect]) -> Html {
+    let label = format!("{dir} {}", truncate(&g.short, 30));
+    let w = text_w(&label, 11.0) + 12.0;
+    let (h, r) = (20.0, node.r);
+    let candidates = [
+        (node.x - w / 2.0, node.y - r - h - 10.0),
+        (node.x - w / 2.0, node.y + r + 34.0),
+        (node.x - r - w - 8.0, node.y - h / 2.0),
+        (node.x + r + 24.0, node.y - h / 2.0),
+    ];
+    let (x, y) = candidates
+        .into_iter()
+        .find(|&(x, y)| !obstacles.iter().any(|o| hits((x, y, x + w, y + h), *o)))
+        .unwrap_or((node.x - w / 2.0, node.y - r - h - 10.0));
+    html! {
+        <g class={classes!("gate", if g.allowed { "allowed" } else { "blocked" })} data-gate={dir} data-allowed={g.allowed.to_string()}>
+            <title>{format!("{dir}: {}", g.text)}</title>
+            <rect x={f(x)} y={f(y)} width={f(w)} height={f(h)} rx="6" />
+            <text x={f(x + w / 2.0)} y={f(y + 14.0)} text-anchor="middle">{label}</text>
+        </g>
+    }
+}
+
+/// Height the export legend needs.
+pub fn export_legend_height(n: usize) -> f64 {
+    n.div_ceil(3) as f64 * 22.0 + 16.0
+}
+
 #[function_component(Graph)]
 pub fn graph(p: &Props) -> Html {
     let svg_ref = use_node_ref();
@@ -329,6 +510,32 @@ pub fn graph(p: &Props) -> Html {
             }
         });
     }
+    // The legend's height (it grows with the marks drawn): the fit keeps the graph above it.
+    let legend_ref = use_node_ref();
+    let bottom_band = use_state_eq(|| BOTTOM_BAND);
+    {
+        let legend_ref = legend_ref.clone();
+        let bottom_band = bottom_band.clone();
+        use_effect(move || {
+            if let Some(el) = legend_ref.cast::<web_sys::Element>() {
+                let h = el.get_bounding_client_rect().height();
+                bottom_band.set((h + 16.0).max(BOTTOM_BAND).round());
+            }
+        });
+    }
+    let on_legend_toggle = {
+        let legend_ref = legend_ref.clone();
+        let bottom_band = bottom_band.clone();
+        Callback::from(move |_: Event| {
+            if let Some(el) = legend_ref.cast::<web_sys::Element>() {
+                bottom_band.set(
+                    (el.get_bounding_client_rect().height() + 16.0)
+                        .max(BOTTOM_BAND)
+                        .round(),
+                );
+            }
+        })
+    };
     let Some(sc) = p.scene.clone() else {
         return html! {
             <div class="graph-wrap">
@@ -349,7 +556,7 @@ pub fn graph(p: &Props) -> Html {
     // not magnified beyond MAX_FIT_SCALE.
     let fit = {
         let (pw, ph) = *size;
-        let inner_h = ph - TOP_BAND - BOTTOM_BAND;
+        let inner_h = ph - TOP_BAND - *bottom_band;
         if pw > 0.0 && inner_h > 40.0 {
             let scale = (pw / full.2).min(inner_h / full.3).min(MAX_FIT_SCALE);
             let (w, h) = (pw / scale, ph / scale);
@@ -464,7 +671,8 @@ pub fn graph(p: &Props) -> Html {
     // Regions.
     let regions = sc.layout.regions.iter().map(|r| {
         html! {
-            <g class={classes!("region", r.outside.then_some("outside"))} data-namespace={(!r.outside).then(|| r.name.clone())}>
+            <g class={classes!("region", r.outside.then_some("outside"))} data-namespace={(!r.outside).then(|| r.name.clone())} onclick={on_bg_click.clone()}>
+                <title>{if r.outside { "outside the cluster".to_string() } else { format!("namespace {}", r.name) }}</title>
                 <rect x={f(r.x)} y={f(r.y)} width={f(r.w)} height={f(r.h)} rx="14" />
             </g>
         }
@@ -533,6 +741,108 @@ pub fn graph(p: &Props) -> Html {
     let fans = fan_parts.iter().map(|(line, _)| line.clone());
     let fan_labels = fan_parts.iter().filter_map(|(_, label)| label.clone());
 
+    let shown: Vec<&Flow> = p
+        .flows
+        .0
+        .iter()
+        .filter(|fl| fl.noise.is_none() || p.show_all_flows)
+        .collect();
+    let mut marks = marks_drawn(&sc, &shown);
+    if !p.aggregate.is_empty() {
+        marks.insert(0, Mark::Aggregate);
+    }
+    // Namespace aggregates: an arrow between two regions (or a note inside one) with the
+    // counts of node pairs allowed, blocked and partial; a click draws those flows.
+    let region_of = |ns: &str| {
+        sc.layout
+            .regions
+            .iter()
+            .find(|r| !r.outside && r.name == ns)
+    };
+    // Labels go where they cover no node text and no other label.
+    let mut placed: Vec<Rect> = node_boxes(&sc);
+    for r in &sc.layout.regions {
+        let w = text_w(&format!("namespace {}", r.name), 12.0).min(text_w(&"x".repeat(40), 12.0));
+        placed.push((r.x + 10.0, r.y + 8.0, r.x + 18.0 + w, r.y + 28.0));
+    }
+    // In-namespace notes first: they have a fixed place (the region's top right corner).
+    let mut ordered: Vec<&Aggregate> = p.aggregate.iter().collect();
+    ordered.sort_by_key(|ag| ag.from != ag.to);
+    let aggregates = ordered.into_iter().filter_map(|ag| {
+        let (ra, rb) = (region_of(&ag.from)?, region_of(&ag.to)?);
+        let counts = [("✓", ag.allowed), ("✕", ag.blocked), ("◐", ag.partial)]
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(s, n)| format!("{s}{n}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        // Bold text and symbols: wider than the 0.6 em average of `text_w`.
+        let half_w = text_w(&counts, 18.0) / 2.0 + 4.0;
+        let desc = format!("namespace {} → namespace {}: {} node pairs allowed, {} blocked, {} partial; click to draw them", ag.from, ag.to, ag.allowed, ag.blocked, ag.partial);
+        let select = {
+            let cb = p.on_select.clone();
+            let (from, to) = (ag.from.clone(), ag.to.clone());
+            Callback::from(move |_: ()| cb.emit(Selection::Namespaces { from: from.clone(), to: to.clone() }))
+        };
+        let click = {
+            let s = select.clone();
+            Callback::from(move |e: MouseEvent| {
+                e.stop_propagation();
+                s.emit(())
+            })
+        };
+        let v = if ag.allowed > 0 && ag.blocked == 0 && ag.partial == 0 {
+            "allowed"
+        } else if ag.allowed == 0 && ag.partial == 0 {
+            "blocked"
+        } else {
+            "partial"
+        };
+        let (shape, at) = if ag.from == ag.to {
+            let at = (ra.x + ra.w - half_w - 10.0, ra.y + 22.0);
+            placed.push((at.0 - half_w, at.1 - 17.0, at.0 + half_w, at.1 + 7.0));
+            (html! {}, at)
+        } else {
+            let node = |r: &crate::layout::Region| Node {
+                id: String::new(),
+                slot: 0,
+                kind: SlotKind::Outside,
+                target: engine::Target::Pod(0),
+                pods: Vec::new(),
+                outside: None,
+                x: r.x + r.w / 2.0,
+                y: r.y + r.h / 2.0,
+                r: (r.w.min(r.h) * 0.22).max(20.0),
+            };
+            let c = Curve::new(&node(ra), &node(rb));
+            let boxed = |p: (f64, f64)| (p.0 - half_w, p.1 - 17.0, p.0 + half_w, p.1 + 7.0);
+            // From the middle outwards, on the curve, then just above or below it.
+            let at = (0..=20)
+                .map(|i| {
+                    let k = (i as f64 / 2.0).ceil() * if i % 2 == 0 { 1.0 } else { -1.0 };
+                    0.5 + k * 0.04
+                })
+                .flat_map(|t| [0.0, -18.0, 20.0, -36.0, 38.0].map(|dy| (t, dy)))
+                .map(|(t, dy)| {
+                    let q = c.at(t);
+                    (q.0, q.1 + 5.0 + dy)
+                })
+                .find(|q| !placed.iter().any(|o| hits(boxed(*q), *o)))
+                .unwrap_or_else(|| c.at(0.5));
+            placed.push(boxed(at));
+            (html! { <path class="line" d={c.d()} marker-end={format!("url(#arrow-{v})")} /> }, at)
+        };
+        Some(html! {
+            <g class={classes!("aggregate", v)} data-from-ns={ag.from.clone()} data-to-ns={ag.to.clone()}
+                data-allowed={ag.allowed.to_string()} data-blocked={ag.blocked.to_string()} data-partial={ag.partial.to_string()}
+                role="button" tabindex="0" aria-label={desc.clone()} onclick={click} onkeydown={keyboard_activate(select)}>
+                <title>{desc}</title>
+                {shape}
+                <text class="aggregate-label" x={f(at.0)} y={f(at.1)} text-anchor="middle">{counts}</text>
+            </g>
+        })
+    }).collect::<Vec<Html>>();
+
     // Flows.
     let obstacles = node_boxes(&sc);
     let many = p.flows.0.len() > 24;
@@ -546,20 +856,61 @@ pub fn graph(p: &Props) -> Html {
         let decided = p.selected_policy.as_ref().is_none_or(|pol| fl.decided_by.contains(pol));
         let dim = !selected && (!involved || !decided || (selected_flow.is_some() && focus_nodes.is_empty()));
         let changed = p.changes.get(&key).map(|v| v.as_str());
-        // The ✕ sits on the flow at a fixed distance from the blocking node's edge (further
-        // along only where that would cover a label).
+        let tracing = p.gates.is_some();
+        let hidden = fl.noise.is_some() && !p.show_all_flows && !(tracing && selected);
+        let faded = tracing && !selected;
+        // A call to a Service is drawn as the two legs it is: client → Service, then Service →
+        // each backing node (over the fan line). The ✕ sits on the leg and at the side that
+        // blocks: near the client when its egress is denied, near the pods when their
+        // ingress is denied; at a fixed distance from that node's edge (further along only
+        // where that would cover a label).
+        let legs2: Vec<Curve> = if b.kind == SlotKind::Service {
+            sc.fans
+                .iter()
+                .filter(|fan| fan.service == fl.to && fan.node != fl.from)
+                .filter_map(|fan| sc.nodes.get(fan.node))
+                .map(|n| Curve::straight(b, n))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        // The ingress gate belongs to the pods (behind the Service, for a call to a Service).
+        let ingress_node = if b.kind == SlotKind::Service {
+            sc.fans
+                .iter()
+                .find(|fan| fan.service == fl.to && fan.node != fl.from)
+                .and_then(|fan| sc.nodes.get(fan.node))
+        } else {
+            None
+        };
         let stop_half = if many { 6.0 } else { 9.0 };
-        let (packets, cross) = match fl.blocked_at {
+        let mut crosses: Vec<(f64, f64)> = Vec::new();
+        let mut packets2: Vec<String> = Vec::new();
+        let packets = match fl.blocked_at {
             Some(Side::Source) => {
                 let t = mark_t(&c, false, 12.0, stop_half, &obstacles);
-                (c.head(t), Some(c.at(t)))
+                crosses.push(c.at(t));
+                c.head(t)
+            }
+            Some(Side::Destination) if !legs2.is_empty() => {
+                for l in &legs2 {
+                    let t = mark_t(l, true, 16.0, stop_half, &obstacles);
+                    crosses.push(l.at(t));
+                    packets2.push(l.head(t));
+                }
+                c.d()
             }
             Some(Side::Destination) => {
                 let t = mark_t(&c, true, 16.0, stop_half, &obstacles);
-                (c.head(t), Some(c.at(t)))
+                crosses.push(c.at(t));
+                c.head(t)
             }
-            None => (c.d(), None),
+            None => {
+                packets2.extend(legs2.iter().map(Curve::d));
+                c.d()
+            }
         };
+        let cross = crosses.first().copied();
         let where_ = match fl.blocked_at {
             Some(Side::Source) => " at the source (egress denied)",
             Some(Side::Destination) => " at the destination (ingress denied)",
@@ -580,9 +931,13 @@ pub fn graph(p: &Props) -> Html {
         };
         let click = {
             let s = select.clone();
+            let drag = drag.clone();
+            // The click that ends a drag (pan) selects nothing.
             Callback::from(move |e: MouseEvent| {
                 e.stop_propagation();
-                s.emit(())
+                if !drag.borrow().moved {
+                    s.emit(())
+                }
             })
         };
         let mid = c.at(0.5);
@@ -599,9 +954,30 @@ pub fn graph(p: &Props) -> Html {
                 .unwrap_or(mid)
         });
         let marker = format!("url(#arrow-{v})");
+        // The port label (shown on hover and selection): the first spot along the curve, from
+        // the middle outwards, where it covers no node's name or subtitle and no ✕.
+        let flow_label = truncate(&fl.label, 28);
+        let label_at = {
+            let half_w = text_w(&flow_label, 10.5) / 2.0 + 2.0;
+            let spot = |t: f64, dy: f64| {
+                let q = c.at(t);
+                (q.0, q.1 + dy)
+            };
+            let clear = |(x, y): (f64, f64)| {
+                let b = (x - half_w, y - 10.0, x + half_w, y + 3.0);
+                !obstacles.iter().any(|o| hits(b, *o))
+                    && crosses.iter().all(|x2| !hits(b, (x2.0 - 9.0, x2.1 - 9.0, x2.0 + 9.0, x2.1 + 9.0)))
+            };
+            [0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74]
+                .into_iter()
+                .flat_map(|t| [spot(t, -7.0), spot(t, 15.0)])
+                .find(|p| clear(*p))
+                .unwrap_or((mid.0, mid.1 - 7.0))
+        };
         Some(html! {
-            <g class={classes!("flow", v, selected.then_some("selected"), dim.then_some("dim"), changed.map(|_| "changed"), fl.cni.then_some("cni"))}
+            <g class={classes!("flow", v, selected.then_some("selected"), dim.then_some("dim"), changed.map(|_| "changed"), fl.cni.then_some("cni"), hidden.then_some("hidden"), faded.then_some("trace-faded"))}
                 data-from={a.id.clone()} data-to={b.id.clone()} data-verdict={v}
+                data-noise={fl.noise.map(|n| n.as_str())} data-hidden={hidden.then_some("true")}
                 data-blocked-at={fl.blocked_at.map(Side::as_str)}
                 data-cni-dependent={fl.cni.then_some("true")}
                 data-changed={changed}
@@ -613,10 +989,12 @@ pub fn graph(p: &Props) -> Html {
                 // midpoint, so that the centre of the flow's bounding box is always clickable.
                 <path class="hit" d={format!("{} Z", c.d())} />
                 <circle class="hit" cx={f((c.p0.0 + c.p2.0) / 2.0)} cy={f((c.p0.1 + c.p2.1) / 2.0)} r="10" />
-                <path class="line" d={c.d()} marker-end={marker} />
+                <path class="line" d={c.d()} marker-end={marker.clone()} />
+                { for legs2.iter().map(|l| html! { <path class="line leg2" d={l.d()} marker-end={marker.clone()} /> }) }
                 <path class="packets" d={packets} />
-                if let Some((x, y)) = cross {
-                    <g class="stop" transform={format!("translate({} {})", f(x), f(y))}>
+                { for packets2.iter().map(|d| html! { <path class="packets leg2" d={d.clone()} /> }) }
+                { for crosses.iter().map(|&(x, y)| html! {
+                    <g class="stop" data-mark="blocked" transform={format!("translate({} {})", f(x), f(y))}>
                         if many {
                             <circle r="5.5" />
                             <path d="M-2.6 -2.6 L2.6 2.6 M2.6 -2.6 L-2.6 2.6" />
@@ -625,6 +1003,10 @@ pub fn graph(p: &Props) -> Html {
                             <path d="M-4 -4 L4 4 M4 -4 L-4 4" />
                         }
                     </g>
+                }) }
+                if let (true, Some((eg, ing))) = (selected, p.gates.as_ref()) {
+                    {gate_label("egress", eg, a, &obstacles)}
+                    {gate_label("ingress", ing, ingress_node.unwrap_or(b), &obstacles)}
                 }
                 if let Some(w) = warn {
                     <text class="cni-mark" x={f(w.0)} y={f(w.1 + 14.0)} text-anchor="middle">{"⚠"}</text>
@@ -632,17 +1014,31 @@ pub fn graph(p: &Props) -> Html {
                 if changed.is_some() {
                     <circle class="change-dot" cx={f(mid.0)} cy={f(mid.1)} r="5" />
                 }
-                <text class="flow-label" x={f(mid.0)} y={f(mid.1 - 7.0)} text-anchor="middle">{truncate(&fl.label, 28)}</text>
+                <text class="flow-label" x={f(label_at.0)} y={f(label_at.1)} text-anchor="middle">{flow_label}</text>
             </g>
         })
     });
 
+    // While tracing: the route's nodes (both ends, and a Service's backing nodes) stay.
+    let traced_nodes: Option<BTreeSet<usize>> = p.gates.as_ref().and_then(|_| {
+        let (from, to) = selected_flow.as_ref()?;
+        let (a, b) = (sc.node_index(from)?, sc.node_index(to)?);
+        let mut set: BTreeSet<usize> = [a, b].into_iter().collect();
+        set.extend(
+            sc.fans
+                .iter()
+                .filter(|fan| fan.service == b)
+                .map(|fan| fan.node),
+        );
+        Some(set)
+    });
     // Nodes.
     let nodes = sc.nodes.iter().enumerate().map(|(i, n)| {
         let slot = sc.slots.get(n.slot);
         let replica = slot.is_some_and(|s| s.expanded);
         let sel = selected_node.as_deref().is_some_and(|id| id == n.id || slot.is_some_and(|s| s.key == id));
         let by_policy = p.policy_nodes.contains(&n.id);
+        let trace_faded = traced_nodes.as_ref().is_some_and(|t| !t.contains(&i));
         let dim = (!focus_nodes.is_empty() && !focus_nodes.contains(&i)
             && !p.flows.0.iter().any(|fl| (focus_nodes.contains(&fl.from) && fl.to == i) || (focus_nodes.contains(&fl.to) && fl.from == i)))
             || (p.selected_policy.is_some() && !by_policy);
@@ -653,9 +1049,13 @@ pub fn graph(p: &Props) -> Html {
         };
         let click = {
             let s = select.clone();
+            let drag = drag.clone();
+            // The click that ends a drag (pan) selects nothing.
             Callback::from(move |e: MouseEvent| {
                 e.stop_propagation();
-                s.emit(())
+                if !drag.borrow().moved {
+                    s.emit(())
+                }
             })
         };
         let kind_class = match n.kind {
@@ -724,14 +1124,16 @@ pub fn graph(p: &Props) -> Html {
                 </>
             }
         };
-        let badge = (n.kind == SlotKind::Workload).then(|| {
+        // The ×N badge is a button of its own: drawn beside the node's group, not inside it
+        // (a button inside a button is unreachable for assistive technology).
+        let badge = (n.kind == SlotKind::Workload && !replica).then(|| {
             let key = n.id.clone();
             let replicas = slot.map_or(0, |s| s.replicas);
             let (toggle, click) = expand_callbacks(&p.on_toggle_expand, &key);
             html! {
                 <g class="badge" data-expand={key.clone()} role="button" tabindex="0"
                     aria-label={format!("expand {key} to its {replicas} pods")}
-                    transform={format!("translate({} {})", f(r + 4.0), f(-r * 0.7 - 4.0))}
+                    transform={format!("translate({} {})", f(n.x + r + 4.0), f(n.y - r * 0.7 - 4.0))}
                     onclick={click} onkeydown={keyboard_activate(toggle)}>
                     <title>{format!("{replicas} replicas: click to show each pod")}</title>
                     <rect x="-15" y="-10" width="30" height="20" rx="10" />
@@ -739,8 +1141,8 @@ pub fn graph(p: &Props) -> Html {
                 </g>
             }
         });
-        html! {
-            <g class={classes!("node", kind_class, replica.then_some("replica"), sel.then_some("selected"), by_policy.then_some("policy-selected"), dim.then_some("dim"))}
+        let node = html! {
+            <g class={classes!("node", kind_class, replica.then_some("replica"), sel.then_some("selected"), by_policy.then_some("policy-selected"), dim.then_some("dim"), trace_faded.then_some("trace-faded"))}
                 data-node={n.id.clone()} data-kind={kind_class}
                 transform={format!("translate({} {})", f(n.x), f(n.y))}
                 role="button" tabindex="0" aria-label={title.clone()}
@@ -749,10 +1151,15 @@ pub fn graph(p: &Props) -> Html {
                 {shape}
                 if !replica { <text class="icon" y="4" text-anchor="middle">{icon}</text> }
                 {label}
-                { for badge }
             </g>
-        }
-    });
+        };
+        (node, badge)
+    }).collect::<Vec<(Html, Option<Html>)>>();
+    let badges = nodes
+        .iter()
+        .filter_map(|(_, b)| b.clone())
+        .collect::<Vec<Html>>();
+    let nodes = nodes.into_iter().map(|(n, _)| n);
 
     let zoom_in = {
         let z = zoom.clone();
@@ -773,7 +1180,7 @@ pub fn graph(p: &Props) -> Html {
     html! {
         <div class={classes!("graph-wrap", p.dimmed.then_some("dimmed"))}>
             <svg id="graph" ref={svg_ref} xmlns="http://www.w3.org/2000/svg" class={classes!(many.then_some("many"))}
-                viewBox={vb_s} data-full-viewbox={full_s} preserveAspectRatio="xMidYMid meet"
+                viewBox={vb_s} data-full-viewbox={full_s} data-legend-height={f(export_legend_height(marks.len()))} preserveAspectRatio="xMidYMid meet"
                 data-state={state} data-dimmed={p.dimmed.then_some("true")}
                 data-nodes={sc.nodes.len().to_string()} data-flows={p.flows.0.len().to_string()}
                 role="group" aria-label="traffic graph: nodes and flows"
@@ -787,23 +1194,32 @@ pub fn graph(p: &Props) -> Html {
                         </marker>
                     }) }
                 </defs>
-                <rect class="bg" x={f(full.0 - 5000.0)} y={f(full.1 - 5000.0)} width={f(full.2 + 10000.0)} height={f(full.3 + 10000.0)} onclick={on_bg_click} />
+                <rect class="bg" x={f(full.0 - 5000.0)} y={f(full.1 - 5000.0)} width={f(full.2 + 10000.0)} height={f(full.3 + 10000.0)} onclick={on_bg_click.clone()} />
                 <g class="viewport">
                     { for regions }
                     { for frames }
                     <g class="fans">{ for fans }</g>
                     <g class="flows">{ for flows }</g>
+                    <g class="aggregates">{ for aggregates }</g>
                     <g class="region-labels">{ for region_labels }</g>
                     <g class="fan-labels">{ for fan_labels }</g>
                     <g class="nodes">{ for nodes }</g>
+                    <g class="badges">{ for badges }</g>
                 </g>
+                {export_legend(&marks, full.0 + 8.0, full.1 + full.3 + 8.0)}
             </svg>
             <div class="graph-overlay">
-                <div class="legend" aria-label="legend">
-                    <span class="lg allowed">{"allowed"}</span>
-                    <span class="lg partial">{"partial"}</span>
-                    <span class="lg blocked">{"blocked ✕"}</span>
-                </div>
+                <details id="legend" class="legend" open=true ref={legend_ref} ontoggle={on_legend_toggle}>
+                    <summary>{"Legend"}</summary>
+                    <ul>
+                        { for marks.iter().map(|m| html! {
+                            <li data-legend={format!("{m:?}").to_ascii_lowercase()}>
+                                <svg class="swatch" width="26" height="16" viewBox="0 0 26 16" aria-hidden="true">{m.swatch()}</svg>
+                                <span>{m.text()}</span>
+                            </li>
+                        }) }
+                    </ul>
+                </details>
                 <div class="zoom" role="group" aria-label="zoom">
                     <button id="zoom-in" onclick={zoom_in} aria-label="zoom in">{"+"}</button>
                     <button id="zoom-out" onclick={zoom_out} aria-label="zoom out">{"−"}</button>

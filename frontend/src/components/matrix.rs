@@ -1,25 +1,39 @@
-//! The pods × pods truth table for one port and protocol; a cell opens its explanation.
+//! The matrix: workloads (or pods) × workloads, each cell listing the allowed ports among the
+//! checked ones (each destination's declared ports by default, every declared port, or the
+//! Port box's port). A cell opens its explanation.
 
 use std::rc::Rc;
 
 use engine::Protocol;
 use yew::prelude::*;
 
-use crate::scene::{self, Derived};
-use crate::state::Selection;
+use crate::matrix_model::{self, Ports};
+use crate::scene::{Derived, FlowVerdict};
+use crate::state::{Action, Selection};
 
-/// Larger clusters show the first pods only (the DOM would be too heavy to stay responsive).
-const MAX_PODS: usize = 60;
+/// Larger clusters show the first rows only (the DOM would be too heavy to stay responsive).
+const MAX_ROWS: usize = 60;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub derived: Option<Rc<Derived>>,
-    pub port: (u16, Protocol),
-    pub port_is_default: bool,
+    /// The Port box's port, when set.
+    pub port: Option<(u16, Protocol)>,
+    pub all_declared: bool,
+    pub by_pod: bool,
     pub selection: Selection,
     pub dimmed: bool,
     pub pending: bool,
     pub on_select: Callback<Selection>,
+    pub on_action: Callback<Action>,
+}
+
+pub fn ports_mode(port: Option<(u16, Protocol)>, all_declared: bool) -> Ports {
+    match (port, all_declared) {
+        (Some((p, proto)), _) => Ports::One(p, proto),
+        (None, true) => Ports::AllDeclared,
+        (None, false) => Ports::Declared,
+    }
 }
 
 #[function_component(Matrix)]
@@ -27,61 +41,89 @@ pub fn matrix(p: &Props) -> Html {
     let Some(d) = p.derived.clone() else {
         return html! { <div id="matrix" class="matrix-wrap" data-state="stale"><p class="hint">{"nothing to show yet"}</p></div> };
     };
-    let (port, proto) = p.port;
-    let pods: Vec<usize> = (0..d.eff.cluster.pods.len()).take(MAX_PODS).collect();
-    let names: Vec<String> = pods.iter().map(|&i| scene::pod_name(&d.eff, i)).collect();
-    let table = scene::matrix(&d, &pods, port, proto);
-    let allowed = table.iter().flatten().filter(|c| **c == Some(true)).count();
-    let total = table.iter().flatten().filter(|c| c.is_some()).count();
+    let mode = ports_mode(p.port, p.all_declared);
+    let all_groups = matrix_model::groups(&d, p.by_pod);
+    let groups: Vec<_> = all_groups.iter().take(MAX_ROWS).collect();
+    let all_ports = {
+        let pods: Vec<usize> = (0..d.eff.cluster.pods.len()).collect();
+        matrix_model::declared(&d, &pods)
+    };
     let sel = match &p.selection {
         Selection::Cell { from, to } => Some((from.clone(), to.clone())),
         _ => None,
     };
+    let mut counts = (0usize, 0usize);
+    let rows: Vec<Html> = groups.iter().enumerate().map(|(i, from)| {
+        let cells = groups.iter().map(|to| {
+            let c = matrix_model::cell(&d, from, to, mode, &all_ports);
+            let Some(v) = c.verdict else {
+                return html! { <td class="self" data-from={from.id.clone()} data-to={to.id.clone()}>{"·"}</td> };
+            };
+            counts.1 += 1;
+            if v == FlowVerdict::Allowed { counts.0 += 1; }
+            let cb = p.on_select.clone();
+            let (f, t) = (from.id.clone(), to.id.clone());
+            let selected = sel.as_ref() == Some(&(f.clone(), t.clone()));
+            let desc = format!("{} → {}: {} (allowed: {}; checked: {})", from.id, to.id, v.as_str(), c.allowed, c.checked);
+            let symbol = match v { FlowVerdict::Allowed => "✓", FlowVerdict::Blocked => "✕", FlowVerdict::Partial => "◐" };
+            let show_ports = matches!(mode, Ports::AllDeclared) || v == FlowVerdict::Partial;
+            html! {
+                <td class={classes!(v.as_str(), selected.then_some("selected"))} data-from={from.id.clone()} data-to={to.id.clone()}
+                    data-verdict={v.as_str()} data-allowed-ports={c.allowed.clone()}>
+                    <button onclick={move |_| cb.emit(Selection::Cell { from: f.clone(), to: t.clone() })}
+                        aria-label={desc.clone()} title={desc}>
+                        {symbol}
+                        if show_ports && v != FlowVerdict::Blocked { <span class="ports">{c.allowed.clone()}</span> }
+                    </button>
+                </td>
+            }
+        }).collect::<Html>();
+        html! {
+            <tr>
+                <th scope="row" title={format!("{} ({})", from.id, from.detail)}><span class="num">{(i + 1).to_string()}</span>{from.id.clone()}</th>
+                {cells}
+            </tr>
+        }
+    }).collect();
+    let what = match mode {
+        Ports::Declared => "each destination's declared ports".to_string(),
+        Ports::AllDeclared => format!("every declared port ({})", all_ports.len()),
+        Ports::One(port, proto) => format!("port {port}/{proto}"),
+    };
+    let on_all = {
+        let a = p.on_action.clone();
+        Callback::from(move |_: Event| a.emit(Action::ToggleMatrixAllPorts))
+    };
+    let on_pods = {
+        let a = p.on_action.clone();
+        Callback::from(move |_: Event| a.emit(Action::ToggleMatrixPods))
+    };
     html! {
         <div class={classes!("matrix-wrap", p.dimmed.then_some("dimmed"))} data-state={if p.pending { "stale" } else { "ready" }}>
-            <p class="matrix-caption">
-                {format!("Port {port}/{proto}: {allowed} of {total} pod pairs allowed. Rows: source; columns: destination, numbered as the rows.")}
-                if p.port_is_default { {" Set a port in the Port box to change it."} }
-                if d.eff.cluster.pods.len() > MAX_PODS { {format!(" Showing the first {MAX_PODS} of {} pods.", d.eff.cluster.pods.len())} }
-            </p>
+            <div class="matrix-caption">
+                <span>{format!("Checked: {what}. {} of {} pairs fully allowed. Rows: source; columns: destination, numbered as the rows.", counts.0, counts.1)}
+                    if all_groups.len() > MAX_ROWS { {format!(" Showing the first {MAX_ROWS} of {}.", all_groups.len())} }
+                </span>
+                <label class="field check" title="check every port some pod declares, and list the allowed ones in each cell">
+                    <input id="matrix-all-ports" type="checkbox" checked={p.all_declared} disabled={p.port.is_some()} onchange={on_all} />
+                    {"all declared ports"}
+                </label>
+                <label class="field check" title="one row per pod instead of one per workload">
+                    <input id="matrix-pods" type="checkbox" checked={p.by_pod} onchange={on_pods} />
+                    {"pods"}
+                </label>
+            </div>
             <div class="matrix-scroll">
-                <table id="matrix" data-port={format!("{port}/{proto}")}>
+                <table id="matrix" data-port={mode.as_attr()} data-rows={if p.by_pod { "pod" } else { "workload" }}>
                     <thead>
                         <tr>
                             <th class="corner" scope="col">{"from \\ to"}</th>
-                            // Numbered columns (a pod's full name is long; replicas differ only at
-                            // the end): the number is the row's, and the header names it on hover.
-                            { for names.iter().enumerate().map(|(i, n)| html! {
-                                <th scope="col" class="col" title={n.clone()} aria-label={n.clone()}>{(i + 1).to_string()}</th>
+                            { for groups.iter().enumerate().map(|(i, g)| html! {
+                                <th scope="col" class="col" title={g.id.clone()} aria-label={g.id.clone()}>{(i + 1).to_string()}</th>
                             }) }
                         </tr>
                     </thead>
-                    <tbody>
-                        { for table.iter().zip(names.iter()).enumerate().map(|(i, (row, from))| html! {
-                            <tr>
-                                <th scope="row" title={from.clone()}><span class="num">{(i + 1).to_string()}</span>{from.clone()}</th>
-                                { for row.iter().zip(names.iter()).map(|(cell, to)| {
-                                    match cell {
-                                        None => html! { <td class="self" data-from={from.clone()} data-to={to.clone()}>{"·"}</td> },
-                                        Some(ok) => {
-                                            let cb = p.on_select.clone();
-                                            let (f, t) = (from.clone(), to.clone());
-                                            let selected = sel.as_ref() == Some(&(from.clone(), to.clone()));
-                                            let v = if *ok { "allowed" } else { "blocked" };
-                                            html! {
-                                                <td class={classes!(v, selected.then_some("selected"))} data-from={from.clone()} data-to={to.clone()} data-verdict={v}>
-                                                    <button onclick={move |_| cb.emit(Selection::Cell { from: f.clone(), to: t.clone() })}
-                                                        aria-label={format!("{from} → {to}: {v}")} title={format!("{from} → {to}: {v}")}>
-                                                        { if *ok { "✓" } else { "✕" } }
-                                                    </button>
-                                                </td>
-                                            }
-                                        }
-                                    }
-                                }) }
-                            </tr>
-                        }) }
-                    </tbody>
+                    <tbody>{ for rows }</tbody>
                 </table>
             </div>
         </div>

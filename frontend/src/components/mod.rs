@@ -7,3 +7,4 @@ pub mod graph;
 pub mod matrix;
 pub mod policies;
 pub mod toolbar;
+pub mod versions;

@@ -16,6 +16,10 @@ pub struct Props {
     pub selected: Option<String>,
     pub on_select: Callback<Selection>,
     pub on_toggle: Callback<String>,
+    /// Policies written but not applied (an error in them).
+    pub rejected: Rc<Vec<crate::documents::Rejected>>,
+    /// Jump to a line in the editor.
+    pub on_jump: Callback<u32>,
 }
 
 #[function_component(Policies)]
@@ -43,8 +47,12 @@ pub fn policies(p: &Props) -> Html {
         .unwrap_or_default();
     html! {
         <section class="policies" aria-label="network policies">
-            <h2>{format!("Policies ({})", list.len())}</h2>
-            if list.is_empty() {
+            <h2>{ if p.rejected.is_empty() {
+                format!("Policies ({})", list.len())
+            } else {
+                format!("Policies ({} applied, {} not)", list.len(), p.rejected.len())
+            } }</h2>
+            if list.is_empty() && p.rejected.is_empty() {
                 <p class="muted">{"No NetworkPolicy: every pod is open (not isolated)."}</p>
             }
             <ul id="policies">
@@ -65,7 +73,7 @@ pub fn policies(p: &Props) -> Html {
                     html! {
                         <li data-policy={name.clone()} data-enabled={on.to_string()} class={classes!(selected.then_some("selected"), (!on).then_some("off"))}>
                             <button class="policy-name" onclick={sel} aria-pressed={selected.to_string()} title="highlight the pods it selects and the flows it decides">
-                                <span class="name">{name.clone()}</span>
+                                <span class="name" title={name.clone()}>{name.clone()}</span>
                                 <span class="types">{types}</span>
                             </button>
                             <label class="switch" title="what-if: switch this policy off and on">
@@ -73,6 +81,28 @@ pub fn policies(p: &Props) -> Html {
                                     aria-label={format!("{name} enabled")} onchange={toggle} />
                                 <span class="slider" aria-hidden="true"></span>
                             </label>
+                        </li>
+                    }
+                }) }
+                { for p.rejected.iter().map(|r| {
+                    let jump = {
+                        let cb = p.on_jump.clone();
+                        let line = r.line;
+                        Callback::from(move |_: MouseEvent| cb.emit(line))
+                    };
+                    html! {
+                        <li class="rejected" data-policy-rejected={r.name.clone()}>
+                            <div class="policy-name">
+                                <span class="name" title={r.name.clone()}>{r.name.clone()}</span>
+                                <span class="reason">{"not applied: "}
+                                    { for r.reason.split('`').enumerate().map(|(i, part)| if i % 2 == 1 {
+                                        html! { <code>{part.to_string()}</code> }
+                                    } else {
+                                        html! { {part.to_string()} }
+                                    }) }
+                                </span>
+                            </div>
+                            <button class="line-ref" onclick={jump} title="show the error in the editor">{format!("line {}", r.line)}</button>
                         </li>
                     }
                 }) }

@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use crate::examples::EXAMPLES;
-use crate::state::{Action, Theme, View};
+use crate::state::{Action, Loaded, Theme, View};
 use crate::web;
 
 #[derive(Properties, PartialEq)]
@@ -11,9 +11,10 @@ pub struct Props {
     pub state_view: View,
     pub theme: Theme,
     pub paused: bool,
-    pub on_load: Callback<String>,
+    pub on_load: Callback<Loaded>,
     pub on_action: Callback<Action>,
     pub on_copy_link: Callback<()>,
+    pub versions_open: bool,
 }
 
 #[function_component(Toolbar)]
@@ -24,7 +25,11 @@ pub fn toolbar(p: &Props) -> Html {
             let sel = e.target_unchecked_into::<web_sys::HtmlSelectElement>();
             let id = sel.value();
             if let Some(ex) = crate::examples::by_id(&id) {
-                on_load.emit(ex.text.to_string());
+                on_load.emit(Loaded {
+                    text: ex.text.to_string(),
+                    what: format!("the example “{}”", ex.title),
+                    time_ms: web::now_epoch_ms(),
+                });
             }
             // Back to the prompt, so that choosing the same example again reloads it.
             sel.set_value("");
@@ -40,10 +45,11 @@ pub fn toolbar(p: &Props) -> Html {
                 let on_action = on_action.clone();
                 let name = file.name();
                 web::read_file(file, move |r| match r {
-                    Ok(t) => {
-                        on_load.emit(t);
-                        on_action.emit(Action::Notice(Some(format!("opened {name}"))));
-                    }
+                    Ok(t) => on_load.emit(Loaded {
+                        text: t,
+                        what: format!("the file {name}"),
+                        time_ms: web::now_epoch_ms(),
+                    }),
                     Err(e) => {
                         on_action.emit(Action::Notice(Some(format!("could not open {name}: {e}"))))
                     }
@@ -97,12 +103,13 @@ pub fn toolbar(p: &Props) -> Html {
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
     let graph = p.state_view == View::Graph;
+    let guard_closed_menu = Callback::from(web::guard_closed_menu);
     html! {
         <header class="toolbar" role="toolbar" aria-label="playground">
             <h1 class="brand"><span class="logo" aria-hidden="true"></span>{"Netpol Playground"}</h1>
             <label class="field">
                 <span class="sr-only">{"Examples"}</span>
-                <select id="examples" onchange={on_example} aria-label="load an example">
+                <select id="examples" onchange={on_example} onkeydown={guard_closed_menu} aria-label="load an example">
                     <option value="" selected=true>{"Examples…"}</option>
                     { for EXAMPLES.iter().map(|e| html! { <option value={e.id}>{e.title}</option> }) }
                 </select>
@@ -119,15 +126,18 @@ pub fn toolbar(p: &Props) -> Html {
                 {"Open…"}
             </label>
             <input id="open-file" class="sr-only" type="file" accept=".yaml,.yml,.json,text/yaml,text/plain,application/json" onchange={on_file} tabindex="-1" />
-            <button id="download-yaml" onclick={on_download} title="download the manifests">{"Download YAML"}</button>
+            <button id="versions" aria-expanded={p.versions_open.to_string()} aria-controls="versions-panel"
+                onclick={let a = p.on_action.clone(); let open = p.versions_open; move |_| a.emit(Action::SetVersionsOpen(!open))}
+                title="save the text under a name, or go back to an earlier state">{"Versions"}</button>
+            <button id="download-yaml" onclick={on_download} title="download the manifests as a YAML file">{"Download"}</button>
             <button id="copy-link" onclick={on_copy} title="copy a link holding the text, view and filters">{"Copy link"}</button>
             <span class="sep" />
             <button id="export-svg" onclick={on_svg} disabled={!graph} title="download the graph as SVG">{"SVG"}</button>
             <button id="export-png" onclick={on_png} disabled={!graph} title="download the graph as PNG">{"PNG"}</button>
             <button id="pause-animation" onclick={on_pause} aria-pressed={p.paused.to_string()}
-                title="pause or resume the moving packets">{ if p.paused { "Resume animation" } else { "Pause animation" } }</button>
+                aria-label="moving packets" title="pause or resume the moving packets">{ if p.paused { "Resume" } else { "Pause" } }</button>
             <button id="theme-toggle" onclick={on_theme} aria-pressed={(p.theme == Theme::Dark).to_string()}
-                title="switch light / dark">{ if p.theme == Theme::Dark { "Light theme" } else { "Dark theme" } }</button>
+                aria-label="dark theme" title="switch light / dark">{ if p.theme == Theme::Dark { "Light" } else { "Dark" } }</button>
         </header>
     }
 }
