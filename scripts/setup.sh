@@ -36,8 +36,8 @@ if [ "$want_web" = 1 ]; then
     # Not --locked: one of its locked dependency versions is not on the registry.
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
   fi
-  if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ ! -d e2e/node_modules/playwright-core ]; then
-    step "installing npm tools (binaryen's wasm-opt, playwright-core)"
+  if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/axe-core ]; then
+    step "installing npm tools (binaryen's wasm-opt, playwright-core, axe-core)"
     (cd e2e && npm ci --no-audit --no-fund)
   fi
 fi

@@ -670,14 +670,30 @@ fn record(v: &engine::Verdict, d: &Derived, decided: &mut BTreeSet<String>) {
     let name = |id: usize| d.eff.cluster.policies.get(id).map(|p| p.qualified());
     for h in &v.hops {
         for o in [&h.egress, &h.ingress] {
-            match o {
+            match engine::admin::np_outcome(o) {
                 Outcome::Allowed { by, .. } => decided.extend(name(by.policy)),
                 Outcome::Denied { isolating, .. } => {
                     decided.extend(isolating.iter().filter_map(|&i| name(i)))
                 }
+                Outcome::Tiered(t) => decided.extend(admin_decider(d, t)),
                 _ => {}
             }
         }
+    }
+}
+
+/// The admin policy (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy) whose
+/// rule decided a direction; `None` when no tier decided (the default: allowed).
+fn admin_decider(d: &Derived, t: &engine::admin::Tiered) -> Option<String> {
+    use engine::admin::TierDecision;
+    match &t.decision {
+        TierDecision::Admin(r) | TierDecision::Baseline(r) => d
+            .eff
+            .cluster
+            .admin_policies
+            .get(r.policy)
+            .map(|p| format!("{} {}", p.kind.as_str(), p.name)),
+        TierDecision::NetworkPolicy(_) | TierDecision::Default => None,
     }
 }
 
@@ -921,7 +937,8 @@ pub fn gates(d: &Derived, sc: &Scene, f: &Flow) -> Option<(Gate, Gate)> {
         let mut allowed = true;
         let (mut by, mut isolating, mut open) = (BTreeSet::new(), BTreeSet::new(), false);
         for h in v.hops.iter().filter(|h| h.src != h.dst) {
-            match pick(h) {
+            // After an admin Pass the NetworkPolicy tier's own outcome decides.
+            match engine::admin::np_outcome(pick(h)) {
                 Outcome::Allowed { by: r, .. } => {
                     by.extend(name(r.policy));
                 }
@@ -929,6 +946,16 @@ pub fn gates(d: &Derived, sc: &Scene, f: &Flow) -> Option<(Gate, Gate)> {
                     allowed = false;
                     isolating.extend(iso.iter().filter_map(|&i| name(i)));
                 }
+                Outcome::Tiered(t) => match admin_decider(d, t) {
+                    Some(n) if t.allowed() => {
+                        by.insert(n);
+                    }
+                    Some(n) => {
+                        allowed = false;
+                        isolating.insert(n);
+                    }
+                    None => open = true,
+                },
                 Outcome::NotIsolated => open = true,
                 Outcome::NotAsked | Outcome::SelfTraffic => {}
             }
