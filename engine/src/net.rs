@@ -1,8 +1,11 @@
-//! IP addresses and CIDR blocks (IPv4 and IPv6), for ipBlock peers and outside endpoints.
+//! IP addresses and CIDR blocks (IPv4 and IPv6), for ipBlock peers and outside endpoints. The
+//! arithmetic is `ipnet`'s; this wrapper keeps the API-server parsing rules and our errors.
 
 use std::fmt;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
+
+use ipnet::IpNet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Cidr {
@@ -19,39 +22,12 @@ pub enum CidrError {
     Prefix,
 }
 
-fn to_bits(ip: IpAddr) -> (u128, u8) {
-    match ip {
-        IpAddr::V4(v4) => (u128::from(u32::from(v4)), 32),
-        IpAddr::V6(v6) => (u128::from(v6), 128),
-    }
-}
-
-fn from_bits(bits: u128, width: u8) -> IpAddr {
-    if width == 32 {
-        IpAddr::V4(std::net::Ipv4Addr::from(bits as u32))
-    } else {
-        IpAddr::V6(std::net::Ipv6Addr::from(bits))
-    }
-}
-
-fn full(width: u8) -> u128 {
-    if width == 32 {
-        u128::from(u32::MAX)
-    } else {
-        u128::MAX
-    }
-}
-
-fn host_bits(prefix: u8, width: u8) -> u128 {
-    let n = width.saturating_sub(prefix);
-    if n >= 128 {
-        u128::MAX
-    } else {
-        (1u128 << n) - 1
-    }
-}
-
 impl Cidr {
+    fn net(&self) -> IpNet {
+        // Built from a parsed address and a prefix checked against its width: always valid.
+        IpNet::new(self.addr, self.prefix).unwrap_or_else(|_| IpNet::from(self.addr))
+    }
+
     pub fn parse(s: &str) -> Result<Cidr, CidrError> {
         let (ip, prefix) = s.split_once('/').ok_or(CidrError::Syntax)?;
         let ip = IpAddr::from_str(ip).map_err(|_| CidrError::Syntax)?;
@@ -59,12 +35,12 @@ impl Cidr {
             return Err(CidrError::Syntax);
         }
         let prefix: u8 = prefix.parse().map_err(|_| CidrError::Prefix)?;
-        let (bits, width) = to_bits(ip);
-        if prefix > width {
-            return Err(CidrError::Prefix);
-        }
+        // `trunc` clears the host bits (Go's `net.ParseCIDR` returns the network too).
+        let net = IpNet::new(ip, prefix)
+            .map_err(|_| CidrError::Prefix)?
+            .trunc();
         Ok(Cidr {
-            addr: from_bits(bits & full(width) & !host_bits(prefix, width), width),
+            addr: net.network(),
             prefix,
         })
     }
@@ -73,23 +49,13 @@ impl Cidr {
         self.addr.is_ipv4()
     }
 
-    fn range(&self) -> (u128, u128, u8) {
-        let (bits, width) = to_bits(self.addr);
-        let host = host_bits(self.prefix, width);
-        (bits, bits | host, width)
-    }
-
     pub fn contains(&self, ip: IpAddr) -> bool {
-        let (lo, hi, width) = self.range();
-        let (b, w) = to_bits(ip);
-        w == width && lo <= b && b <= hi
+        self.net().contains(&ip)
     }
 
     /// True when `other` lies inside this block (equal counts).
     pub fn contains_cidr(&self, other: &Cidr) -> bool {
-        let (lo, hi, w) = self.range();
-        let (olo, ohi, ow) = other.range();
-        w == ow && lo <= olo && ohi <= hi
+        self.net().contains(&other.net())
     }
 
     /// First address, last address.
@@ -98,14 +64,19 @@ impl Cidr {
     }
 
     pub fn last(&self) -> IpAddr {
-        let (_, hi, w) = self.range();
-        from_bits(hi, w)
+        self.net().broadcast()
     }
 
     /// The address right after this block, if any.
     pub fn after(&self) -> Option<IpAddr> {
-        let (_, hi, w) = self.range();
-        (hi < full(w)).then(|| from_bits(hi + 1, w))
+        match self.net().broadcast() {
+            IpAddr::V4(v4) => u32::from(v4)
+                .checked_add(1)
+                .map(|n| IpAddr::V4(Ipv4Addr::from(n))),
+            IpAddr::V6(v6) => u128::from(v6)
+                .checked_add(1)
+                .map(|n| IpAddr::V6(Ipv6Addr::from(n))),
+        }
     }
 }
 
