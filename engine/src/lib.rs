@@ -28,6 +28,7 @@ pub mod ports;
 pub mod resolve;
 pub mod selector;
 pub mod span;
+pub mod suggest;
 
 pub use analysis::{analyze, analyze_with, Analysis, CniFlag, Hop, Target, Verdict};
 pub use diagnostic::{Code, Diagnostic, Severity};
