@@ -23,6 +23,7 @@ mod lint;
 mod matrix;
 mod port_arg;
 mod render;
+mod suggest;
 
 use std::process::ExitCode;
 
@@ -148,6 +149,33 @@ enum Command {
         #[arg(long, short = 'o', value_enum, default_value = "text")]
         output: Output,
     },
+    /// Suggest the smallest NetworkPolicy addition that allows (or, with --block, blocks) a flow
+    #[command(
+        after_help = "The policies are proved before they are printed: the input is analysed again with them added and the whole connectivity compared; the output lists every connection they open or close.\nAllow: a rule on each side that blocks (egress of the source, ingress of the destination), selecting each end by namespace (kubernetes.io/metadata.name) and exact label set; through a Service the rule names the targetPort.\nBlock: a policy isolating the side that is not isolated yet, allowing back every other port and peer.\nExit status: 0 a suggestion, 1 nothing to do (already allowed; with --block already blocked), 2 no NetworkPolicy addition can do it (the reason is printed) or an input error."
+    )]
+    Suggest {
+        /// Manifests: files, directories or `-`
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// Source: ns/name of a pod or workload, or an IP address
+        #[arg(long)]
+        from: String,
+        /// Destination: ns/name of a pod, workload or Service, or an IP address
+        #[arg(long)]
+        to: String,
+        /// Destination port: a number (1-65535) or a name (as for `explain`)
+        #[arg(long, short = 'p', value_parser = PortArg::parse)]
+        port: PortArg,
+        /// TCP, UDP or SCTP
+        #[arg(long, default_value = "TCP", value_parser = parse_protocol)]
+        protocol: Protocol,
+        /// Block the flow instead of allowing it
+        #[arg(long)]
+        block: bool,
+        /// Output format (`yaml`: the policies only, for `kubectl apply -f -`)
+        #[arg(long, short = 'o', value_enum, default_value = "text")]
+        output: suggest::SuggestOutput,
+    },
     /// Lessons: check lesson files (`netpol lesson check LESSON.yaml...`)
     Lesson {
         #[command(subcommand)]
@@ -186,6 +214,14 @@ fn parse_protocol(s: &str) -> Result<Protocol, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     inputs::configure(cli.namespace.clone(), cli.validate, cli.verbose);
+    // The same options, for commands that analyse the input again (suggest proves by re-analysis).
+    let options = engine::Options {
+        default_namespace: cli.namespace.clone(),
+        validate: match cli.validate {
+            inputs::ValidateArg::Strict => engine::Validate::Strict,
+            inputs::ValidateArg::Warn => engine::Validate::Warn,
+        },
+    };
     let code = match cli.command {
         Command::Check {
             files,
@@ -208,6 +244,15 @@ fn main() -> ExitCode {
             output,
         } => explain::run(&files, &from, &to, &port, protocol, output),
         Command::Lint { files, output } => lint::run(&files, output),
+        Command::Suggest {
+            files,
+            from,
+            to,
+            port,
+            protocol,
+            block,
+            output,
+        } => suggest::run(&files, &options, &from, &to, &port, protocol, block, output),
         Command::Lesson {
             command: LessonCommand::Check { files, output },
         } => lesson::run(&files, output),

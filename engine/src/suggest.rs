@@ -164,12 +164,27 @@ enum Group {
     Address(IpAddr),
 }
 
+/// Labels a StatefulSet controller puts on each pod to name it: replicas differ only by them,
+/// so groups and selectors leave them out (all replicas of the workload are one group).
+const PER_POD_LABELS: [&str; 2] = [
+    "statefulset.kubernetes.io/pod-name",
+    "apps.kubernetes.io/pod-index",
+];
+
+/// A pod's labels without the per-pod ones.
+fn group_labels(l: &Labels) -> Labels {
+    l.iter()
+        .filter(|(k, _)| !PER_POD_LABELS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 impl Group {
     fn of(a: &Analysis, e: Endpoint) -> Option<Group> {
         match e {
             Endpoint::Pod(id) => a.cluster.pods.get(id).map(|p| Group::Pods {
                 namespace: p.namespace.clone(),
-                labels: p.labels.clone(),
+                labels: group_labels(&p.labels),
             }),
             Endpoint::External(ip) => Some(Group::Address(ip)),
         }
@@ -177,11 +192,11 @@ impl Group {
 
     fn contains(&self, a: &Analysis, e: Endpoint) -> bool {
         match (self, e) {
-            (Group::Pods { namespace, labels }, Endpoint::Pod(id)) => a
-                .cluster
-                .pods
-                .get(id)
-                .is_some_and(|p| p.namespace == *namespace && p.labels == *labels),
+            (Group::Pods { namespace, labels }, Endpoint::Pod(id)) => {
+                a.cluster.pods.get(id).is_some_and(|p| {
+                    p.namespace == *namespace && group_labels(&p.labels) == *labels
+                })
+            }
             (Group::Address(ip), Endpoint::External(x)) => *ip == x,
             _ => false,
         }
@@ -842,7 +857,7 @@ fn other_keys(a: &Analysis, namespace: &str, labels: &Labels) -> BTreeSet<String
         .iter()
         .filter(|p| p.namespace == namespace)
         .flat_map(|p| p.labels.keys())
-        .filter(|k| !labels.contains_key(*k))
+        .filter(|k| !labels.contains_key(*k) && !PER_POD_LABELS.contains(&k.as_str()))
         .cloned()
         .collect()
 }
@@ -931,7 +946,7 @@ fn complement_peers(a: &Analysis, groups: &BTreeSet<&Group>) -> String {
             .filter(|p| namespaces.contains(p.namespace.as_str()))
             .map(|p| Group::Pods {
                 namespace: p.namespace.clone(),
-                labels: p.labels.clone(),
+                labels: group_labels(&p.labels),
             })
             .collect();
         for g in present.iter().filter(|g| !groups.contains(g)) {
