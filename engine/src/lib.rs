@@ -12,6 +12,7 @@
 //! same code runs in the `netpol` CLI and in the browser.
 
 pub mod analysis;
+pub mod completion;
 pub mod connectivity;
 pub mod diagnostic;
 pub mod evaluate;
