@@ -139,12 +139,15 @@ enum Command {
     },
     /// Report invalid objects and likely mistakes, with the offending line
     #[command(
-        after_help = "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 nothing readable."
+        after_help = "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 nothing readable.\n--fix FILE writes FILE with every quick fix applied to stdout (never in place); the exit status is then that of the fixed text. JSON diagnostics carry their quick fix as `fix` (null when there is none)."
     )]
     Lint {
         /// Manifests: files, directories or `-`
         #[arg(required = true)]
         files: Vec<String>,
+        /// Apply every quick fix to the one FILE and write the result to stdout
+        #[arg(long, conflicts_with = "output")]
+        fix: bool,
         /// Output format
         #[arg(long, short = 'o', value_enum, default_value = "text")]
         output: Output,
@@ -214,14 +217,6 @@ fn parse_protocol(s: &str) -> Result<Protocol, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     inputs::configure(cli.namespace.clone(), cli.validate, cli.verbose);
-    // The same options, for commands that analyse the input again (suggest proves by re-analysis).
-    let options = engine::Options {
-        default_namespace: cli.namespace.clone(),
-        validate: match cli.validate {
-            inputs::ValidateArg::Strict => engine::Validate::Strict,
-            inputs::ValidateArg::Warn => engine::Validate::Warn,
-        },
-    };
     let code = match cli.command {
         Command::Check {
             files,
@@ -243,7 +238,10 @@ fn main() -> ExitCode {
             protocol,
             output,
         } => explain::run(&files, &from, &to, &port, protocol, output),
-        Command::Lint { files, output } => lint::run(&files, output),
+        Command::Lint {
+            files, fix: true, ..
+        } => lint::run_fix(&files),
+        Command::Lint { files, output, .. } => lint::run(&files, output),
         Command::Suggest {
             files,
             from,
@@ -252,7 +250,16 @@ fn main() -> ExitCode {
             protocol,
             block,
             output,
-        } => suggest::run(&files, &options, &from, &to, &port, protocol, block, output),
+        } => suggest::run(
+            &files,
+            &inputs::options(),
+            &from,
+            &to,
+            &port,
+            protocol,
+            block,
+            output,
+        ),
         Command::Lesson {
             command: LessonCommand::Check { files, output },
         } => lesson::run(&files, output),

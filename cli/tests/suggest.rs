@@ -236,3 +236,99 @@ fn unknown_names_are_input_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean"));
 }
+
+// ---- lint --fix and the JSON `fix` ----
+
+const BROKEN: &str = "\
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: default, labels: {app: client, on: yes}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: client, namespace: default}
+spec:
+  podSelector:
+    app: client
+  policyTypes: [Egress]
+  egress:
+  - to: [{podSelector: {matchLabels: {app: web}}}]
+    ports: [{port: 443}]
+";
+
+#[test]
+fn lint_fix_writes_the_fixed_text_to_stdout_and_leaves_the_file() {
+    let f = tmp("broken.yaml", BROKEN);
+    let before = netpol(&["lint", f.to_str().unwrap()]);
+    assert_eq!(before.status.code(), Some(1));
+    let out = netpol(&["lint", "--fix", f.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fixed = stdout(&out);
+    assert!(
+        fixed.contains("labels: {app: client, \"on\": \"yes\"}"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("  podSelector:\n    matchLabels:\n      app: client\n"),
+        "{fixed}"
+    );
+    assert!(fixed.contains("k8s-app: kube-dns"), "{fixed}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("applied 4 fixes"));
+    // Never in place.
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), BROKEN);
+    // The fixed text lints clean of errors and of the DNS note.
+    let g = tmp("fixed.yaml", &fixed);
+    let json = netpol(&["lint", g.to_str().unwrap(), "-o", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["errors"], 0);
+    assert!(v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["code"] != "no-dns-egress"));
+    // --fix takes one file.
+    let two = netpol(&["lint", "--fix", f.to_str().unwrap(), g.to_str().unwrap()]);
+    assert_eq!(two.status.code(), Some(2));
+}
+
+#[test]
+fn lint_json_diagnostics_carry_their_fix() {
+    let f = tmp("broken2.yaml", BROKEN);
+    let out = netpol(&["lint", f.to_str().unwrap(), "--output", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diags = v["diagnostics"].as_array().unwrap();
+    let quote = diags.iter().find(|d| d["code"] == "wrong-type").unwrap();
+    // The contract fields stay.
+    assert_eq!(quote["line"], 3);
+    assert_eq!(quote["fix"]["title"], "quote `on` so it stays a string");
+    let e = &quote["fix"]["edits"][0];
+    assert_eq!(e["line"], 3);
+    assert_eq!(e["column"], quote["column"]);
+    assert_eq!(e["end_column"], quote["end_column"]);
+    assert_eq!(e["replacement"], "\"on\"");
+    let labels = diags.iter().find(|d| d["code"] == "unknown-field").unwrap();
+    assert_eq!(
+        labels["fix"]["title"],
+        "move the labels under `matchLabels`"
+    );
+    // A diagnostic without a clear fix has `"fix": null`.
+    let f = tmp(
+        "nothing.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: a, labels: {app: a}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec: {podSelector: {matchLabels: {app: nothing}}}\n",
+    );
+    let out = netpol(&["lint", f.to_str().unwrap(), "--output", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sel = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "selects-nothing")
+        .unwrap();
+    assert!(sel.as_object().unwrap().contains_key("fix"));
+    assert!(sel["fix"].is_null());
+}

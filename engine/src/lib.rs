@@ -19,6 +19,7 @@ pub mod evaluate;
 pub mod expect;
 pub mod explain;
 pub mod explanation;
+pub mod fix;
 pub mod lesson;
 pub mod lint;
 pub mod lower;
