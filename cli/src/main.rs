@@ -22,6 +22,7 @@ mod lesson;
 mod lint;
 mod matrix;
 mod port_arg;
+mod probe;
 mod render;
 mod suggest;
 
@@ -179,6 +180,24 @@ enum Command {
         #[arg(long, short = 'o', value_enum, default_value = "text")]
         output: suggest::SuggestOutput,
     },
+    /// Write a bash script that checks the assertions on a real cluster (kubectl + agnhost)
+    #[command(
+        after_help = "The script (on stdout) creates a probe scenario in the cluster kubectl points at — the namespaces, the pods the assertions involve (same names, labels and named ports, running agnhost), the NetworkPolicies as written — waits for the pods, probes each assertion with `kubectl exec … -- /agnhost connect IP:PORT --timeout=… --protocol=…`, prints expected vs observed, exits 1 on a mismatch and deletes what it created. It refuses to start if an object it would create exists already.\nUse a cluster whose CNI enforces NetworkPolicy (README: kind + Calico). Environment of the script: KUBECTL, NETPOL_AGNHOST_IMAGE, NETPOL_PROBE_TIMEOUT, NETPOL_READY_TIMEOUT, NETPOL_SETTLE_SECONDS, KEEP=1, DRY_RUN=1.\nExit status: 0 script written, 2 an input error."
+    )]
+    ProbeScript {
+        /// Manifests: files, directories or `-`
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// The assertion file (as for `check`)
+        #[arg(long, short = 'e')]
+        expect: String,
+        /// The script keeps the scenario in the cluster (default: deleted at the end)
+        #[arg(long)]
+        keep: bool,
+        /// The script prints the kubectl commands instead of running them
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Lessons: check lesson files (`netpol lesson check LESSON.yaml...`)
     Lesson {
         #[command(subcommand)]
@@ -238,6 +257,12 @@ fn main() -> ExitCode {
             protocol,
             output,
         } => explain::run(&files, &from, &to, &port, protocol, output),
+        Command::ProbeScript {
+            files,
+            expect,
+            keep,
+            dry_run,
+        } => probe::run(&files, &expect, keep, dry_run),
         Command::Lint {
             files, fix: true, ..
         } => lint::run_fix(&files),
