@@ -26,7 +26,7 @@ use crate::connectivity::{compute, plain_between, Connectivity};
 use crate::evaluate::{Endpoint, Outcome};
 use crate::lower::Options;
 use crate::model::{Direction, PodId};
-use crate::ports::{Intervals, PortSet, Protocol, MAX_PORT, MIN_PORT};
+use crate::ports::{Intervals, PortSet, Protocol, MIN_PORT};
 use crate::selector::Labels;
 use crate::span::Source;
 
@@ -730,7 +730,7 @@ fn minus(a: &Intervals, b: &Intervals) -> Intervals {
 
 fn add32(iv: &mut Intervals, lo: u32, hi: u32) {
     if let (Ok(lo), Ok(hi)) = (u16::try_from(lo), u16::try_from(hi)) {
-        iv.add(lo.max(MIN_PORT), hi.min(MAX_PORT));
+        iv.add(lo.max(MIN_PORT), hi);
     }
 }
 

@@ -333,6 +333,10 @@ fn diff_lists_what_a_deny_all_closes() {
 
 // ---- laws on random clusters ----
 
+type LabelList = Vec<(&'static str, &'static str)>;
+/// `None`: the direction is not in policyTypes; each rule: peer labels, optional port.
+type Rules = Option<Vec<(LabelList, Option<u16>)>>;
+
 #[derive(Clone, Debug)]
 struct Pod {
     ns: usize,
@@ -344,8 +348,8 @@ struct Pod {
 struct Pol {
     ns: usize,
     sel: Vec<(&'static str, &'static str)>,
-    ingress: Option<Vec<(Vec<(&'static str, &'static str)>, Option<u16>)>>,
-    egress: Option<Vec<(Vec<(&'static str, &'static str)>, Option<u16>)>>,
+    ingress: Rules,
+    egress: Rules,
 }
 
 fn labels() -> impl Strategy<Value = Vec<(&'static str, &'static str)>> {
@@ -365,7 +369,7 @@ fn labels() -> impl Strategy<Value = Vec<(&'static str, &'static str)>> {
         })
 }
 
-fn rules() -> impl Strategy<Value = Option<Vec<(Vec<(&'static str, &'static str)>, Option<u16>)>>> {
+fn rules() -> impl Strategy<Value = Rules> {
     prop::option::of(prop::collection::vec(
         (
             labels(),
