@@ -84,11 +84,20 @@ pub fn run_fix(files: &[String]) -> u8 {
         if edits.is_empty() {
             break;
         }
-        applied += engine::fix::fixes(&b)
-            .into_iter()
-            .flatten()
-            .filter(|f| f.edits.iter().all(|e| edits.contains(e)))
-            .count();
+        // Say what each applied fix does, where (lines of the text of this round).
+        for (d, f) in b.diagnostics.iter().zip(engine::fix::fixes(&b)) {
+            let Some(f) = f.filter(|f| f.edits.iter().all(|e| edits.contains(e))) else {
+                continue;
+            };
+            applied += 1;
+            let line = d.span.map_or(0, |s| s.start.line);
+            eprintln!(
+                "{}:{line}: fixed [{}]: {}",
+                source.name,
+                d.code.as_str(),
+                f.title
+            );
+        }
         let next = engine::fix::apply(&text, &edits);
         if next == text {
             break;

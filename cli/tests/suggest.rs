@@ -278,7 +278,12 @@ fn lint_fix_writes_the_fixed_text_to_stdout_and_leaves_the_file() {
         "{fixed}"
     );
     assert!(fixed.contains("k8s-app: kube-dns"), "{fixed}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("applied 4 fixes"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("applied 4 fixes"), "{stderr}");
+    assert!(
+        stderr.contains(":10: fixed [unknown-field]: move the labels under `matchLabels`"),
+        "{stderr}"
+    );
     // Never in place.
     assert_eq!(std::fs::read_to_string(&f).unwrap(), BROKEN);
     // The fixed text lints clean of errors and of the DNS note.

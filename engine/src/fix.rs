@@ -330,7 +330,7 @@ fn insert_entry(t: &Text<'_>, map: &Node, key: &str, value: &str) -> Option<Text
     let line = k.span.start.line;
     let col = k.span.start.col;
     // The key may follow a `- ` on its line: insert at its column, then indent the old line.
-    let pad = " ".repeat(col as usize - 1);
+    let pad = " ".repeat((col as usize).saturating_sub(1));
     Some(t.insert(line, col, format!("{key}: {value}\n{pad}")))
 }
 
@@ -486,7 +486,10 @@ fn labels_under_match_labels(t: &Text<'_>, root: &Node, span: Span) -> Option<Fi
         edits.push(t.insert(
             first_line,
             1,
-            format!("{}matchLabels:\n", " ".repeat(col as usize - 1)),
+            format!(
+                "{}matchLabels:\n",
+                " ".repeat((col as usize).saturating_sub(1))
+            ),
         ));
         let last = entries.iter().map(|(_, v)| t.end(v).line).max()?;
         indent_lines(t, first_line, last, "  ", &mut edits);
@@ -537,7 +540,7 @@ fn peer_under_key(t: &Text<'_>, root: &Node, span: Span) -> Option<Fix> {
         edits.push(t.insert(end.line, end.col, "}]"));
     } else {
         let col = first_k.span.start.col;
-        let pad = " ".repeat(col as usize - 1);
+        let pad = " ".repeat((col as usize).saturating_sub(1));
         edits.push(t.insert(first_k.span.start.line, col, format!("{key}:\n{pad}- ")));
         let end = t.end(last_v).line;
         indent_lines(t, first_k.span.start.line + 1, end, "  ", &mut edits);

@@ -362,3 +362,54 @@ fn every_fix_at_once_without_overlaps_and_none_for_others() {
         .unwrap();
     assert!(fix_for(&a, d).is_none());
 }
+
+#[test]
+fn fixing_the_corpus_never_adds_an_error() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut files = Vec::new();
+    for dir in ["corpus", "fixtures"] {
+        let mut stack = vec![root.join(dir)];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+                    files.push(p);
+                }
+            }
+        }
+    }
+    files.sort();
+    let mut fixed_some = 0;
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let a = run(&text);
+        let edits = all_edits(&a, 0);
+        if edits.is_empty() {
+            continue;
+        }
+        fixed_some += 1;
+        let out = apply(&text, &edits);
+        let b = run(&out);
+        let errors = |a: &Analysis| {
+            a.diagnostics
+                .iter()
+                .filter(|d| d.severity == engine::Severity::Error)
+                .count()
+        };
+        assert!(
+            errors(&b) <= errors(&a),
+            "{}: {} errors after fixing, {} before\n{out}",
+            f.display(),
+            errors(&b),
+            errors(&a)
+        );
+        assert!(
+            b.diagnostics.len() <= a.diagnostics.len() + edits.len(),
+            "{}",
+            f.display()
+        );
+    }
+    assert!(fixed_some > 0);
+}
