@@ -221,6 +221,24 @@ fn egress_to_an_outside_address_gets_an_ipblock_rule() {
 }
 
 #[test]
+fn udp_flows_get_udp_rules_and_open_only_udp() {
+    let a = corpus("demo-three-tier");
+    let s = suggested(allow(&a, "shop/frontend", "8.8.8.8", 53, Protocol::Udp));
+    assert!(
+        s.yaml.contains("- protocol: UDP\n          port: 53\n"),
+        "{}",
+        s.yaml
+    );
+    assert!(!s.yaml.contains("TCP"), "{}", s.yaml);
+    assert_eq!(s.opens.len(), 2, "both frontend replicas: {:?}", s.opens);
+    assert!(s
+        .opens
+        .iter()
+        .all(|f| f.ports == "UDP 53" && f.to == "8.8.8.8"));
+    assert!(s.closes.is_empty() && s.beyond.is_empty());
+}
+
+#[test]
 fn block_isolates_the_open_side_and_closes_only_the_flow() {
     let a = corpus("demo-httpd-centos");
     let s = suggested(block(
@@ -334,8 +352,9 @@ fn diff_lists_what_a_deny_all_closes() {
 // ---- laws on random clusters ----
 
 type LabelList = Vec<(&'static str, &'static str)>;
-/// `None`: the direction is not in policyTypes; each rule: peer labels, optional port.
-type Rules = Option<Vec<(LabelList, Option<u16>)>>;
+/// `None`: the direction is not in policyTypes; each rule: peer labels, optional port, and
+/// whether the peer is an ipBlock over the pods' addresses instead.
+type Rules = Option<Vec<(LabelList, Option<u16>, bool)>>;
 
 #[derive(Clone, Debug)]
 struct Pod {
@@ -374,6 +393,7 @@ fn rules() -> impl Strategy<Value = Rules> {
         (
             labels(),
             prop::option::of(prop::sample::select(vec![80u16, 443])),
+            prop::bool::weighted(0.2),
         ),
         0..3,
     ))
@@ -433,11 +453,17 @@ fn to_yaml(pods: &[Pod], pols: &[Pol]) -> String {
                 body.truncate(body.len() - format!("  {key}:\n").len());
                 continue;
             }
-            for (sel, port) in rules {
-                body.push_str(&format!(
-                    "  - {side}: [{{namespaceSelector: {{}}, podSelector: {{matchLabels: {}}}}}]\n",
-                    map(sel)
-                ));
+            for (sel, port, ip) in rules {
+                if *ip {
+                    body.push_str(&format!(
+                        "  - {side}: [{{ipBlock: {{cidr: 10.0.0.0/29, except: [10.0.0.2/32]}}}}]\n"
+                    ));
+                } else {
+                    body.push_str(&format!(
+                        "  - {side}: [{{namespaceSelector: {{}}, podSelector: {{matchLabels: {}}}}}]\n",
+                        map(sel)
+                    ));
+                }
                 if let Some(port) = port {
                     body.push_str(&format!("    ports: [{{port: {port}}}]\n"));
                 }
@@ -499,6 +525,39 @@ proptest! {
                 prop_assert!(c.opens.iter().any(|o| o.src == Endpoint::Pod(from) && o.dst == Endpoint::Pod(to)));
                 prop_assert!(s.beyond.is_empty());
                 prop_assert_eq!(c.opens, s.opens);
+            }
+        }
+    }
+
+    #[test]
+    fn allow_to_an_outside_address_opens_only_that_address(
+        (pods, pols) in cluster(),
+        from in 0usize..7,
+        ip in prop::sample::select(vec!["8.8.8.8", "192.0.2.7"]),
+        port in prop::sample::select(vec![80u16, 443]),
+    ) {
+        let text = to_yaml(&pods, &pols);
+        let a = analyze(&[Source::new("c.yaml", text.clone())]);
+        prop_assume!(a.diagnostics.iter().all(|d| d.severity != engine::Severity::Error));
+        let from = from % a.cluster.pods.len();
+        let f = engine::Target::Pod(from);
+        let t = a.resolve(ip).unwrap();
+        let before = a.verdict(f, t, port, Protocol::Tcp);
+        match suggest_allow(&a, &Options::default(), f, t, port, Protocol::Tcp) {
+            SuggestOutcome::Nothing => prop_assert!(before.allowed),
+            SuggestOutcome::Impossible(i) => prop_assert!(false, "{}\n{text}", i.message()),
+            SuggestOutcome::Suggested(s) => {
+                let after = with_added(&a, &Options::default(), &s.yaml);
+                prop_assert!(after.verdict(f, t, port, Protocol::Tcp).allowed, "{}", s.yaml);
+                let c = diff(&a, &after);
+                prop_assert!(c.closes.is_empty(), "{:?}\n{}\n{text}", c.closes, s.yaml);
+                let dst = Endpoint::External(ip.parse().unwrap());
+                for o in &c.opens {
+                    prop_assert!(same_group(&a, o.src, Endpoint::Pod(from)), "{o:?}\n{}\n{text}", s.yaml);
+                    prop_assert_eq!(o.dst, dst);
+                    prop_assert_eq!(&o.ports, &format!("TCP {port}"));
+                }
+                prop_assert!(!c.opens.is_empty());
             }
         }
     }
