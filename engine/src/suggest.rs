@@ -13,6 +13,11 @@
 //!   isolates it and re-allows everything else (every other port; on the port, every peer but
 //!   the blocked ones), so the flows it closes are listed.
 //!
+//! Upstream (NetworkPolicy concept page): "The Two Sorts of Pod Isolation" — a pod is isolated
+//! for a direction when some policy selects it with that direction in its (defaulted)
+//! `policyTypes`, and policies are additive; "Targeting a Namespace by its name" — the control
+//! plane sets the immutable label `kubernetes.io/metadata.name` on every namespace.
+//!
 //! Every suggestion is proved before it is offered: the input is analysed again with it added
 //! and the whole connectivity compared ([`diff`]): what opens, what closes.
 
