@@ -148,6 +148,7 @@ fn fix_in(text: &str, docs: &[crate::parse::yaml::Document], d: &Diagnostic) -> 
         Code::LintNoDnsEgress => add_dns_rule(&t, root, span),
         Code::LintServicePortInPolicy => target_port(&t, root, span, help),
         Code::LintPeersPortsSplit => join_split_rule(&t, root, span),
+        Code::LintDnsPortTcpOnly => add_dns_udp(&t, root, span),
         _ => None,
     }
 }
@@ -402,6 +403,29 @@ fn target_port(t: &Text<'_>, root: &Node, span: Span, help: &str) -> Option<Fix>
     Some(Fix {
         title: format!("use the target port {n}, which is what policies see"),
         edits: vec![t.edit(port.span.start, port.span.end, n.to_string())],
+    })
+}
+
+/// The list holding an item with span `item`.
+fn seq_with_item(n: &Node, item: Span) -> Option<&Node> {
+    match &n.kind {
+        NodeKind::Seq(items) => {
+            if items.iter().any(|i| i.span == item) {
+                return Some(n);
+            }
+            items.iter().find_map(|i| seq_with_item(i, item))
+        }
+        NodeKind::Map(entries) => entries.iter().find_map(|(_, v)| seq_with_item(v, item)),
+        NodeKind::Scalar { .. } => None,
+    }
+}
+
+/// Port 53 for TCP only: add the UDP entry next to it.
+fn add_dns_udp(t: &Text<'_>, root: &Node, span: Span) -> Option<Fix> {
+    let ports = seq_with_item(root, span)?;
+    Some(Fix {
+        title: "add port 53 for UDP too".to_string(),
+        edits: vec![insert_item(t, ports, "{protocol: UDP, port: 53}")?],
     })
 }
 

@@ -202,6 +202,47 @@ fn add_the_dns_egress_rule_in_every_style() {
 }
 
 #[test]
+fn add_udp_next_to_a_tcp_only_dns_port() {
+    for ports in ["\n    - port: 53\n", " [{port: 53}]\n"] {
+        let text = format!(
+            "{PODS}apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: client, namespace: default}}\nspec:\n  podSelector: {{matchLabels: {{app: client}}}}\n  policyTypes: [Egress]\n  egress:\n  - to: [{{namespaceSelector: {{}}, podSelector: {{matchLabels: {{k8s-app: kube-dns}}}}}}]\n    ports:{ports}"
+        );
+        assert!(!allowed(
+            &text,
+            "default/client",
+            "kube-system/coredns",
+            53,
+            Protocol::Udp
+        ));
+        let out = fixed(&text, Code::LintDnsPortTcpOnly, "UDP");
+        assert!(
+            allowed(
+                &out,
+                "default/client",
+                "kube-system/coredns",
+                53,
+                Protocol::Udp
+            ),
+            "{out}"
+        );
+        assert!(allowed(
+            &out,
+            "default/client",
+            "kube-system/coredns",
+            53,
+            Protocol::Tcp
+        ));
+        assert!(!allowed(
+            &out,
+            "default/client",
+            "kube-system/coredns",
+            54,
+            Protocol::Udp
+        ));
+    }
+}
+
+#[test]
 fn join_the_split_rule() {
     let text = format!(
         "{PODS}apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: web, namespace: default}}\nspec:\n  podSelector: {{matchLabels: {{app: web}}}}\n  ingress:\n  - from:\n    - podSelector: {{matchLabels: {{app: client}}}}\n  - ports:\n    - port: 8080\n"
