@@ -1006,3 +1006,37 @@ fn service_without_backends_is_its_own_outcome_in_check() {
     );
     assert!(!stdout.contains("BLOCKED"), "{stdout}");
 }
+
+/// Admin tiers through the CLI: `check` on a ClusterNetworkPolicy case, `explain` JSON naming the
+/// deciding tier and the Pass on the way, `lint` reporting the equal-priority warning.
+#[test]
+fn admin_tiers_check_explain_lint() {
+    let c = corpus("a08-v2-pass-to-np");
+    let m = c.join("manifests.yaml");
+    let out = check(&m, &c.join("expect.yaml"), &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.trim_end().ends_with("4 passed, 0 failed"),
+        "{stdout}"
+    );
+    let out = explain(&m, "x/a", "y/b", "8080", &["-o", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ingress = &v["hops"][0]["ingress"];
+    assert_eq!(ingress["result"], "denied");
+    assert_eq!(ingress["tier"], "NetworkPolicy");
+    assert_eq!(ingress["passed"][0]["policy"], "pass-monitoring");
+    assert_eq!(ingress["passed"][0]["action"], "Pass");
+    assert_eq!(ingress["isolating"][0], "y/allow-web");
+    let c = corpus("a08-v2-equal-priority-reported");
+    let out = netpol(&["lint", s(&c.join("manifests.yaml")), "-o", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"equal-priority"), "{codes:?}");
+}

@@ -109,6 +109,19 @@ pub enum CniFlag {
         policy: String,
         pod: String,
     },
+    /// Equal-priority admin policies with matching rules of different actions (`policies`:
+    /// their names): the upstream outcome is implementation-defined.
+    AdminEqualPriority {
+        policies: String,
+    },
+    /// An admin policy with `nodes` / `domainNames` peers, which are not simulated.
+    AdminNotSimulated {
+        policy: String,
+    },
+    /// An admin `networks` peer met a pod the manifests give no IP for.
+    AdminNetworksPodIp {
+        policy: String,
+    },
 }
 
 impl CniFlag {
@@ -131,6 +144,15 @@ impl CniFlag {
             ),
             CniFlag::Hairpin { service } => format!(
                 "the pod reaches itself through Service `{service}` (hairpin): allowed by the semantics, but it depends on the CNI and kube-proxy"
+            ),
+            CniFlag::AdminEqualPriority { policies } => format!(
+                "admin policies {policies} have the same priority and both match this flow with different actions: upstream, which one applies is up to the implementation"
+            ),
+            CniFlag::AdminNetworksPodIp { policy } => format!(
+                "`{policy}` has `networks` peers, which match pod IPs too, and the manifests give no IP for a pod of this flow (no `status.podIP`): in a cluster its IP may fall inside them"
+            ),
+            CniFlag::AdminNotSimulated { policy } => format!(
+                "`{policy}` has `nodes` or `domainNames` peers, which are not simulated here (they match nothing): the verdict may differ in a cluster"
             ),
         }
     }
@@ -718,6 +740,9 @@ impl Analysis {
     fn collect_flags(&self, v: &mut Verdict) {
         let c = &self.cluster;
         for hop in &v.hops {
+            for o in [&hop.egress, &hop.ingress] {
+                crate::admin::flags(c, o, &mut v.flags);
+            }
             for e in [hop.src, hop.dst] {
                 if let Endpoint::Pod(id) = e {
                     if let Some(p) = c.pods.get(id).filter(|p| p.host_network) {
@@ -737,7 +762,7 @@ impl Analysis {
                 }
             }
             for (outcome, other) in [(&hop.egress, hop.dst), (&hop.ingress, hop.src)] {
-                let Outcome::Allowed { by, .. } = outcome else {
+                let Outcome::Allowed { by, .. } = crate::admin::np_outcome(outcome) else {
                     continue;
                 };
                 let Some(policy) = c.policies.get(by.policy) else {

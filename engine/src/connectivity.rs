@@ -1,20 +1,34 @@
 //! Whole-cluster connectivity: for every ordered pair of pods (and every outside range the
 //! policies mention), the allowed ports per protocol.
 //!
-//! Fast path: pods that no selector, port name or address can tell apart behave identically.
-//! Each pod gets a signature — the policies that isolate it per direction, the peers that match
-//! it, its named ports — and pods with equal signatures form one class. The matrix is computed
-//! per pair of classes, with each direction computed once per (policy set, class) and shared.
-//! [`plain`] is the per-pair reference the fast path is tested against.
+//! The fast path never evaluates pod pairs:
+//! 1. **Classes.** Pods that no selector, port name or address can tell apart behave
+//!    identically. A pod's signature is the policies isolating it per direction, the peers
+//!    matching it and the numbers of the named ports policies use; equal signatures form a
+//!    class. Selectors are evaluated once per distinct label set (most pods share theirs with
+//!    others), namespace conditions once per namespace, and a pod's peer set is the AND of the
+//!    two bitsets.
+//! 2. **Rows and columns.** Egress of class a toward class b depends only on a's egress
+//!    policies and on b; ingress of b from a only on b's ingress policies and named ports and on
+//!    a. Each distinct egress policy set gets one row over all classes, each distinct (ingress
+//!    policy set, named ports) one column, filled by walking the classes each rule matches
+//!    (found once, from the classes' peer bitsets).
+//! 3. **Cells.** A cell is its row entry intersected with its column entry. Port sets are
+//!    interned ([`crate::intern`]): a cell is a 4-byte id and set algebra is memoised.
+//!
+//! [`plain_between`] is the per-pair reference the fast path is tested against.
 
 use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
+use std::ops::Range;
 
 use crate::analysis::Analysis;
-use crate::evaluate::{direction_ports, isolating, peer_match, Endpoint};
-use crate::model::{Direction, PodId, PolicyId, Rule};
+use crate::evaluate::{direction_ports, rule_ports, Endpoint};
+use crate::intern::{ones, set_bit, words, FxMap, SetTable, ALL, NONE};
+use crate::model::{Direction, NamespaceMatch, PeerKind, PodId, PolicyId, PortRef, Rule};
 use crate::net::Cidr;
 use crate::ports::{PortSet, Protocol};
+use crate::selector::{Labels, Operator, Requirement, Selector};
 
 /// An address region outside the cluster: the addresses of `cidr` not inside any more specific
 /// range the policies mention, stood for by `representative`.
@@ -24,18 +38,126 @@ pub struct OutsideRange {
     pub representative: IpAddr,
 }
 
+/// A rows × columns matrix of port sets, each cell an id into the table of distinct sets
+/// ([`SetMatrix::sets`]): equal ids, equal sets.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SetMatrix {
+    rows: usize,
+    cols: usize,
+    cells: Vec<u32>,
+    sets: Vec<PortSet>,
+}
+
+impl SetMatrix {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+
+    pub fn get(&self, row: usize) -> Option<SetRow<'_>> {
+        if row >= self.rows {
+            return None;
+        }
+        let start = row.checked_mul(self.cols)?;
+        let cells = self.cells.get(start..start.checked_add(self.cols)?)?;
+        Some(SetRow {
+            cells,
+            sets: &self.sets,
+        })
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = SetRow<'_>> + '_ {
+        (0..self.rows).filter_map(move |r| self.get(r))
+    }
+
+    pub fn cell(&self, row: usize, col: usize) -> Option<&PortSet> {
+        self.get(row)?.get(col)
+    }
+
+    /// The distinct port sets the cells refer to.
+    pub fn sets(&self) -> &[PortSet] {
+        &self.sets
+    }
+
+    /// A matrix from plain rows (all of the same length), interning equal sets.
+    pub fn from_rows(rows: Vec<Vec<PortSet>>) -> SetMatrix {
+        let cols = rows.first().map_or(0, Vec::len);
+        let mut ids: std::collections::BTreeMap<PortSet, u32> = Default::default();
+        let mut m = SetMatrix {
+            rows: rows.len(),
+            cols,
+            cells: Vec::with_capacity(rows.len().saturating_mul(cols)),
+            sets: Vec::new(),
+        };
+        for row in rows {
+            for set in row.into_iter().take(cols) {
+                let next = m.sets.len() as u32;
+                let id = *ids.entry(set.clone()).or_insert(next);
+                if id == next {
+                    m.sets.push(set);
+                }
+                m.cells.push(id);
+            }
+        }
+        m
+    }
+}
+
+/// One row of a [`SetMatrix`].
+#[derive(Clone, Copy, Debug)]
+pub struct SetRow<'m> {
+    cells: &'m [u32],
+    sets: &'m [PortSet],
+}
+
+impl<'m> SetRow<'m> {
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    pub fn get(&self, col: usize) -> Option<&'m PortSet> {
+        let sets = self.sets;
+        self.cells.get(col).and_then(|&id| sets.get(id as usize))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'m PortSet> + 'm {
+        let sets = self.sets;
+        self.cells
+            .iter()
+            .filter_map(move |&id| sets.get(id as usize))
+    }
+
+    /// The cells as indices into [`SetMatrix::sets`] (for grouping equal sets cheaply).
+    pub fn ids(&self) -> &'m [u32] {
+        self.cells
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Connectivity {
     /// `class_of[pod]` — the class of each pod.
     pub class_of: Vec<usize>,
-    /// Pods of each class, in pod order.
+    /// Pods of each class, in pod order; classes numbered in the order of their first pod.
     pub classes: Vec<Vec<PodId>>,
     pub outside: Vec<OutsideRange>,
-    /// `pod_pod[a][b]`: class a → class b (distinct pods; a pod to itself is always allowed).
-    pub class_matrix: Vec<Vec<PortSet>>,
-    /// `to_outside[class][range]` and `from_outside[range][class]`.
-    pub to_outside: Vec<Vec<PortSet>>,
-    pub from_outside: Vec<Vec<PortSet>>,
+    /// `class_matrix.cell(a, b)`: class a → class b (distinct pods; a pod to itself is always
+    /// allowed).
+    pub class_matrix: SetMatrix,
+    /// `to_outside.cell(class, range)` and `from_outside.cell(range, class)`.
+    pub to_outside: SetMatrix,
+    pub from_outside: SetMatrix,
 }
 
 impl Connectivity {
@@ -47,26 +169,27 @@ impl Connectivity {
         let (Some(&ca), Some(&cb)) = (self.class_of.get(a), self.class_of.get(b)) else {
             return PortSet::none();
         };
-        self.class_matrix
-            .get(ca)
-            .and_then(|row| row.get(cb))
-            .cloned()
-            .unwrap_or_default()
+        self.class_matrix.cell(ca, cb).cloned().unwrap_or_default()
     }
 
     /// Number of allowed (source pod, destination pod, protocol, port) tuples over distinct pods.
     pub fn allowed_triples(&self) -> u64 {
+        let counts: Vec<u64> = self.class_matrix.sets.iter().map(PortSet::count).collect();
         let mut total = 0u64;
         for (ca, row) in self.class_matrix.iter().enumerate() {
             let na = self.classes.get(ca).map_or(0, Vec::len) as u64;
-            for (cb, set) in row.iter().enumerate() {
+            for (cb, &id) in row.ids().iter().enumerate() {
+                let count = counts.get(id as usize).copied().unwrap_or(0);
+                if count == 0 {
+                    continue;
+                }
                 let nb = self.classes.get(cb).map_or(0, Vec::len) as u64;
                 let pairs = if ca == cb {
                     na * nb.saturating_sub(1)
                 } else {
                     na * nb
                 };
-                total += pairs * set.count();
+                total += pairs * count;
             }
         }
         total
@@ -87,6 +210,7 @@ pub fn outside_ranges(a: &Analysis) -> Vec<OutsideRange> {
             }
         }
     }
+    cidrs.extend(crate::admin::cidrs(&a.cluster));
     let mut out = Vec::new();
     for c in &cidrs {
         // Walk the block, skipping the more specific ranges inside it.
@@ -142,221 +266,651 @@ pub fn plain_between(a: &Analysis, src: Endpoint, dst: Endpoint) -> PortSet {
     eg.intersect(&ing)
 }
 
-/// A rule with everything needed to evaluate it against classes.
-struct FlatRule<'a> {
-    rule: &'a Rule,
-    /// Indices into the global peer table; `None` = any peer.
+/// A label selector's content, its span left out: equal content, equal matches.
+type SelectorKey<'c> = (&'c [(String, String)], &'c [Requirement]);
+
+/// Distinct selectors (pod, namespace and policy selectors alike).
+#[derive(Default)]
+struct Selectors<'c> {
+    ids: HashMap<SelectorKey<'c>, usize>,
+    list: Vec<&'c Selector>,
+}
+
+impl<'c> Selectors<'c> {
+    fn id(&mut self, s: &'c Selector) -> usize {
+        let next = self.list.len();
+        let id = *self
+            .ids
+            .entry((s.match_labels.as_slice(), s.exprs.as_slice()))
+            .or_insert(next);
+        if id == next {
+            self.list.push(s);
+        }
+        id
+    }
+
+    fn matches(&self, id: usize, labels: &Labels) -> bool {
+        self.list.get(id).is_some_and(|s| s.matches(labels))
+    }
+}
+
+/// What a peer designates, selectors as ids: peers with equal keys match the same endpoints.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum PeerKey<'c> {
+    Pods { ns: NsCond<'c>, pods: usize },
+    Ip { cidr: Cidr, except: &'c [Cidr] },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum NsCond<'c> {
+    Own(&'c str),
+    Selector(usize),
+}
+
+/// A rule of an isolating policy direction.
+struct FlatRule<'c> {
+    rule: &'c Rule,
+    /// Ids into the peer table; `None`: no peer list (every peer, in or outside the cluster).
     peers: Option<Vec<usize>>,
+    /// The rule's port set when no named port makes it depend on the destination pod.
+    fixed: Option<u32>,
+}
+
+/// The rules of one policy, per direction, as ranges into the flat rule list (empty when the
+/// policy does not isolate that direction or is disabled).
+#[derive(Clone, Default)]
+struct PolicyRules {
+    ingress: Range<usize>,
+    egress: Range<usize>,
+}
+
+/// What tells a class apart, shared by all its pods.
+struct ClassSig {
+    ingress: Vec<PolicyId>,
+    egress: Vec<PolicyId>,
+    /// Bitset over the peer table.
+    peers: Vec<u64>,
+    /// Index into the distinct named-port signatures.
+    named: usize,
 }
 
 /// Computes the connectivity of the analysis (enabled policies only).
 pub fn compute(a: &Analysis) -> Connectivity {
+    if crate::admin::active(&a.cluster) {
+        // Admin tiers: classes and cells through the whole tier chain (`admin.rs`).
+        return crate::admin::connectivity(a);
+    }
     let c = &a.cluster;
     let n = c.pods.len();
+    let mut sets = SetTable::new();
+    let mut sels = Selectors::default();
 
-    // Global table of peers (policy, direction, rule, peer), evaluated once per pod.
-    let mut peer_kinds = Vec::new();
-    let mut flat: HashMap<(PolicyId, Direction), Vec<FlatRule<'_>>> = HashMap::new();
-    for (pid, p) in c.policies.iter().enumerate() {
+    // Rules of every isolating policy direction; their peers, deduplicated.
+    let mut peer_ids: HashMap<PeerKey<'_>, usize> = HashMap::new();
+    let mut peers: Vec<PeerKey<'_>> = Vec::new();
+    let mut rules: Vec<FlatRule<'_>> = Vec::new();
+    let mut rules_of: Vec<PolicyRules> = Vec::with_capacity(c.policies.len());
+    let mut policy_selector: Vec<usize> = Vec::with_capacity(c.policies.len());
+    for p in &c.policies {
+        policy_selector.push(sels.id(&p.pod_selector));
+        let mut pr = PolicyRules::default();
         for dir in [Direction::Ingress, Direction::Egress] {
             if !p.affects(dir) {
                 continue;
             }
-            let mut rules = Vec::new();
+            let start = rules.len();
             for rule in p.rules(dir) {
-                let peers = rule.peers.as_ref().map(|ps| {
-                    ps.iter()
+                let ids = rule.peers.as_ref().map(|list| {
+                    list.iter()
                         .map(|peer| {
-                            peer_kinds.push(&peer.kind);
-                            peer_kinds.len() - 1
+                            let key = match &peer.kind {
+                                PeerKind::Pods { namespaces, pods } => PeerKey::Pods {
+                                    ns: match namespaces {
+                                        NamespaceMatch::Own(ns) => NsCond::Own(ns.as_str()),
+                                        NamespaceMatch::Selector(s) => NsCond::Selector(sels.id(s)),
+                                    },
+                                    pods: sels.id(pods),
+                                },
+                                PeerKind::IpBlock { cidr, except } => PeerKey::Ip {
+                                    cidr: *cidr,
+                                    except: except.as_slice(),
+                                },
+                            };
+                            let next = peers.len();
+                            let id = *peer_ids.entry(key).or_insert(next);
+                            if id == next {
+                                peers.push(key);
+                            }
+                            id
                         })
                         .collect()
                 });
-                rules.push(FlatRule { rule, peers });
+                let named = rule
+                    .ports
+                    .iter()
+                    .flatten()
+                    .any(|e| matches!(e.port, PortRef::Named(_)));
+                let fixed = (!named).then(|| sets.intern(rule_ports(rule, None)));
+                rules.push(FlatRule {
+                    rule,
+                    peers: ids,
+                    fixed,
+                });
             }
-            flat.insert((pid, dir), rules);
+            match dir {
+                Direction::Ingress => pr.ingress = start..rules.len(),
+                Direction::Egress => pr.egress = start..rules.len(),
+            }
         }
+        rules_of.push(pr);
     }
+    let pw = words(peers.len());
 
     // Names used by named ports anywhere: only these container port names matter.
     let mut port_names: BTreeSet<(&str, Protocol)> = BTreeSet::new();
     for p in &c.policies {
         for rule in p.ingress.iter().chain(p.egress.iter()) {
             for e in rule.ports.iter().flatten() {
-                if let crate::model::PortRef::Named(nm) = &e.port {
+                if let PortRef::Named(nm) = &e.port {
                     port_names.insert((nm.as_str(), e.protocol));
                 }
             }
         }
     }
 
-    // Pod signatures. Labels-equal pods in one namespace share selector results, so evaluate
-    // peers once per distinct (namespace, labels, ips).
-    type Sig = (Vec<PolicyId>, Vec<PolicyId>, Vec<usize>, Vec<(String, u16)>);
-    type LabelKey<'k> = (&'k str, &'k crate::selector::Labels, &'k [IpAddr]);
-    type Matches = (Vec<PolicyId>, Vec<PolicyId>, Vec<usize>);
-    let mut sig_cache: HashMap<LabelKey<'_>, Matches> = HashMap::new();
-    let mut class_index: HashMap<Sig, usize> = HashMap::new();
-    let mut classes: Vec<Vec<PodId>> = Vec::new();
-    let mut class_sig: Vec<Sig> = Vec::new();
-    let mut class_of = Vec::with_capacity(n);
+    // Selectors filed under a label they require: a `matchLabels` entry (k, v), else an `In`
+    // requirement (under (k, v) for each listed v), else an `Exists` requirement (under k).
+    // A label set has one value per key, so it meets each selector at most once: only those
+    // filed under one of its labels or keys, and those requiring none (`always`).
+    let mut by_label: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut always: Vec<usize> = Vec::new();
+    for (i, s) in sels.list.iter().enumerate() {
+        let is_in = |r: &&Requirement| r.op == Operator::In;
+        let exists = |r: &&Requirement| r.op == Operator::Exists;
+        if let Some((k, v)) = s.match_labels.first() {
+            by_label.entry((k, v)).or_default().push(i);
+        } else if let Some(r) = s.exprs.iter().find(is_in) {
+            for v in &r.values {
+                by_label.entry((&r.key, v)).or_default().push(i);
+            }
+        } else if let Some(r) = s.exprs.iter().find(exists) {
+            by_key.entry(&r.key).or_default().push(i);
+        } else {
+            always.push(i);
+        }
+    }
+    let mut selector_peers: Vec<Vec<usize>> = vec![Vec::new(); sels.list.len()];
+    let mut ip_peers: Vec<(usize, Cidr, &[Cidr])> = Vec::new();
+    for (pi, key) in peers.iter().enumerate() {
+        match *key {
+            PeerKey::Pods { pods, .. } => {
+                if let Some(v) = selector_peers.get_mut(pods) {
+                    v.push(pi);
+                }
+            }
+            PeerKey::Ip { cidr, except } => ip_peers.push((pi, cidr, except)),
+        }
+    }
+
+    // Per namespace of a pod: the peers whose namespace condition it meets.
+    let empty = Labels::new();
+    let mut ns_bits: HashMap<&str, Vec<u64>> = HashMap::new();
+    for pod in &c.pods {
+        if ns_bits.contains_key(pod.namespace.as_str()) {
+            continue;
+        }
+        let labels = a.index.ns_labels(&pod.namespace).unwrap_or(&empty);
+        let mut memo: HashMap<usize, bool> = HashMap::new();
+        let mut bits = vec![0u64; pw];
+        for (pi, key) in peers.iter().enumerate() {
+            let ok = match *key {
+                PeerKey::Pods {
+                    ns: NsCond::Own(ns),
+                    ..
+                } => ns == pod.namespace,
+                PeerKey::Pods {
+                    ns: NsCond::Selector(s),
+                    ..
+                } => *memo.entry(s).or_insert_with(|| sels.matches(s, labels)),
+                PeerKey::Ip { .. } => false,
+            };
+            if ok {
+                set_bit(&mut bits, pi);
+            }
+        }
+        ns_bits.insert(pod.namespace.as_str(), bits);
+    }
+
+    // Pods grouped by label set: selectors are evaluated once per group.
+    let mut label_group: HashMap<&Labels, usize> = HashMap::new();
+    let mut groups: Vec<Vec<PodId>> = Vec::new();
     for (pid, pod) in c.pods.iter().enumerate() {
-        let key = (pod.namespace.as_str(), &pod.labels, pod.ips.as_slice());
-        let (ing, eg, peers) = sig_cache
-            .entry(key)
-            .or_insert_with(|| {
-                let ing = isolating(c, &a.index, pod, Direction::Ingress);
-                let eg = isolating(c, &a.index, pod, Direction::Egress);
-                let peers = peer_kinds
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, k)| peer_match(c, &a.index, k, Endpoint::Pod(pid)).is_ok())
-                    .map(|(i, _)| i)
-                    .collect();
-                (ing, eg, peers)
-            })
-            .clone();
-        let named: Vec<(String, u16)> = port_names
-            .iter()
-            .filter_map(|(nm, proto)| {
-                pod.named_port(nm, *proto)
-                    .map(|p| (format!("{nm}/{proto}"), p))
-            })
-            .collect();
-        let sig: Sig = (ing, eg, peers, named);
+        let next = groups.len();
+        let g = *label_group.entry(&pod.labels).or_insert(next);
+        if g == next {
+            groups.push(Vec::new());
+        }
+        if let Some(v) = groups.get_mut(g) {
+            v.push(pid);
+        }
+    }
+
+    // Signatures: (isolating ingress, isolating egress, peers) is shared by the pods of one
+    // namespace and label set (and IPs); named ports are per pod.
+    type Base = (Vec<PolicyId>, Vec<PolicyId>, Vec<u64>);
+    let mut base_ids: HashMap<Base, usize> = HashMap::new();
+    let mut named_ids: HashMap<Vec<Option<u16>>, usize> = HashMap::new();
+    let mut named_rep: Vec<PodId> = Vec::new();
+    let mut sig_of_pod: Vec<(usize, usize)> = vec![(0, 0); n];
+    let mut hit = vec![false; sels.list.len()];
+    let mut matched: Vec<usize> = Vec::new();
+    for group in &groups {
+        let Some(labels) = group
+            .first()
+            .and_then(|&p| c.pods.get(p))
+            .map(|p| &p.labels)
+        else {
+            continue;
+        };
+        matched.clear();
+        let keyed = labels.iter().flat_map(|(k, v)| {
+            let pairs = by_label.get(&(k.as_str(), v.as_str()));
+            pairs.into_iter().chain(by_key.get(k.as_str())).flatten()
+        });
+        for &s in always.iter().chain(keyed) {
+            if sels.matches(s, labels) {
+                matched.push(s);
+            }
+        }
+        let mut label_bits = vec![0u64; pw];
+        for &s in &matched {
+            if let Some(h) = hit.get_mut(s) {
+                *h = true;
+            }
+            for &pi in selector_peers.get(s).into_iter().flatten() {
+                set_bit(&mut label_bits, pi);
+            }
+        }
+        let mut local: HashMap<(&str, &[IpAddr]), usize> = HashMap::new();
+        for &pid in group {
+            let Some(pod) = c.pods.get(pid) else {
+                continue;
+            };
+            let key = (pod.namespace.as_str(), pod.ips.as_slice());
+            let base =
+                match local.get(&key) {
+                    Some(&b) => b,
+                    None => {
+                        let isolating = |dir: Direction| -> Vec<PolicyId> {
+                            a.index
+                                .policies_by_ns
+                                .get(&pod.namespace)
+                                .into_iter()
+                                .flatten()
+                                .copied()
+                                .filter(|&id| {
+                                    c.policies.get(id).is_some_and(|p| p.affects(dir))
+                                        && policy_selector
+                                            .get(id)
+                                            .is_some_and(|&s| hit.get(s) == Some(&true))
+                                })
+                                .collect()
+                        };
+                        let mut bits = label_bits.clone();
+                        match ns_bits.get(pod.namespace.as_str()) {
+                            Some(nb) => bits.iter_mut().zip(nb).for_each(|(b, m)| *b &= m),
+                            None => bits.iter_mut().for_each(|b| *b = 0),
+                        }
+                        // ipBlock peers match pods whose IPs the manifests give; a dual-stack pod
+                        // matches when any of its addresses does (as `evaluate::peer_match`).
+                        for &(pi, cidr, except) in &ip_peers {
+                            if pod.ips.iter().any(|&ip| {
+                                cidr.contains(ip) && !except.iter().any(|e| e.contains(ip))
+                            }) {
+                                set_bit(&mut bits, pi);
+                            }
+                        }
+                        let sig = (
+                            isolating(Direction::Ingress),
+                            isolating(Direction::Egress),
+                            bits,
+                        );
+                        let next = base_ids.len();
+                        let b = *base_ids.entry(sig).or_insert(next);
+                        local.insert(key, b);
+                        b
+                    }
+                };
+            let named_sig: Vec<Option<u16>> = port_names
+                .iter()
+                .map(|&(nm, proto)| pod.named_port(nm, proto))
+                .collect();
+            let next = named_ids.len();
+            let named = *named_ids.entry(named_sig).or_insert(next);
+            if named == next {
+                named_rep.push(pid);
+            }
+            if let Some(s) = sig_of_pod.get_mut(pid) {
+                *s = (base, named);
+            }
+        }
+        for &s in &matched {
+            if let Some(h) = hit.get_mut(s) {
+                *h = false;
+            }
+        }
+    }
+    let mut base_list: Vec<Option<Base>> = vec![None; base_ids.len()];
+    for (sig, id) in base_ids {
+        if let Some(slot) = base_list.get_mut(id) {
+            *slot = Some(sig);
+        }
+    }
+
+    // Classes, numbered in the order of their first pod.
+    let mut class_index: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut classes: Vec<Vec<PodId>> = Vec::new();
+    let mut class_sig: Vec<ClassSig> = Vec::new();
+    let mut class_of = Vec::with_capacity(n);
+    for (pid, &(base, named)) in sig_of_pod.iter().enumerate() {
         let next = classes.len();
-        let ci = *class_index.entry(sig.clone()).or_insert(next);
+        let ci = *class_index.entry((base, named)).or_insert(next);
         if ci == next {
+            let (ingress, egress, peers) =
+                base_list.get(base).cloned().flatten().unwrap_or_default();
             classes.push(Vec::new());
-            class_sig.push(sig);
+            class_sig.push(ClassSig {
+                ingress,
+                egress,
+                peers,
+                named,
+            });
         }
         if let Some(cl) = classes.get_mut(ci) {
             cl.push(pid);
         }
         class_of.push(ci);
     }
-
-    let outside = outside_ranges(a);
     let k = classes.len();
 
-    // Peer match of a rule against a class (bitset membership by binary search).
-    let matches_class = |fr: &FlatRule<'_>, sig: &Sig| -> bool {
-        match &fr.peers {
-            None => true,
-            Some(ids) => ids.iter().any(|i| sig.2.binary_search(i).is_ok()),
+    // The classes each rule's peers match, from the classes' peer bitsets.
+    let mut peer_rules: Vec<Vec<usize>> = vec![Vec::new(); peers.len()];
+    for (ri, r) in rules.iter().enumerate() {
+        for &p in r.peers.iter().flatten() {
+            if let Some(v) = peer_rules.get_mut(p) {
+                v.push(ri);
+            }
         }
-    };
-    let rep_pod = |ci: usize| {
-        classes
-            .get(ci)
-            .and_then(|v| v.first())
-            .and_then(|&p| c.pods.get(p))
-    };
+    }
+    let mut rule_classes: Vec<Vec<u32>> = vec![Vec::new(); rules.len()];
+    let mut stamp: Vec<usize> = vec![usize::MAX; rules.len()];
+    for (ci, sig) in class_sig.iter().enumerate() {
+        for p in ones(&sig.peers) {
+            for &ri in peer_rules.get(p).into_iter().flatten() {
+                if let (Some(st), Some(v)) = (stamp.get_mut(ri), rule_classes.get_mut(ri)) {
+                    if *st != ci {
+                        *st = ci;
+                        v.push(ci as u32);
+                    }
+                }
+            }
+        }
+    }
 
-    // Egress per (egress policy set, destination class), memoised across classes that share it.
-    let mut eg_memo: HashMap<(&[PolicyId], usize), PortSet> = HashMap::new();
-    // Ingress per (destination's policy set and named ports, source class).
-    type IngressKey<'k> = (&'k [PolicyId], &'k [(String, u16)]);
-    let mut ing_keys: HashMap<IngressKey<'_>, usize> = HashMap::new();
-    let ing_key: Vec<usize> = class_sig
+    // The outside ranges each rule's peers match (on the ranges' representatives).
+    let outside = outside_ranges(a);
+    let nr = outside.len();
+    let mut ip_peer_ranges: HashMap<usize, Vec<u32>> = HashMap::new();
+    for &(pi, cidr, except) in &ip_peers {
+        let hits = outside
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                let ip = r.representative;
+                cidr.contains(ip) && !except.iter().any(|e| e.contains(ip))
+            })
+            .map(|(j, _)| j as u32)
+            .collect();
+        ip_peer_ranges.insert(pi, hits);
+    }
+    let rule_ranges: Vec<Vec<u32>> = rules
         .iter()
-        .map(|s| {
-            let next = ing_keys.len();
-            *ing_keys
-                .entry((s.0.as_slice(), s.3.as_slice()))
-                .or_insert(next)
+        .map(|r| {
+            let mut v: Vec<u32> = r
+                .peers
+                .iter()
+                .flatten()
+                .filter_map(|p| ip_peer_ranges.get(p))
+                .flatten()
+                .copied()
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
         })
         .collect();
-    let mut ing_memo: HashMap<(usize, usize), PortSet> = HashMap::new();
-    let mut class_matrix = vec![vec![PortSet::none(); k]; k];
-    for src in 0..k {
-        let Some(ssig) = class_sig.get(src) else {
-            continue;
-        };
-        for dst in 0..k {
-            let Some(dsig) = class_sig.get(dst) else {
-                continue;
-            };
-            let eg = if ssig.1.is_empty() {
-                PortSet::all()
-            } else {
-                eg_memo
-                    .entry((ssig.1.as_slice(), dst))
-                    .or_insert_with(|| {
-                        let dst_pod = rep_pod(dst);
-                        let mut set = PortSet::none();
-                        for pid in &ssig.1 {
-                            for fr in flat.get(&(*pid, Direction::Egress)).into_iter().flatten() {
-                                if matches_class(fr, dsig) {
-                                    set.union(&crate::evaluate::rule_ports(fr.rule, dst_pod));
-                                }
-                            }
-                        }
-                        set
-                    })
-                    .clone()
-            };
-            if eg.is_empty() {
-                continue;
+
+    let mut ports = RulePorts {
+        a,
+        named_rep: &named_rep,
+        memo: FxMap::default(),
+    };
+
+    // Ingress columns, one per distinct (isolating ingress policies, named ports), stored
+    // transposed (`ing[source class][column]`) so the cell loop reads one row at a time.
+    let mut col_index: HashMap<(&[PolicyId], usize), usize> = HashMap::new();
+    let mut col_keys: Vec<(&[PolicyId], usize)> = Vec::new();
+    let col_of: Vec<Option<usize>> = class_sig
+        .iter()
+        .map(|s| {
+            if s.ingress.is_empty() {
+                return None;
             }
-            let ing = if dsig.0.is_empty() {
-                PortSet::all()
-            } else {
-                ing_memo
-                    .entry((ing_key.get(dst).copied().unwrap_or(dst), src))
-                    .or_insert_with(|| {
-                        let dst_pod = rep_pod(dst);
-                        let mut set = PortSet::none();
-                        for pid in &dsig.0 {
-                            for fr in flat.get(&(*pid, Direction::Ingress)).into_iter().flatten() {
-                                if matches_class(fr, ssig) {
-                                    set.union(&crate::evaluate::rule_ports(fr.rule, dst_pod));
-                                }
-                            }
+            let key = (s.ingress.as_slice(), s.named);
+            let next = col_keys.len();
+            let col = *col_index.entry(key).or_insert(next);
+            if col == next {
+                col_keys.push(key);
+            }
+            Some(col)
+        })
+        .collect();
+    let nc = col_keys.len();
+    let mut ing = vec![NONE; k.saturating_mul(nc)];
+    let mut ing_out = vec![NONE; nr.saturating_mul(nc)];
+    for (col, &(policies, named)) in col_keys.iter().enumerate() {
+        for &pid in policies {
+            for ri in rules_of.get(pid).map_or(0..0, |r| r.ingress.clone()) {
+                let Some(r) = rules.get(ri) else { continue };
+                let set = ports.of(&mut sets, r, ri, Some(named));
+                if set == NONE {
+                    continue;
+                }
+                let mut add = |cells: &mut [u32], at: usize| {
+                    if let Some(cell) = cells.get_mut(at) {
+                        *cell = sets.union(*cell, set);
+                    }
+                };
+                match &r.peers {
+                    None => {
+                        for s in 0..k {
+                            add(&mut ing, s * nc + col);
                         }
-                        set
-                    })
-                    .clone()
-            };
-            if let Some(cell) = class_matrix.get_mut(src).and_then(|r| r.get_mut(dst)) {
-                *cell = eg.intersect(&ing);
+                        for j in 0..nr {
+                            add(&mut ing_out, col * nr + j);
+                        }
+                    }
+                    Some(_) => {
+                        for &s in rule_classes.get(ri).into_iter().flatten() {
+                            add(&mut ing, s as usize * nc + col);
+                        }
+                        for &j in rule_ranges.get(ri).into_iter().flatten() {
+                            add(&mut ing_out, col * nr + j as usize);
+                        }
+                    }
+                }
             }
         }
     }
 
-    // Outside ranges: evaluated on representatives, per class.
-    let mut to_outside = vec![Vec::with_capacity(outside.len()); k];
-    let mut from_outside = vec![Vec::with_capacity(k); outside.len()];
-    for (ci, row) in to_outside.iter_mut().enumerate() {
-        let Some(&p) = classes.get(ci).and_then(|v| v.first()) else {
+    // Egress rows, one per distinct set of isolating egress policies, then the cells of every
+    // class sharing that row.
+    let mut row_members: Vec<(&[PolicyId], Vec<usize>)> = Vec::new();
+    let mut row_index: HashMap<&[PolicyId], usize> = HashMap::new();
+    let mut open: Vec<usize> = Vec::new();
+    for (ci, s) in class_sig.iter().enumerate() {
+        if s.egress.is_empty() {
+            open.push(ci);
             continue;
-        };
-        for r in &outside {
-            row.push(plain_between(
-                a,
-                Endpoint::Pod(p),
-                Endpoint::External(r.representative),
-            ));
+        }
+        let next = row_members.len();
+        let r = *row_index.entry(s.egress.as_slice()).or_insert(next);
+        if r == next {
+            row_members.push((s.egress.as_slice(), Vec::new()));
+        }
+        if let Some((_, m)) = row_members.get_mut(r) {
+            m.push(ci);
         }
     }
-    for (ri, row) in from_outside.iter_mut().enumerate() {
-        let Some(r) = outside.get(ri) else { continue };
-        for cl in &classes {
-            let Some(&p) = cl.first() else { continue };
-            row.push(plain_between(
-                a,
-                Endpoint::External(r.representative),
-                Endpoint::Pod(p),
-            ));
+    let mut cells = vec![NONE; k.saturating_mul(k)];
+    let mut to_out = vec![ALL; k.saturating_mul(nr)];
+    let mut row = vec![NONE; k];
+    let mut row_out = vec![NONE; nr];
+    let fill = |sets: &mut SetTable, src: usize, row: &[u32], cells: &mut [u32]| {
+        let ing_row = ing.get(src * nc..(src + 1) * nc).unwrap_or(&[]);
+        let Some(out) = cells.get_mut(src * k..(src + 1) * k) else {
+            return;
+        };
+        for ((cell, &eg), col) in out.iter_mut().zip(row).zip(&col_of) {
+            if eg == NONE {
+                continue;
+            }
+            let ingress = match col {
+                None => ALL,
+                Some(col) => ing_row.get(*col).copied().unwrap_or(NONE),
+            };
+            *cell = sets.intersect(eg, ingress);
+        }
+    };
+    let all_row = vec![ALL; k];
+    for &src in &open {
+        fill(&mut sets, src, &all_row, &mut cells);
+    }
+    for (policies, members) in &row_members {
+        row.iter_mut().for_each(|x| *x = NONE);
+        row_out.iter_mut().for_each(|x| *x = NONE);
+        for &pid in *policies {
+            for ri in rules_of.get(pid).map_or(0..0, |r| r.egress.clone()) {
+                let Some(r) = rules.get(ri) else { continue };
+                // Named ports resolve on the destination: per destination class; an outside
+                // address has none.
+                let out_set = ports.of(&mut sets, r, ri, None);
+                match &r.peers {
+                    None => {
+                        for (d, cell) in row.iter_mut().enumerate() {
+                            let named = class_sig.get(d).map(|s| s.named);
+                            let set = ports.of(&mut sets, r, ri, named);
+                            *cell = sets.union(*cell, set);
+                        }
+                        for cell in row_out.iter_mut() {
+                            *cell = sets.union(*cell, out_set);
+                        }
+                    }
+                    Some(_) => {
+                        for &d in rule_classes.get(ri).into_iter().flatten() {
+                            let named = class_sig.get(d as usize).map(|s| s.named);
+                            let set = ports.of(&mut sets, r, ri, named);
+                            if let Some(cell) = row.get_mut(d as usize) {
+                                *cell = sets.union(*cell, set);
+                            }
+                        }
+                        for &j in rule_ranges.get(ri).into_iter().flatten() {
+                            if let Some(cell) = row_out.get_mut(j as usize) {
+                                *cell = sets.union(*cell, out_set);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for &src in members {
+            fill(&mut sets, src, &row, &mut cells);
+            if let Some(out) = to_out.get_mut(src * nr..(src + 1) * nr) {
+                out.copy_from_slice(&row_out);
+            }
         }
     }
 
+    // From outside: the ingress column of each destination class, or everything when no
+    // policy isolates its ingress.
+    let mut from_out = vec![ALL; nr.saturating_mul(k)];
+    for (ci, col) in col_of.iter().enumerate() {
+        let Some(col) = col else { continue };
+        for j in 0..nr {
+            if let (Some(cell), Some(&v)) =
+                (from_out.get_mut(j * k + ci), ing_out.get(col * nr + j))
+            {
+                *cell = v;
+            }
+        }
+    }
+
+    let sets = sets.into_sets();
     Connectivity {
         class_of,
         classes,
         outside,
-        class_matrix,
-        to_outside,
-        from_outside,
+        class_matrix: SetMatrix {
+            rows: k,
+            cols: k,
+            cells,
+            sets: sets.clone(),
+        },
+        to_outside: SetMatrix {
+            rows: k,
+            cols: nr,
+            cells: to_out,
+            sets: sets.clone(),
+        },
+        from_outside: SetMatrix {
+            rows: nr,
+            cols: k,
+            cells: from_out,
+            sets,
+        },
+    }
+}
+
+/// Port sets of rules toward destinations, interned; a rule with named ports is resolved once
+/// per distinct named-port signature of the destination.
+struct RulePorts<'a> {
+    a: &'a Analysis,
+    named_rep: &'a [PodId],
+    memo: FxMap<(usize, usize), u32>,
+}
+
+impl RulePorts<'_> {
+    /// `named`: the destination's named-port signature; `None` for an address outside.
+    fn of(
+        &mut self,
+        sets: &mut SetTable,
+        r: &FlatRule<'_>,
+        ri: usize,
+        named: Option<usize>,
+    ) -> u32 {
+        if let Some(f) = r.fixed {
+            return f;
+        }
+        let key = (ri, named.unwrap_or(usize::MAX));
+        if let Some(&id) = self.memo.get(&key) {
+            return id;
+        }
+        let dst = named
+            .and_then(|nm| self.named_rep.get(nm))
+            .and_then(|&p| self.a.cluster.pods.get(p));
+        let id = sets.intern(rule_ports(r.rule, dst));
+        self.memo.insert(key, id);
+        id
     }
 }

@@ -55,6 +55,16 @@ pub enum Code {
     ForeignPolicy,
     InvalidReplicas,
     DuplicatePortName,
+    // Admin tiers (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy)
+    InvalidPriority,
+    InvalidAction,
+    InvalidSubject,
+    TooManyItems,
+    InvalidApiVersion,
+    /// `nodes` / `domainNames` peers: valid, not simulated.
+    NotSimulated,
+    /// Equal priorities in one tier whose rules could match the same flow.
+    EqualPriority,
     // Lints (manifests are valid, but probably not what was meant)
     LintNoDnsEgress,
     LintDnsPortTcpOnly,
@@ -71,6 +81,8 @@ pub enum Code {
     LintHostNetwork,
     LintPeersPortsSplit,
     LintServiceNoBackends,
+    LintAdminDenyShadowed,
+    LintAdminRuleNeverMatches,
 }
 
 impl Code {
@@ -103,6 +115,13 @@ impl Code {
             Code::ForeignPolicy => "foreign-policy",
             Code::InvalidReplicas => "invalid-replicas",
             Code::DuplicatePortName => "duplicate-port-name",
+            Code::InvalidPriority => "invalid-priority",
+            Code::InvalidAction => "invalid-action",
+            Code::InvalidSubject => "invalid-subject",
+            Code::TooManyItems => "too-many-items",
+            Code::InvalidApiVersion => "invalid-api-version",
+            Code::NotSimulated => "not-simulated",
+            Code::EqualPriority => "equal-priority",
             Code::LintNoDnsEgress => "no-dns-egress",
             Code::LintDnsPortTcpOnly => "dns-port-tcp-only",
             Code::LintPeerSelectorsCombined => "peer-selectors-combined",
@@ -118,6 +137,8 @@ impl Code {
             Code::LintHostNetwork => "host-network-pod",
             Code::LintPeersPortsSplit => "peers-ports-split",
             Code::LintServiceNoBackends => "service-no-backends",
+            Code::LintAdminDenyShadowed => "deny-shadowed-by-accept",
+            Code::LintAdminRuleNeverMatches => "admin-rule-never-matches",
         }
     }
 
@@ -139,6 +160,8 @@ impl Code {
                 | Code::LintHostNetwork
                 | Code::LintPeersPortsSplit
                 | Code::LintServiceNoBackends
+                | Code::LintAdminDenyShadowed
+                | Code::LintAdminRuleNeverMatches
         )
     }
 }

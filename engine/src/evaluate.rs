@@ -5,8 +5,9 @@
 //! One rule union ([`matching_rules`]) serves port sets ([`direction_ports`], the matrix fast path)
 //! and single verdicts ([`evaluate_direction`]): the same walk, unioned or looked up at one port.
 //!
-//! The structure is one function per tier: today NetworkPolicy only. An admin tier before it
-//! (AdminNetworkPolicy) and a baseline tier after it slot in at [`evaluate_direction`].
+//! The structure is one function per tier: the NetworkPolicy tier is here; when admin policies
+//! exist, [`evaluate_direction`] and [`direction_ports`] run the whole chain (`crate::admin`:
+//! Admin tier → NetworkPolicy tier → Baseline tier → default) around it.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -101,12 +102,14 @@ pub enum PeerMiss {
     },
 }
 
-/// A policy of some tier. Today the NetworkPolicy tier only; AdminNetworkPolicy and
-/// BaselineAdminNetworkPolicy get their own variants when they are evaluated.
+/// A policy of some tier: a NetworkPolicy (`Cluster::policies`), or an admin policy
+/// (`Cluster::admin_policies`) of the Admin or the Baseline tier.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(tag = "tier", content = "index")]
 pub enum PolicyRef {
     NetworkPolicy(PolicyId),
+    Admin(crate::admin::AdminPolicyId),
+    Baseline(crate::admin::AdminPolicyId),
 }
 
 impl RuleRef {
@@ -252,11 +255,19 @@ pub enum Outcome {
         /// One per (isolating policy, rule), policies in order, nearest rule first.
         misses: Vec<Miss>,
     },
+    /// Admin tiers took part: an Admin or Baseline rule decided, or passed the flow on to the
+    /// NetworkPolicy tier or the default (or a caveat applies). Never produced without admin
+    /// policies.
+    Tiered(Box<crate::admin::Tiered>),
 }
 
 impl Outcome {
     pub fn allowed(&self) -> bool {
-        !matches!(self, Outcome::Denied { .. })
+        match self {
+            Outcome::Denied { .. } => false,
+            Outcome::Tiered(t) => t.allowed(),
+            _ => true,
+        }
     }
 }
 
@@ -482,9 +493,28 @@ fn matching_rules<'c>(
     }
 }
 
-/// NetworkPolicy tier for one direction of one pod: the set of allowed ports toward/from `other`.
+/// One direction of one pod: the set of allowed ports toward/from `other`, through every tier.
 /// Named ports resolve on the destination pod: the subject on ingress, `other` on egress.
 pub fn direction_ports(
+    cluster: &Cluster,
+    index: &Index,
+    subject: PodId,
+    dir: Direction,
+    other: Endpoint,
+) -> DirectionPorts {
+    let np = np_direction_ports(cluster, index, subject, dir, other);
+    if !crate::admin::active(cluster) {
+        return np;
+    }
+    let isolated = np.isolated;
+    let ports = crate::admin::direction_ports(cluster, index, subject, dir, other, || {
+        (np.isolated, np.ports)
+    });
+    DirectionPorts { isolated, ports }
+}
+
+/// The NetworkPolicy tier alone (see [`direction_ports`]).
+pub fn np_direction_ports(
     cluster: &Cluster,
     index: &Index,
     subject: PodId,
@@ -520,8 +550,8 @@ pub fn direction_ports(
     }
 }
 
-/// Evaluates one direction for one port with full provenance: the rule union of
-/// [`direction_ports`] looked up at `port`; when nothing admits it, every rule's reasons.
+/// Evaluates one direction for one port with full provenance, through every tier: a pod to
+/// itself is always allowed (hairpin traffic is not subject to admin policies either).
 pub fn evaluate_direction(
     cluster: &Cluster,
     index: &Index,
@@ -534,6 +564,25 @@ pub fn evaluate_direction(
     if other == Endpoint::Pod(subject) {
         return Outcome::SelfTraffic;
     }
+    if !crate::admin::active(cluster) {
+        return np_direction(cluster, index, subject, dir, other, port, protocol);
+    }
+    crate::admin::evaluate(cluster, index, subject, dir, other, port, protocol, || {
+        np_direction(cluster, index, subject, dir, other, port, protocol)
+    })
+}
+
+/// The NetworkPolicy tier at one port: the rule union of [`np_direction_ports`] looked up at
+/// `port`; when nothing admits it, every rule's reasons.
+pub fn np_direction(
+    cluster: &Cluster,
+    index: &Index,
+    subject: PodId,
+    dir: Direction,
+    other: Endpoint,
+    port: u16,
+    protocol: Protocol,
+) -> Outcome {
     let Some(pod) = cluster.pods.get(subject) else {
         return Outcome::NotIsolated;
     };

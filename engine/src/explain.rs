@@ -155,7 +155,13 @@ impl Analysis {
             );
         }
         for f in &e.flags {
-            let _ = writeln!(out, "  CNI-dependent: {}", f.sentence);
+            // Admin-tier caveats are about the simulation, not the CNI.
+            let what = if f.kind.starts_with("admin-") {
+                "Caveat"
+            } else {
+                "CNI-dependent"
+            };
+            let _ = writeln!(out, "  {what}: {}", f.sentence);
         }
         out
     }
@@ -182,7 +188,24 @@ impl Analysis {
                     let _ = writeln!(out, "{pad}{label}: allowed — a pod can always reach itself");
                 }
                 DirectionExplanation::NotIsolated {
+                    passed,
+                    tier: Some(_),
+                    ..
+                } if !passed.is_empty() => {
+                    let _ = writeln!(
+                        out,
+                        "{pad}{label}: allowed — {}{}",
+                        self.chain(passed, who),
+                        if passed.last().is_some_and(|p| p.tier == Some("Baseline")) {
+                            "the default allows".to_string()
+                        } else {
+                            format!("no NetworkPolicy isolates `{who}` and no Baseline rule matches → allowed (the default)")
+                        }
+                    );
+                }
+                DirectionExplanation::NotIsolated {
                     other_direction_only,
+                    ..
                 } => {
                     if other_direction_only.is_empty() {
                         let _ = writeln!(
@@ -201,10 +224,68 @@ impl Analysis {
                         );
                     }
                 }
+                DirectionExplanation::Allowed { rule, passed, .. } if rule.tier.is_some() => {
+                    let _ = writeln!(
+                        out,
+                        "{pad}{label}: allowed — {}{}",
+                        self.chain(passed, who),
+                        self.admin_step(rule, who)
+                    );
+                }
+                DirectionExplanation::Denied {
+                    rule: Some(rule),
+                    passed,
+                    ..
+                } => {
+                    let _ = writeln!(
+                        out,
+                        "{pad}{label}: DENIED — {}{}",
+                        self.chain(passed, who),
+                        self.admin_step(rule, who)
+                    );
+                }
                 DirectionExplanation::Allowed {
                     isolating,
                     isolating_spans,
                     rule,
+                    passed,
+                    ..
+                } if !passed.is_empty() => {
+                    let _ = writeln!(
+                        out,
+                        "{pad}{label}: allowed — {}NetworkPolicy tier: allowed by {}",
+                        self.chain(passed, who),
+                        self.rule_text(rule)
+                    );
+                    let _ = writeln!(
+                        out,
+                        "{pad}  (isolated by {})",
+                        self.policies_text(isolating, isolating_spans)
+                    );
+                }
+                DirectionExplanation::Denied {
+                    isolating,
+                    isolating_spans,
+                    misses,
+                    passed,
+                    ..
+                } if !passed.is_empty() => {
+                    let _ = writeln!(
+                        out,
+                        "{pad}{label}: DENIED — {}NetworkPolicy {} isolate{} `{who}`; no rule matches → denied:",
+                        self.chain(passed, who),
+                        self.policies_text(isolating, isolating_spans),
+                        if isolating.len() == 1 { "s" } else { "" }
+                    );
+                    for m in misses {
+                        self.miss_text(m, dir, hop, &pad, out);
+                    }
+                }
+                DirectionExplanation::Allowed {
+                    isolating,
+                    isolating_spans,
+                    rule,
+                    ..
                 } => {
                     let _ = writeln!(out, "{pad}{label}: allowed by {}", self.rule_text(rule));
                     let _ = writeln!(
@@ -217,6 +298,7 @@ impl Analysis {
                     isolating,
                     isolating_spans,
                     misses,
+                    ..
                 } => {
                     let _ = writeln!(
                         out,
@@ -229,6 +311,63 @@ impl Analysis {
                 }
             }
         }
+    }
+
+    /// The Pass steps before a decision, each followed by ` → `.
+    fn chain(&self, passed: &[AllowingRule], who: &str) -> String {
+        passed
+            .iter()
+            .map(|p| format!("{} → ", self.admin_step(p, who)))
+            .collect()
+    }
+
+    /// "ClusterNetworkPolicy `deny-all` (Admin, priority 10), rule `deny` (line 12: from pods in
+    /// every namespace, any port), denies". A Baseline rule is reached only when no
+    /// NetworkPolicy isolates the pod, which is said first.
+    fn admin_step(&self, r: &AllowingRule, who: &str) -> String {
+        let kind = r.kind.unwrap_or("?");
+        let label = match (kind, r.priority) {
+            ("ClusterNetworkPolicy", Some(p)) => {
+                format!(
+                    "{kind} `{}` ({}, priority {p})",
+                    r.policy,
+                    r.tier.unwrap_or("?")
+                )
+            }
+            (_, Some(p)) => format!("{kind} `{}` (priority {p})", r.policy),
+            (_, None) => format!("{kind} `{}`", r.policy),
+        };
+        let rule = match &r.rule_name {
+            Some(n) => format!("rule `{n}`"),
+            None => format!("rule {}", r.rule_index + 1),
+        };
+        let side = if r.direction == "ingress" {
+            "from"
+        } else {
+            "to"
+        };
+        let ports = if r.port_index.is_some() {
+            format!("port {}", r.ports)
+        } else {
+            r.ports.clone()
+        };
+        let verb = match r.action {
+            Some("Accept") => "accepts",
+            Some("Allow") => "allows",
+            Some("Deny") => "denies",
+            Some("Pass") => "passes",
+            _ => "decides",
+        };
+        let before = if r.tier == Some("Baseline") {
+            format!("no NetworkPolicy isolates `{who}` → ")
+        } else {
+            String::new()
+        };
+        format!(
+            "{before}{label}, {rule} ({}: {side} {}, {ports}), {verb}",
+            self.location_ref(&r.span),
+            r.peer
+        )
     }
 
     fn policies_text(&self, names: &[String], spans: &[SpanRef]) -> String {
@@ -423,15 +562,27 @@ fn same_direction(a: &DirectionExplanation, b: &DirectionExplanation) -> bool {
             DirectionExplanation::Denied {
                 isolating: ia,
                 misses: ma,
+                passed: pa,
+                rule: ra,
                 ..
             },
             DirectionExplanation::Denied {
                 isolating: ib,
                 misses: mb,
+                passed: pb,
+                rule: rb,
                 ..
             },
         ) => {
             ia == ib
+                && same_rules(pa, pb)
+                && match (ra, rb) {
+                    (Some(x), Some(y)) => {
+                        same_rules(std::slice::from_ref(x), std::slice::from_ref(y))
+                    }
+                    (None, None) => true,
+                    _ => false,
+                }
                 && ma.len() == mb.len()
                 && ma.iter().zip(mb).all(|(x, y)| {
                     x.policy == y.policy
@@ -450,11 +601,31 @@ fn same_direction(a: &DirectionExplanation, b: &DirectionExplanation) -> bool {
         (
             DirectionExplanation::NotIsolated {
                 other_direction_only: a,
+                passed: pa,
+                ..
             },
             DirectionExplanation::NotIsolated {
                 other_direction_only: b,
+                passed: pb,
+                ..
             },
-        ) => a == b,
+        ) => a == b && same_rules(pa, pb),
         _ => a == b,
     }
+}
+
+/// The same rules (policy, direction, rule, peer, port entry), whatever the endpoints.
+fn same_rules(
+    a: &[impl std::borrow::Borrow<AllowingRule>],
+    b: &[impl std::borrow::Borrow<AllowingRule>],
+) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            let (x, y) = (x.borrow(), y.borrow());
+            x.policy_ref == y.policy_ref
+                && x.direction == y.direction
+                && x.rule_index == y.rule_index
+                && x.peer_index == y.peer_index
+                && x.port_index == y.port_index
+        })
 }

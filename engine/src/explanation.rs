@@ -104,6 +104,11 @@ pub struct ServiceLeg {
     pub target_port: u16,
 }
 
+/// Admin tiers add, on `allowed`, `denied` and `not-isolated` outcomes (only when the input has
+/// admin policies): `tier` — the deciding tier (`Admin`, `NetworkPolicy`, `Baseline`, or
+/// `default` when none decided) — and `passed`, the Pass rules the flow went through. An admin
+/// decision's rule is `rule` (with `kind`, `tier`, `priority`, `action`, `rule_name`), for a
+/// denial too; its `isolating` and `misses` are empty.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "result", rename_all = "kebab-case")]
 pub enum DirectionExplanation {
@@ -111,16 +116,31 @@ pub enum DirectionExplanation {
         isolating: Vec<String>,
         isolating_spans: Vec<SpanRef>,
         rule: Box<AllowingRule>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        tier: Option<&'static str>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        passed: Vec<AllowingRule>,
     },
     Denied {
         isolating: Vec<String>,
         isolating_spans: Vec<SpanRef>,
         misses: Vec<MissExplanation>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        tier: Option<&'static str>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        passed: Vec<AllowingRule>,
+        /// The admin rule that denied (Admin or Baseline tier).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        rule: Option<Box<AllowingRule>>,
     },
     NotIsolated {
         /// Policies that select the pod, but for the other direction only.
         #[serde(skip_serializing_if = "Vec::is_empty")]
         other_direction_only: Vec<OtherDirection>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        tier: Option<&'static str>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        passed: Vec<AllowingRule>,
     },
     #[serde(rename = "self")]
     SelfTraffic,
@@ -156,6 +176,20 @@ pub struct AllowingRule {
     pub peer: String,
     /// `80/TCP`, `` `http`/TCP ``, or `any port`.
     pub ports: String,
+    /// Admin rules: `AdminNetworkPolicy`, `BaselineAdminNetworkPolicy`, `ClusterNetworkPolicy`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
+    /// Admin rules: `Admin` or `Baseline`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<u32>,
+    /// Admin rules: the action as written (`Allow`, `Accept`, `Deny`, `Pass`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<&'static str>,
+    /// Admin rules: the rule's `name`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_name: Option<String>,
 }
 
 /// One (isolating policy, rule) that did not allow the flow.
@@ -236,6 +270,9 @@ impl CniFlag {
             CniFlag::Hairpin { .. } => "hairpin",
             CniFlag::ExternalName { .. } => "external-name",
             CniFlag::ForeignPolicy { .. } => "foreign-policy",
+            CniFlag::AdminEqualPriority { .. } => "admin-equal-priority",
+            CniFlag::AdminNotSimulated { .. } => "admin-not-simulated",
+            CniFlag::AdminNetworksPodIp { .. } => "admin-networks-pod-ip",
         }
     }
 
@@ -245,6 +282,10 @@ impl CniFlag {
             CniFlag::IpBlockOnPod { policy } | CniFlag::EndPort { policy } => policy,
             CniFlag::Hairpin { service } | CniFlag::ExternalName { service, .. } => service,
             CniFlag::ForeignPolicy { policy, .. } => policy,
+            CniFlag::AdminEqualPriority { policies } => policies,
+            CniFlag::AdminNotSimulated { policy } | CniFlag::AdminNetworksPodIp { policy } => {
+                policy
+            }
         }
     }
 
@@ -433,16 +474,22 @@ impl Analysis {
         outcome: &Outcome,
         hop: &Hop,
     ) -> DirectionExplanation {
+        // With admin policies in the input, every decided direction names its tier.
+        let tiers = !self.cluster.admin_policies.is_empty();
         match outcome {
             Outcome::NotAsked => DirectionExplanation::NotAsked,
             Outcome::SelfTraffic => DirectionExplanation::SelfTraffic,
             Outcome::NotIsolated => DirectionExplanation::NotIsolated {
                 other_direction_only: self.other_direction_only(dir, subject),
+                tier: tiers.then_some("default"),
+                passed: Vec::new(),
             },
             Outcome::Allowed { isolating, by } => DirectionExplanation::Allowed {
                 isolating: self.policy_names(isolating),
                 isolating_spans: self.policy_spans(isolating),
                 rule: Box::new(self.allowing_rule(by)),
+                tier: tiers.then_some("NetworkPolicy"),
+                passed: Vec::new(),
             },
             Outcome::Denied { isolating, misses } => DirectionExplanation::Denied {
                 isolating: self.policy_names(isolating),
@@ -451,7 +498,108 @@ impl Analysis {
                     .iter()
                     .map(|m| self.miss_explanation(m, dir, hop))
                     .collect(),
+                tier: tiers.then_some("NetworkPolicy"),
+                passed: Vec::new(),
+                rule: None,
             },
+            Outcome::Tiered(t) => self.tiered_explanation(dir, subject, t, hop),
+        }
+    }
+
+    /// A direction decided through the admin tiers: the deciding rule or the NetworkPolicy
+    /// tier's own explanation, with the Pass rules before it.
+    fn tiered_explanation(
+        &self,
+        dir: Direction,
+        subject: Endpoint,
+        t: &crate::admin::Tiered,
+        hop: &Hop,
+    ) -> DirectionExplanation {
+        use crate::admin::{Action, TierDecision};
+        let passes: Vec<AllowingRule> = t.passes.iter().map(|r| self.admin_rule(r)).collect();
+        let tier = Some(t.tier_name());
+        match &t.decision {
+            TierDecision::Admin(r) | TierDecision::Baseline(r) => {
+                let rule = Box::new(self.admin_rule(r));
+                if r.action == Action::Accept {
+                    DirectionExplanation::Allowed {
+                        isolating: Vec::new(),
+                        isolating_spans: Vec::new(),
+                        rule,
+                        tier,
+                        passed: passes,
+                    }
+                } else {
+                    DirectionExplanation::Denied {
+                        isolating: Vec::new(),
+                        isolating_spans: Vec::new(),
+                        misses: Vec::new(),
+                        tier,
+                        passed: passes,
+                        rule: Some(rule),
+                    }
+                }
+            }
+            TierDecision::NetworkPolicy(o) => {
+                let mut d = self.direction_explanation(dir, subject, o, hop);
+                match &mut d {
+                    DirectionExplanation::Allowed {
+                        passed, tier: tr, ..
+                    }
+                    | DirectionExplanation::Denied {
+                        passed, tier: tr, ..
+                    }
+                    | DirectionExplanation::NotIsolated {
+                        passed, tier: tr, ..
+                    } => {
+                        *passed = passes;
+                        *tr = tier;
+                    }
+                    DirectionExplanation::SelfTraffic | DirectionExplanation::NotAsked => {}
+                }
+                d
+            }
+            TierDecision::Default => DirectionExplanation::NotIsolated {
+                other_direction_only: self.other_direction_only(dir, subject),
+                tier,
+                passed: passes,
+            },
+        }
+    }
+
+    /// An admin rule, described as an [`AllowingRule`] with its tier, priority and action.
+    pub fn admin_rule(&self, r: &crate::admin::AdminRuleRef) -> AllowingRule {
+        use crate::admin::Tier;
+        let policy = self.cluster.admin_policies.get(r.policy);
+        let rule = policy.and_then(|p| p.rules(r.direction).get(r.rule));
+        let peer = rule.and_then(|ru| ru.peers.get(r.peer));
+        let port = r
+            .port
+            .and_then(|i| rule.and_then(|ru| ru.ports.as_ref()).and_then(|p| p.get(i)));
+        AllowingRule {
+            policy: policy.map(|p| p.name.clone()).unwrap_or_default(),
+            policy_ref: match r.tier {
+                Tier::Admin => PolicyRef::Admin(r.policy),
+                Tier::Baseline => PolicyRef::Baseline(r.policy),
+            },
+            direction: r.direction.as_str(),
+            rule_index: r.rule,
+            peer_index: Some(r.peer),
+            port_index: r.port,
+            line: rule.map_or(0, |ru| ru.span.start.line),
+            span: rule.map(|ru| self.span_ref(ru.span)).unwrap_or_default(),
+            peer_span: peer.map(|p| self.span_ref(p.span)),
+            port_span: port.map(|p| self.span_ref(p.span)),
+            policy_span: policy
+                .map(|p| self.span_ref(p.name_span))
+                .unwrap_or_default(),
+            peer: peer.map_or_else(|| "anywhere".to_string(), |p| describe_admin_peer(&p.kind)),
+            ports: port.map_or_else(|| "any port".to_string(), ToString::to_string),
+            kind: policy.map(|p| p.kind.as_str()),
+            tier: Some(r.tier.as_str()),
+            priority: policy.and_then(|p| p.priority),
+            action: policy.map(|p| r.action.word(p.kind)),
+            rule_name: rule.and_then(|ru| ru.name.clone()),
         }
     }
 
@@ -535,11 +683,20 @@ impl Analysis {
             policy_span: self.span_ref(self.policy_name_span(by.policy)),
             peer: peer.map_or_else(|| "anywhere".to_string(), |p| self.describe_peer(p)),
             ports: port.map_or_else(|| "any port".to_string(), ToString::to_string),
+            kind: None,
+            tier: None,
+            priority: None,
+            action: None,
+            rule_name: None,
         }
     }
 
     fn miss_explanation(&self, m: &Miss, dir: Direction, hop: &Hop) -> MissExplanation {
-        let PolicyRef::NetworkPolicy(pid) = m.policy;
+        // Misses come from the NetworkPolicy tier only (admin tiers decide by first match).
+        let pid = match m.policy {
+            PolicyRef::NetworkPolicy(pid) => pid,
+            PolicyRef::Admin(_) | PolicyRef::Baseline(_) => usize::MAX,
+        };
         let policy = self.cluster.policies.get(pid);
         let name_span = self.policy_name_span(pid);
         let rule = m
@@ -625,6 +782,43 @@ impl Analysis {
                     target_port: target,
                 })
             })
+    }
+}
+
+/// `namespaces `team=a``, `pods `app=web` in namespaces `...``, `networks `10.0.0.0/8``.
+pub fn describe_admin_peer(kind: &crate::admin::AdminPeerKind) -> String {
+    use crate::admin::{AdminPeerKind, NamespacePeer};
+    let ns = |n: &NamespacePeer| match n {
+        NamespacePeer::Selector(sel) if sel.is_empty() => "every namespace".to_string(),
+        NamespacePeer::Selector(sel) => format!("namespaces `{sel}`"),
+        NamespacePeer::SameLabels(k) => format!("namespaces with the same `{}`", k.join("`, `")),
+        NamespacePeer::NotSameLabels(k) => {
+            format!("namespaces with another `{}`", k.join("`, `"))
+        }
+    };
+    let list = |items: Vec<String>| {
+        items
+            .iter()
+            .map(|i| format!("`{i}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match kind {
+        AdminPeerKind::Namespaces(n) => format!("pods in {}", ns(n)),
+        AdminPeerKind::Pods { namespaces, pods } => {
+            format!("pods `{pods}` in {}", ns(namespaces))
+        }
+        AdminPeerKind::Networks(c) => {
+            format!(
+                "networks {}",
+                list(c.iter().map(ToString::to_string).collect())
+            )
+        }
+        AdminPeerKind::Nodes(sel) => format!("nodes `{sel}` (not simulated)"),
+        AdminPeerKind::DomainNames(d) => {
+            format!("domain names {} (not simulated)", list(d.clone()))
+        }
+        AdminPeerKind::Unknown => "a peer with no known field (fails closed)".to_string(),
     }
 }
 

@@ -11,6 +11,7 @@
 //! The crate does no I/O, reads no clock, spawns no thread and never panics on input, so the
 //! same code runs in the `netpol` CLI and in the browser.
 
+pub mod admin;
 pub mod analysis;
 pub mod completion;
 pub mod connectivity;
@@ -20,12 +21,14 @@ pub mod expect;
 pub mod explain;
 pub mod explanation;
 pub mod fix;
+mod intern;
 pub mod lesson;
 pub mod lint;
 pub mod lower;
 pub mod model;
 pub mod net;
 pub mod parse;
+pub mod pod_index;
 pub mod ports;
 pub mod resolve;
 pub mod selector;

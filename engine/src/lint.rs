@@ -10,12 +10,13 @@ use crate::model::{
 };
 use crate::parse::node::Node;
 use crate::parse::yaml::Document;
+use crate::pod_index::PodIndex;
 use crate::ports::Protocol;
 use crate::span::Span;
 
 /// Caches and indexes shared by all policies: linting stays near-linear on clusters of
 /// thousands of pods.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Memo<'c> {
     /// Whether some pod matches a peer, by the peer's canonical text.
     peer_hits_any: HashMap<String, bool>,
@@ -26,11 +27,20 @@ struct Memo<'c> {
     by_label: HashMap<(&'c str, &'c str, &'c str), Vec<usize>>,
     /// (Service port, protocol) → (Service, index of that port).
     svc_ports: HashMap<(u16, Protocol), Vec<(usize, usize)>>,
+    /// Pods by namespace and label set: which pods a peer matches, without asking each pod.
+    pods: PodIndex<'c>,
 }
 
 impl<'c> Memo<'c> {
-    fn new(cluster: &'c Cluster) -> Memo<'c> {
-        let mut m = Memo::default();
+    fn new(cluster: &'c Cluster, index: &'c Index) -> Memo<'c> {
+        let mut m = Memo {
+            peer_hits_any: HashMap::new(),
+            named: HashMap::new(),
+            by_ns: HashMap::new(),
+            by_label: HashMap::new(),
+            svc_ports: HashMap::new(),
+            pods: PodIndex::new(cluster, index),
+        };
         for (i, p) in cluster.pods.iter().enumerate() {
             m.by_ns.entry(p.namespace.as_str()).or_default().push(i);
             for (k, v) in &p.labels {
@@ -51,51 +61,13 @@ impl<'c> Memo<'c> {
         m
     }
 
-    /// Pods of `ns` that may match `sel`: narrowed by its first `matchLabels` entry.
-    fn candidates<'a>(&'a self, ns: &'a str, sel: &'a crate::selector::Selector) -> &'a [usize] {
-        let list = match sel.match_labels.first() {
-            Some((k, v)) => self.by_label.get(&(ns, k.as_str(), v.as_str())),
-            None => self.by_ns.get(ns),
-        };
-        list.map_or(&[], Vec::as_slice)
-    }
-
     /// Whether some pod of the cluster matches the peer (memoised by the peer's text).
-    fn peer_hits_any(&mut self, cluster: &Cluster, index: &Index, kind: &PeerKind) -> bool {
-        let key = peer_key(kind);
-        if let Some(&hit) = self.peer_hits_any.get(&key) {
-            return hit;
-        }
-        let labels_of = |i: &usize| cluster.pods.get(*i).map(|p| &p.labels);
-        let hit = match kind {
-            PeerKind::Pods { namespaces, pods } => match namespaces {
-                NamespaceMatch::Own(ns) => self
-                    .candidates(ns, pods)
-                    .iter()
-                    .filter_map(labels_of)
-                    .any(|l| pods.matches(l)),
-                NamespaceMatch::Selector(nsel) => self.by_ns.keys().any(|ns| {
-                    index.ns_labels(ns).is_some_and(|l| nsel.matches(l))
-                        && self
-                            .candidates(ns, pods)
-                            .iter()
-                            .filter_map(labels_of)
-                            .any(|l| pods.matches(l))
-                }),
-            },
-            PeerKind::IpBlock { .. } => (0..cluster.pods.len()).any(|i| {
-                cluster.pods.get(i).is_some_and(|p| !p.ips.is_empty())
-                    && crate::evaluate::peer_match(
-                        cluster,
-                        index,
-                        kind,
-                        crate::evaluate::Endpoint::Pod(i),
-                    )
-                    .is_ok()
-            }),
-        };
-        self.peer_hits_any.insert(key, hit);
-        hit
+    fn peer_hits_any(&mut self, kind: &PeerKind) -> bool {
+        let pods = &self.pods;
+        *self
+            .peer_hits_any
+            .entry(peer_key(kind))
+            .or_insert_with(|| pods.peer_matches_any(kind))
     }
 }
 
@@ -112,8 +84,9 @@ fn peer_key(kind: &PeerKind) -> String {
 /// Every lint; `docs` are the parsed inputs (for spans the model does not keep, such as a
 /// Service's `spec.selector`).
 pub fn lint(cluster: &Cluster, index: &Index, docs: &[Document], out: &mut Vec<Diagnostic>) {
-    let mut memo = Memo::new(cluster);
+    let mut memo = Memo::new(cluster, index);
     lint_services(cluster, &memo, docs, out);
+    crate::admin::lint(cluster, index, out);
     let by_ns = &memo.by_ns;
     let selected_by: Vec<Vec<usize>> = cluster
         .policies
@@ -282,7 +255,6 @@ pub fn lint(cluster: &Cluster, index: &Index, docs: &[Document], out: &mut Vec<D
             for (ri, rule) in rules.iter().enumerate() {
                 lint_rule(
                     cluster,
-                    index,
                     &mut memo,
                     &q,
                     &policy.namespace,
@@ -442,8 +414,7 @@ fn allows_dns(rules: &[Rule]) -> bool {
 #[allow(clippy::too_many_arguments)]
 fn lint_rule(
     cluster: &Cluster,
-    index: &Index,
-    memo: &mut Memo,
+    memo: &mut Memo<'_>,
     q: &str,
     ns: &str,
     dir: Direction,
@@ -462,13 +433,9 @@ fn lint_rule(
                         // kube-system AND k8s-app=kube-dns); it is likely a slip when the AND
                         // matches no pod although each selector alone matches some.
                         if !nsel.is_empty() && !pods.is_empty() && !cluster.pods.is_empty() {
-                            let any_pod = memo.peer_hits_any(cluster, index, &peer.kind);
-                            let ns_alone = cluster.pods.iter().any(|p| {
-                                index
-                                    .ns_labels(&p.namespace)
-                                    .is_some_and(|l| nsel.matches(l))
-                            });
-                            let pods_alone = cluster.pods.iter().any(|p| pods.matches(&p.labels));
+                            let any_pod = memo.peer_hits_any(&peer.kind);
+                            let ns_alone = memo.pods.any_namespace_matches(nsel);
+                            let pods_alone = memo.pods.any_labels_match(pods);
                             if !any_pod && ns_alone && pods_alone {
                                 out.push(
                                     Diagnostic::warning(
@@ -490,7 +457,7 @@ fn lint_rule(
                         }
                     }
                     if !cluster.pods.is_empty() {
-                        let any_pod = memo.peer_hits_any(cluster, index, &peer.kind);
+                        let any_pod = memo.peer_hits_any(&peer.kind);
                         if !any_pod {
                             let other_ns = matches!(namespaces, NamespaceMatch::Own(_))
                                 && cluster
@@ -574,20 +541,12 @@ fn lint_rule(
                                     .join(";")
                             },
                         );
+                        let pods = &memo.pods;
                         *memo
                             .named
                             .entry((peers_key, name.clone(), p.protocol))
                             .or_insert_with(|| {
-                                let dsts: Vec<usize> = (0..cluster.pods.len())
-                                    .filter(|&i| {
-                                        crate::evaluate::rule_peer_matches(
-                                            cluster,
-                                            index,
-                                            rule,
-                                            crate::evaluate::Endpoint::Pod(i),
-                                        )
-                                    })
-                                    .collect();
+                                let dsts = pods.rule_pods(rule);
                                 (!dsts.is_empty(), dsts.iter().any(defines))
                             })
                     }

@@ -32,6 +32,9 @@ pub struct Cluster {
     pub rejected: Vec<Rejected>,
     /// Objects of kinds that do not affect traffic, counted per kind.
     pub ignored: BTreeMap<String, usize>,
+    /// AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy (cluster-scoped),
+    /// sorted by tier, priority, kind and name (their evaluation order).
+    pub admin_policies: Vec<crate::admin::AdminPolicy>,
 }
 
 /// A policy object of another project, which real clusters with that CNI enforce.

@@ -124,6 +124,20 @@ pub enum Impossible {
         #[serde(serialize_with = "direction_str")]
         direction: Direction,
     },
+    /// An Admin-tier rule (AdminNetworkPolicy, ClusterNetworkPolicy) decides this direction:
+    /// NetworkPolicies cannot override it.
+    AdminTier {
+        policy: String,
+        #[serde(serialize_with = "direction_str")]
+        direction: Direction,
+    },
+    /// Allow: a Baseline-tier rule denies a pod no NetworkPolicy isolates; a NetworkPolicy
+    /// would override it only by isolating the pod, closing its other flows.
+    BaselineTier {
+        policy: String,
+        #[serde(serialize_with = "direction_str")]
+        direction: Direction,
+    },
     /// Block: a pod reaching itself cannot be blocked by any policy.
     SelfTraffic {
         pod: String,
@@ -145,6 +159,8 @@ impl Impossible {
             Impossible::NoPods { name } => format!("`{name}` has no pods"),
             Impossible::ExternalName { service, name } => format!("Service `{service}` is an alias for `{name}`: NetworkPolicies match addresses, not names; allow the addresses `{name}` resolves to with an ipBlock"),
             Impossible::AllowedByRule { policy, direction } => format!("both ends are isolated and {} rules of `{policy}` allow the flow: adding a policy only adds allowances, so edit that policy instead", direction.as_str()),
+            Impossible::AdminTier { policy, direction } => format!("{policy} decides the {} direction in the Admin tier, before any NetworkPolicy: change that policy instead", direction.as_str()),
+            Impossible::BaselineTier { policy, direction } => format!("{policy} denies the {} direction in the Baseline tier; a NetworkPolicy overrides it only by selecting the pod, which isolates it and closes its other {} flows: add such a policy deliberately, or change the baseline", direction.as_str(), direction.as_str()),
             Impossible::SelfTraffic { pod } => format!("`{pod}` reaching itself is always allowed: no policy can block it"),
             Impossible::NotProved { reason } => format!("no suggestion could be proved: {reason}"),
         }
@@ -252,13 +268,34 @@ pub fn suggest_allow(
             continue;
         };
         region.insert((sg.clone(), dg.clone(), hop.port));
-        if matches!(hop.egress, Outcome::Denied { .. }) {
+        let (eg, ing) = (side(a, &hop.egress), side(a, &hop.ingress));
+        for (s, direction) in [(&eg, Direction::Egress), (&ing, Direction::Ingress)] {
+            match s {
+                Side::Admin(policy) => {
+                    return SuggestOutcome::Impossible(Impossible::AdminTier {
+                        policy: policy.clone(),
+                        direction,
+                    })
+                }
+                Side::BaselineDenies(policy) => {
+                    return SuggestOutcome::Impossible(Impossible::BaselineTier {
+                        policy: policy.clone(),
+                        direction,
+                    })
+                }
+                Side::Free
+                | Side::NotIsolated
+                | Side::AllowedByRule(_)
+                | Side::DeniedByPolicies => {}
+            }
+        }
+        if matches!(eg, Side::DeniedByPolicies) {
             wanted
                 .entry((Direction::Egress, sg.clone()))
                 .or_default()
                 .insert((dg.clone(), hop.port));
         }
-        if matches!(hop.ingress, Outcome::Denied { .. }) {
+        if matches!(ing, Side::DeniedByPolicies) {
             wanted
                 .entry((Direction::Ingress, dg))
                 .or_default()
@@ -367,23 +404,20 @@ pub fn suggest_block(
         let (Some(sg), Some(dg)) = (Group::of(a, hop.src), Group::of(a, hop.dst)) else {
             continue;
         };
-        match side_to_isolate(hop) {
-            Some(Direction::Ingress) => {
+        match side_to_isolate(a, hop) {
+            Ok(Direction::Ingress) => {
                 wanted
                     .entry((Direction::Ingress, dg))
                     .or_default()
                     .insert((sg, hop.port));
             }
-            Some(Direction::Egress) => {
+            Ok(Direction::Egress) => {
                 wanted
                     .entry((Direction::Egress, sg))
                     .or_default()
                     .insert((dg, hop.port));
             }
-            None => {
-                let (policy, direction) = deciding_policy(a, hop);
-                return SuggestOutcome::Impossible(Impossible::AllowedByRule { policy, direction });
-            }
+            Err(i) => return SuggestOutcome::Impossible(i),
         }
     }
     let mut policies = Vec::new();
@@ -464,39 +498,81 @@ pub fn suggest_block(
     })
 }
 
-/// Which side a new policy can isolate to block a hop: the destination's ingress when no policy
-/// isolates it, else the source's egress.
-fn side_to_isolate(hop: &Hop) -> Option<Direction> {
-    match (&hop.ingress, hop.dst) {
-        (Outcome::NotIsolated, Endpoint::Pod(_)) => return Some(Direction::Ingress),
-        (
-            Outcome::NotAsked
-            | Outcome::SelfTraffic
-            | Outcome::NotIsolated
-            | Outcome::Allowed { .. }
-            | Outcome::Denied { .. },
-            _,
-        ) => {}
-    }
-    match (&hop.egress, hop.src) {
-        (Outcome::NotIsolated, Endpoint::Pod(_)) => Some(Direction::Egress),
-        _ => None,
-    }
+/// How one direction of a hop stands, as far as adding a NetworkPolicy can change it.
+#[derive(Debug)]
+enum Side {
+    /// Allowed and nothing to change (the other end outside, a pod to itself).
+    Free,
+    /// No NetworkPolicy isolates the pod in this direction (and no admin rule decided).
+    NotIsolated,
+    /// The NetworkPolicy tier allows it by a rule of this policy.
+    AllowedByRule(String),
+    /// The NetworkPolicy tier denies it: a rule added there allows it.
+    DeniedByPolicies,
+    /// An Admin-tier rule decides (accept or deny): NetworkPolicies cannot change it.
+    Admin(String),
+    /// A Baseline-tier rule denies a pod no NetworkPolicy isolates: a NetworkPolicy would
+    /// override it only by isolating the pod, closing its other flows.
+    BaselineDenies(String),
 }
 
-/// The policy whose rule allows the hop (destination side first), for messages.
-fn deciding_policy(a: &Analysis, hop: &Hop) -> (String, Direction) {
-    for (o, dir) in [
-        (&hop.ingress, Direction::Ingress),
-        (&hop.egress, Direction::Egress),
-    ] {
-        if let Outcome::Allowed { by, .. } = o {
-            if let Some(p) = a.cluster.policies.get(by.policy) {
-                return (p.qualified(), dir);
+fn side(a: &Analysis, o: &Outcome) -> Side {
+    match o {
+        Outcome::NotAsked | Outcome::SelfTraffic => Side::Free,
+        Outcome::NotIsolated => Side::NotIsolated,
+        Outcome::Allowed { by, .. } => Side::AllowedByRule(
+            a.cluster
+                .policies
+                .get(by.policy)
+                .map(|p| p.qualified())
+                .unwrap_or_default(),
+        ),
+        Outcome::Denied { .. } => Side::DeniedByPolicies,
+        Outcome::Tiered(t) => {
+            let admin_name = |r: &crate::admin::AdminRuleRef| {
+                a.cluster
+                    .admin_policies
+                    .get(r.policy)
+                    .map(|p| p.label())
+                    .unwrap_or_default()
+            };
+            match &t.decision {
+                crate::admin::TierDecision::Admin(r) => Side::Admin(admin_name(r)),
+                crate::admin::TierDecision::NetworkPolicy(inner) => side(a, inner),
+                crate::admin::TierDecision::Baseline(r) if !t.allowed() => {
+                    Side::BaselineDenies(admin_name(r))
+                }
+                // Baseline accepts, or no tier decided: no NetworkPolicy isolates the pod.
+                crate::admin::TierDecision::Baseline(_) | crate::admin::TierDecision::Default => {
+                    Side::NotIsolated
+                }
             }
         }
     }
-    (String::new(), Direction::Ingress)
+}
+
+/// Which side a new policy can isolate to block a hop: the destination's ingress when no
+/// NetworkPolicy isolates it, else the source's egress; or why neither can be.
+fn side_to_isolate(a: &Analysis, hop: &Hop) -> Result<Direction, Impossible> {
+    let (ing, eg) = (side(a, &hop.ingress), side(a, &hop.egress));
+    if let (Side::NotIsolated, Endpoint::Pod(_)) = (&ing, hop.dst) {
+        return Ok(Direction::Ingress);
+    }
+    if let (Side::NotIsolated, Endpoint::Pod(_)) = (&eg, hop.src) {
+        return Ok(Direction::Egress);
+    }
+    for (s, direction) in [(ing, Direction::Ingress), (eg, Direction::Egress)] {
+        match s {
+            Side::Admin(policy) => return Err(Impossible::AdminTier { policy, direction }),
+            Side::AllowedByRule(policy) => {
+                return Err(Impossible::AllowedByRule { policy, direction })
+            }
+            Side::Free | Side::NotIsolated | Side::DeniedByPolicies | Side::BaselineDenies(_) => {}
+        }
+    }
+    Err(Impossible::NotProved {
+        reason: "no side of the flow can take a policy".to_string(),
+    })
 }
 
 fn impossible(a: &Analysis, v: &Verdict) -> Option<Impossible> {

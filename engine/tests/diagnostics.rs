@@ -716,14 +716,18 @@ fn foreign_policies_warn_once_and_are_kept() {
             .count(),
         2
     );
-    // AdminNetworkPolicy: not simulated yet, no crash, not a foreign vendor.
+    // AdminNetworkPolicy is Kubernetes' own admin tier: simulated, never a foreign vendor.
     let anp = "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: a}\nspec: {priority: 10, subject: {namespaces: {}}}\n";
-    expect(
-        anp,
-        Code::UnknownKind,
-        "AdminNetworkPolicy",
-        "is not analysed",
+    let a = analyze(&[Source::new("m.yaml", anp)]);
+    assert!(
+        !a.diagnostics
+            .iter()
+            .any(|d| matches!(d.code, Code::ForeignPolicy | Code::UnknownKind)),
+        "{:#?}",
+        a.diagnostics
     );
+    assert_eq!(a.cluster.admin_policies.len(), 1);
+    assert!(a.cluster.foreign_policies.is_empty());
 }
 
 #[test]
@@ -1043,4 +1047,31 @@ fn a_kind_of_another_api_group_is_not_the_kubernetes_kind() {
     assert_eq!(d.severity, Severity::Warning);
     let a = analyze(&[Source::new("t.yaml", text)]);
     assert!(a.cluster.services.is_empty() && a.cluster.rejected.is_empty());
+}
+
+#[test]
+fn workload_selector_mismatch_is_kept_with_a_warning_under_validate_warn() {
+    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: default}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: other}}\n    spec: {containers: [{name: c, image: x}]}\n";
+    let strict = analyze(&[Source::new("m.yaml", text)]);
+    assert!(strict.cluster.workloads.is_empty());
+    assert!(strict
+        .diagnostics
+        .iter()
+        .any(|d| d.code == Code::InvalidSelector && d.severity == Severity::Error));
+    let options = engine::Options {
+        validate: engine::Validate::Warn,
+        ..Default::default()
+    };
+    let warn = engine::analyze_with(&[Source::new("m.yaml", text)], &options);
+    assert_eq!(warn.cluster.workloads.len(), 1);
+    let d = warn
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::InvalidSelector)
+        .unwrap();
+    assert_eq!(d.severity, Severity::Warning);
+    assert_eq!(
+        warn.cluster.pods[0].labels.get("app").map(String::as_str),
+        Some("other")
+    );
 }

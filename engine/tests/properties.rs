@@ -395,8 +395,8 @@ proptest! {
         for (ri, r) in conn.outside.iter().enumerate() {
             for s in 0..n {
                 let cls = conn.class_of[s];
-                prop_assert_eq!(&conn.to_outside[cls][ri], &plain_between(&a, Endpoint::Pod(s), Endpoint::External(r.representative)));
-                prop_assert_eq!(&conn.from_outside[ri][cls], &plain_between(&a, Endpoint::External(r.representative), Endpoint::Pod(s)));
+                prop_assert_eq!(conn.to_outside.cell(cls, ri).unwrap(), &plain_between(&a, Endpoint::Pod(s), Endpoint::External(r.representative)));
+                prop_assert_eq!(conn.from_outside.cell(ri, cls).unwrap(), &plain_between(&a, Endpoint::External(r.representative), Endpoint::Pod(s)));
             }
         }
     }
@@ -451,7 +451,9 @@ proptest! {
                             prop_assert_eq!(misses.len(), expected, "{}", yaml(&c));
                             for m in misses {
                                 prop_assert!(!m.reasons.is_empty(), "{:?}\n{}", m, yaml(&c));
-                                let PolicyRef::NetworkPolicy(pid) = m.policy;
+                                let PolicyRef::NetworkPolicy(pid) = m.policy else {
+                                    panic!("a NetworkPolicy-tier miss names another tier: {m:?}");
+                                };
                                 prop_assert!(isolating.contains(&pid));
                             }
                         }

@@ -136,3 +136,17 @@ snap!(
     "service:shop/web",
     80
 );
+snap!(
+    admin_pass_to_networkpolicy,
+    "a08-v2-pass-to-np",
+    "x/a",
+    "y/b",
+    8080
+);
+snap!(
+    admin_pass_to_baseline_v1alpha1,
+    "a08-v1-pass-to-baseline",
+    "x/a",
+    "y/b",
+    8080
+);

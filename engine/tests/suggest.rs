@@ -221,6 +221,55 @@ fn egress_to_an_outside_address_gets_an_ipblock_rule() {
 }
 
 #[test]
+fn admin_tiers_say_why_no_networkpolicy_can_help_or_still_get_a_rule() {
+    // An Admin-tier Deny is final.
+    let a = corpus("a08-v1-deny-over-np-allow");
+    match allow(&a, "z/c", "y/b", 8080, Protocol::Tcp) {
+        SuggestOutcome::Impossible(i @ Impossible::AdminTier { .. }) => {
+            assert!(i.message().contains("deny-from-z"), "{}", i.message());
+            assert!(i.message().contains("Admin tier"), "{}", i.message());
+        }
+        other => panic!("{other:?}"),
+    }
+    // A Baseline Deny of a pod no NetworkPolicy isolates: a NetworkPolicy would isolate it.
+    let a = corpus("a08-v1-pass-to-baseline");
+    match allow(&a, "z/c", "y/b", 8080, Protocol::Tcp) {
+        SuggestOutcome::Impossible(i @ Impossible::BaselineTier { .. }) => {
+            assert!(i.message().contains("isolates it"), "{}", i.message())
+        }
+        other => panic!("{other:?}"),
+    }
+    // An Admin-tier Accept decides the destination's ingress only: the source's egress, which
+    // nothing isolates, can still be isolated to block the flow.
+    let b = corpus("a08-v1-accept-over-np-deny");
+    let s = suggested(block(&b, "x/a", "y/b", 8080, Protocol::Tcp));
+    assert_eq!(s.policies.len(), 1);
+    assert_eq!(s.policies[0].direction, engine::Direction::Egress);
+    assert_eq!(s.policies[0].namespace, "x");
+    assert!(s.opens.is_empty());
+    assert!(
+        s.closes
+            .iter()
+            .all(|f| f.from == "x/a" && f.to == "y/b" && f.ports == "TCP 8080"),
+        "{:?}",
+        s.closes
+    );
+    // With the source's egress isolated and allowed by a rule too, nothing can be added.
+    let eg = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: a-out, namespace: x}\nspec:\n  podSelector: {matchLabels: {app: a}}\n  policyTypes: [Egress]\n  egress: [{ports: [{port: 8080}]}]\n";
+    let b = with_added(&b, &Options::default(), eg);
+    match block(&b, "x/a", "y/b", 8080, Protocol::Tcp) {
+        SuggestOutcome::Impossible(i @ Impossible::AdminTier { .. }) => {
+            assert!(i.message().contains("allow-from-x"), "{}", i.message())
+        }
+        other => panic!("{other:?}"),
+    }
+    // After a Pass, the NetworkPolicy tier denies: a NetworkPolicy rule allows it, proved.
+    let s = suggested(allow(&a, "z/c", "y/web", 80, Protocol::Tcp));
+    assert!(s.closes.is_empty() && s.beyond.is_empty(), "{}", s.yaml);
+    assert!(s.opens.iter().any(|f| f.from == "z/c"), "{:?}", s.opens);
+}
+
+#[test]
 fn udp_flows_get_udp_rules_and_open_only_udp() {
     let a = corpus("demo-three-tier");
     let s = suggested(allow(&a, "shop/frontend", "8.8.8.8", 53, Protocol::Udp));

@@ -72,6 +72,7 @@ pub(super) fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
         foreign,
         rejected,
         ignored,
+        admin_policies,
     } = c;
     let pods = dedupe(
         ctx,
@@ -357,6 +358,7 @@ pub(super) fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
         foreign_policies: foreign,
         rejected,
         ignored,
+        admin_policies: super::admin::finish(ctx, admin_policies),
     }
 }
 

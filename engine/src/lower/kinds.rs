@@ -89,7 +89,8 @@ const ROUTING_KINDS: &[&str] = &[
     "Sidecar",
 ];
 
-/// Kubernetes' own policy API that a later version simulates (AdminNetworkPolicy & co).
+/// Kubernetes' own policy API: its admin kinds are lowered before classification (`lower/admin.rs`);
+/// any other kind of the group is not modelled.
 const ADMIN_POLICY_GROUP: &str = "policy.networking.k8s.io";
 
 #[derive(Clone, Debug, PartialEq, Eq)]

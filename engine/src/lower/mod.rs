@@ -13,6 +13,7 @@
 //! generated pods, aliases, the sorted [`Cluster`]). Objects the API server would refuse are
 //! kept as [`crate::model::Rejected`].
 
+pub mod admin;
 mod assemble;
 pub mod fields;
 mod foreign;
@@ -63,6 +64,7 @@ struct Collected {
     foreign: Vec<ForeignPolicy>,
     rejected: Vec<Rejected>,
     ignored: BTreeMap<String, usize>,
+    admin_policies: Vec<crate::admin::AdminPolicy>,
 }
 
 /// How strictly unknown fields are treated, as `kubectl apply --validate`.
@@ -157,14 +159,27 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
         return;
     };
 
-    if kind == "List" || (kind.ends_with("List") && node.get("items").is_some()) {
+    let has_items = node.get("items").or_else(|| node.get("Items")).is_some();
+    if kind == "List" || (kind.ends_with("List") && has_items) {
         let Some(f) = ctx.fields(node, kind, LIST_FIELDS) else {
             return;
         };
         if depth > 4 {
             return;
         }
-        if let Some(items) = f.get("items").and_then(|n| ctx.seq(n, "items")) {
+        // `Items`: Go's encoding/json matches field names case-insensitively, so tools that
+        // decode client-side (policy-assistant's `AdminNetworkPolicyList` examples) accept it.
+        let items = f.get("items").or_else(|| {
+            let n = f.get("Items")?;
+            ctx.warn(
+                Code::UnknownField,
+                f.key("Items").map_or(n.span, |k| k.span),
+                "`Items` is read as `items` (client-side Go decoding ignores case; the API server does not)",
+            )
+            .help = Some("write `items`".into());
+            Some(n)
+        });
+        if let Some(items) = items.and_then(|n| ctx.seq(n, "items")) {
             for item in items {
                 checked_object(ctx, out, item, depth + 1);
             }
@@ -172,6 +187,10 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
         return;
     }
     let kind = kind.to_string();
+    if let Some(ak) = crate::admin::AdminKind::parse(&kind) {
+        admin_object(ctx, out, node, ak);
+        return;
+    }
     let api_node = node.get("apiVersion").filter(|n| !n.is_null());
     let api = api_node.and_then(Node::as_str);
     let object_kind = match classify(api, &kind) {
@@ -393,6 +412,54 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
                 }
             }
         }
+    }
+}
+
+/// AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy: cluster-scoped (a
+/// `metadata.namespace` is ignored, as the API server does), lowered in `lower/admin.rs`.
+fn admin_object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, ak: crate::admin::AdminKind) {
+    let before = ctx.errors;
+    let kind = ak.as_str();
+    let Some(top) = ctx.strict_fields(node, kind, TOP_FIELDS, &|_| None) else {
+        return;
+    };
+    let Some(meta_node) = top.get("metadata") else {
+        ctx.error(Code::MissingField, node.span, "missing field `metadata`")
+            .help = Some("every object needs `metadata.name`".into());
+        return;
+    };
+    let Some(meta) = ctx.fields(meta_node, "metadata", META_FIELDS) else {
+        return;
+    };
+    let Some(name_node) = meta.get("name") else {
+        ctx.error(
+            Code::MissingField,
+            meta_node.span,
+            "missing field `metadata.name`",
+        );
+        return;
+    };
+    let Some(name) = ctx.string(name_node, "metadata.name") else {
+        return;
+    };
+    if !is_dns1123_subdomain(name) {
+        ctx.error(
+            Code::InvalidName,
+            name_node.span,
+            format!("invalid name `{name}`: must be lower-case letters, digits and `-` (RFC 1123)"),
+        );
+        reject(out, node, kind, ctx);
+        return;
+    }
+    let name = name.to_string();
+    let Some(spec) = admin::spec_or_error(ctx, node, top.get("spec")) else {
+        reject(out, node, kind, ctx);
+        return;
+    };
+    let p = admin::lower_admin(ctx, ak, node, &name, name_node.span, spec, node.span);
+    match p {
+        Some(p) if ctx.errors == before => out.admin_policies.push(p),
+        _ => reject(out, node, kind, ctx),
     }
 }
 

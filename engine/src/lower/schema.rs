@@ -15,7 +15,7 @@ pub(super) const ENDPOINT_SLICE_FIELDS: &[&str] = &[
     "ports",
 ];
 
-pub(super) const LIST_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "items"];
+pub(super) const LIST_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "items", "Items"];
 
 pub(super) const META_FIELDS: &[&str] = &[
     "annotations",

@@ -136,13 +136,23 @@ pub(super) fn workload(
                     return None;
                 }
                 if !sel.matches(&labels) {
-                    ctx.error(
-                        Code::InvalidSelector,
-                        sel_node.span,
-                        format!("`spec.selector` does not match the labels of `{tpath}`: the API server rejects the {}", kind.as_str()),
-                    )
-                    .help = Some("the template's `metadata.labels` must include every `matchLabels` entry".into());
-                    return None;
+                    let msg = format!("`spec.selector` does not match the labels of `{tpath}`: the API server rejects the {}", kind.as_str());
+                    let help =
+                        "the template's `metadata.labels` must include every `matchLabels` entry";
+                    if ctx.validate == crate::lower::Validate::Warn {
+                        // Lenient reading (`--validate=warn`), as peer analyzers do: keep the
+                        // workload with its template's pods, loudly.
+                        ctx.warn(
+                            Code::InvalidSelector,
+                            sel_node.span,
+                            format!("{msg}; kept because of --validate=warn, with the template's labels"),
+                        )
+                        .help = Some(help.into());
+                    } else {
+                        ctx.error(Code::InvalidSelector, sel_node.span, msg).help =
+                            Some(help.into());
+                        return None;
+                    }
                 }
             }
         }
