@@ -274,3 +274,15 @@ fn bad_assertions_are_input_errors() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("expect.yaml:2:"));
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn admin_policies_are_not_recreated_and_the_script_says_so() {
+    let text = script("a08-v1-deny-over-np-allow", &["--dry-run"]);
+    assert!(
+        text.contains(
+            "AdminNetworkPolicy `deny-from-z` (priority 5): admin policies are not recreated"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("kind: AdminNetworkPolicy"), "{text}");
+}
