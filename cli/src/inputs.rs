@@ -35,6 +35,13 @@ pub fn configure(namespace: Option<String>, validate: ValidateArg, verbose: bool
     });
 }
 
+/// The lowering options the global flags give.
+pub fn options() -> Options {
+    SETTINGS
+        .get()
+        .map_or_else(Options::default, |s| s.options.clone())
+}
+
 /// Analyses with the global flags, and summarises the ignored objects on stderr.
 pub fn analyze_sources(sources: &[Source]) -> Analysis {
     let (options, verbose) = SETTINGS.get().map_or((Options::default(), false), |s| {

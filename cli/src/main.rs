@@ -22,7 +22,9 @@ mod lesson;
 mod lint;
 mod matrix;
 mod port_arg;
+mod probe;
 mod render;
+mod suggest;
 
 use std::process::ExitCode;
 
@@ -138,15 +140,63 @@ enum Command {
     },
     /// Report invalid objects and likely mistakes, with the offending line
     #[command(
-        after_help = "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 nothing readable."
+        after_help = "Exit status: 0 no errors (warnings allowed), 1 errors found, 2 nothing readable.\n--fix FILE writes FILE with every quick fix applied to stdout (never in place); the exit status is then that of the fixed text. JSON diagnostics carry their quick fix as `fix` (null when there is none)."
     )]
     Lint {
         /// Manifests: files, directories or `-`
         #[arg(required = true)]
         files: Vec<String>,
+        /// Apply every quick fix to the one FILE and write the result to stdout
+        #[arg(long, conflicts_with = "output")]
+        fix: bool,
         /// Output format
         #[arg(long, short = 'o', value_enum, default_value = "text")]
         output: Output,
+    },
+    /// Suggest the smallest NetworkPolicy addition that allows (or, with --block, blocks) a flow
+    #[command(
+        after_help = "The policies are proved before they are printed: the input is analysed again with them added and the whole connectivity compared; the output lists every connection they open or close.\nAllow: a rule on each side that blocks (egress of the source, ingress of the destination), selecting each end by namespace (kubernetes.io/metadata.name) and exact label set; through a Service the rule names the targetPort.\nBlock: a policy isolating the side that is not isolated yet, allowing back every other port and peer.\nExit status: 0 a suggestion, 1 nothing to do (already allowed; with --block already blocked), 2 no NetworkPolicy addition can do it (the reason is printed) or an input error."
+    )]
+    Suggest {
+        /// Manifests: files, directories or `-`
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// Source: ns/name of a pod or workload, or an IP address
+        #[arg(long)]
+        from: String,
+        /// Destination: ns/name of a pod, workload or Service, or an IP address
+        #[arg(long)]
+        to: String,
+        /// Destination port: a number (1-65535) or a name (as for `explain`)
+        #[arg(long, short = 'p', value_parser = PortArg::parse)]
+        port: PortArg,
+        /// TCP, UDP or SCTP
+        #[arg(long, default_value = "TCP", value_parser = parse_protocol)]
+        protocol: Protocol,
+        /// Block the flow instead of allowing it
+        #[arg(long)]
+        block: bool,
+        /// Output format (`yaml`: the policies only, for `kubectl apply -f -`)
+        #[arg(long, short = 'o', value_enum, default_value = "text")]
+        output: suggest::SuggestOutput,
+    },
+    /// Write a bash script that checks the assertions on a real cluster (kubectl + agnhost)
+    #[command(
+        after_help = "The script (on stdout) creates a probe scenario in the cluster kubectl points at — the namespaces, the pods the assertions involve (same names, labels and named ports, running agnhost), the NetworkPolicies as written — waits for the pods, probes each assertion with `kubectl exec … -- /agnhost connect IP:PORT --timeout=… --protocol=…`, prints expected vs observed, exits 1 on a mismatch and deletes what it created. It refuses to start if an object it would create exists already.\nUse a cluster whose CNI enforces NetworkPolicy (README: kind + Calico). Environment of the script: KUBECTL, NETPOL_AGNHOST_IMAGE, NETPOL_PROBE_TIMEOUT, NETPOL_READY_TIMEOUT, NETPOL_SETTLE_SECONDS, KEEP=1, DRY_RUN=1.\nExit status: 0 script written, 2 an input error."
+    )]
+    ProbeScript {
+        /// Manifests: files, directories or `-`
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// The assertion file (as for `check`)
+        #[arg(long, short = 'e')]
+        expect: String,
+        /// The script keeps the scenario in the cluster (default: deleted at the end)
+        #[arg(long)]
+        keep: bool,
+        /// The script prints the kubectl commands instead of running them
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Lessons: check lesson files (`netpol lesson check LESSON.yaml...`)
     Lesson {
@@ -207,7 +257,34 @@ fn main() -> ExitCode {
             protocol,
             output,
         } => explain::run(&files, &from, &to, &port, protocol, output),
-        Command::Lint { files, output } => lint::run(&files, output),
+        Command::ProbeScript {
+            files,
+            expect,
+            keep,
+            dry_run,
+        } => probe::run(&files, &expect, keep, dry_run),
+        Command::Lint {
+            files, fix: true, ..
+        } => lint::run_fix(&files),
+        Command::Lint { files, output, .. } => lint::run(&files, output),
+        Command::Suggest {
+            files,
+            from,
+            to,
+            port,
+            protocol,
+            block,
+            output,
+        } => suggest::run(
+            &files,
+            &inputs::options(),
+            &from,
+            &to,
+            &port,
+            protocol,
+            block,
+            output,
+        ),
         Command::Lesson {
             command: LessonCommand::Check { files, output },
         } => lesson::run(&files, output),

@@ -13,12 +13,14 @@
 
 pub mod admin;
 pub mod analysis;
+pub mod completion;
 pub mod connectivity;
 pub mod diagnostic;
 pub mod evaluate;
 pub mod expect;
 pub mod explain;
 pub mod explanation;
+pub mod fix;
 mod intern;
 pub mod lesson;
 pub mod lint;
@@ -31,6 +33,7 @@ pub mod ports;
 pub mod resolve;
 pub mod selector;
 pub mod span;
+pub mod suggest;
 
 pub use analysis::{analyze, analyze_with, Analysis, CniFlag, Hop, Target, Verdict};
 pub use diagnostic::{Code, Diagnostic, Severity};
