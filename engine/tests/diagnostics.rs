@@ -1075,3 +1075,45 @@ fn workload_selector_mismatch_is_kept_with_a_warning_under_validate_warn() {
         Some("other")
     );
 }
+
+#[test]
+fn generated_labels_warn_only_when_no_pod_carries_the_value() {
+    // The Job's pod carries `job-name: migrate` and its uid: the selector matches it, although
+    // a CronJob's pods carry no job name and no uid.
+    let job = "apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate, namespace: default, uid: 1234-abcd}\nspec:\n  template:\n    metadata: {labels: {app: tools}}\n    spec: {restartPolicy: Never, containers: [{name: m, image: busybox:1.36}]}\n---\n";
+    let cron = "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly, namespace: default}\nspec:\n  schedule: \"0 0 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        metadata: {labels: {app: nightly}}\n        spec: {restartPolicy: Never, containers: [{name: n, image: busybox:1.36}]}\n---\n";
+    let text = format!(
+        "{job}{cron}{}",
+        policy("  podSelector:\n    matchLabels: {job-name: migrate, controller-uid: 1234-abcd}\n")
+    );
+    let all = diags(&text);
+    assert!(
+        !all.iter().any(|d| d.code == Code::GeneratedLabelUnknown),
+        "{all:#?}"
+    );
+    // A job name no pod can carry (the CronJob's Jobs are named after the schedule time).
+    let text = format!(
+        "{job}{cron}{}",
+        policy("  podSelector:\n    matchLabels: {job-name: nightly-28000000}\n")
+    );
+    expect(
+        &text,
+        Code::GeneratedLabelUnknown,
+        "matchLabels: {|job-name",
+        "a CronJob's Jobs are named after their schedule time",
+    );
+}
+
+#[test]
+fn statefulset_pods_beyond_the_safety_limit_are_said() {
+    let text = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: default}\nspec:\n  replicas: 5001\n  serviceName: db\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n    spec: {containers: [{name: db, image: postgres:16}]}\n";
+    let d = expect(
+        text,
+        Code::NotSimulated,
+        "apiVersion: apps/v1",
+        "has 5001 replicas: only the first 5000 pods (`db-0` to `db-4999`) are simulated",
+    );
+    assert_eq!(d.severity, Severity::Warning);
+    let a = analyze(&[Source::new("t.yaml", text)]);
+    assert_eq!(a.cluster.pods.len(), 5000);
+}

@@ -15,8 +15,9 @@ pub struct Ctx<'d> {
     pub validate: crate::lower::Validate,
     /// Where objects without a namespace land.
     pub default_namespace: String,
-    /// Selector keys naming a label controllers compute (`pod-template-hash`, `job-name`, ...).
-    pub generated_label_keys: Vec<(String, Span)>,
+    /// Selector keys naming a label controllers compute (`pod-template-hash`, `job-name`, ...),
+    /// with the value a `matchLabels` entry asks for (`None` for an expression).
+    pub generated_label_keys: Vec<(String, Option<String>, Span)>,
 }
 
 impl<'d> Ctx<'d> {

@@ -48,8 +48,12 @@ use crate::span::Span;
 
 /// The label the API server puts on every namespace.
 pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
-/// Generated replicas per workload are capped (all replicas are equivalent anyway).
+/// Generated replicas per workload are capped (all replicas are equivalent anyway; the last
+/// generated pod stands for the rest in counts). Not StatefulSets: see [`MAX_STATEFULSET_PODS`].
 pub const MAX_GENERATED_REPLICAS: u32 = 100;
+/// StatefulSet pods are told apart by their `statefulset.kubernetes.io/pod-name` label, so
+/// each is generated, up to this safety limit (beyond it a warning says which are missing).
+pub const MAX_STATEFULSET_PODS: u32 = 5000;
 
 #[derive(Debug, Default)]
 struct Collected {

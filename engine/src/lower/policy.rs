@@ -490,7 +490,7 @@ fn requirement(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Requirement
         return None;
     };
     let key = ctx.string(key_node, &format!("{path}.key"))?;
-    crate::lower::note_generated_label(ctx, key, key_node.span);
+    crate::lower::note_generated_label(ctx, key, None, key_node.span);
     if let Err(why) = validate_label_key(key) {
         ctx.error(
             Code::InvalidLabel,
