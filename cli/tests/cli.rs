@@ -1040,3 +1040,45 @@ fn admin_tiers_check_explain_lint() {
         .collect();
     assert!(codes.contains(&"equal-priority"), "{codes:?}");
 }
+
+#[test]
+fn matrix_json_with_port_counts_pairs_on_that_port() {
+    // Two pods; `b` admits 443 only: on 80/TCP only b → a is allowed.
+    let m = tmp(
+        "triples-port.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: default, labels: {app: a}}\nspec: {containers: [{name: c, image: nginx:1.25}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: default, labels: {app: b}}\nspec: {containers: [{name: c, image: nginx:1.25}]}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: b-443, namespace: default}\nspec:\n  podSelector: {matchLabels: {app: b}}\n  ingress: [{ports: [{port: 443}]}]\n",
+    );
+    let count = |args: &[&str]| {
+        let mut all = vec!["matrix", s(&m), "-o", "json"];
+        all.extend_from_slice(args);
+        let out = netpol(&all);
+        assert_eq!(out.status.code(), Some(0));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["allowed_triples"].as_u64().unwrap()
+    };
+    assert_eq!(count(&["--port", "80"]), 1);
+    assert_eq!(count(&["--port", "443"]), 2);
+    assert_eq!(count(&["--port", "443", "--protocol", "UDP"]), 1);
+    // Without --port: every (protocol, port) — a → b on 443/TCP only, b → a on all 3 × 65535.
+    assert_eq!(count(&[]), 1 + 3 * 65535);
+}
+
+#[test]
+fn matrix_workload_label_counts_declared_replicas() {
+    for (case, label) in [
+        (
+            "f06-replicas-beyond-generated",
+            "default/api[Deployment] ×250",
+        ),
+        ("f06-statefulset-beyond-100", "default/db[StatefulSet] ×150"),
+    ] {
+        let out = netpol(&[
+            "matrix",
+            s(&corpus(case).join("manifests.yaml")),
+            "--port",
+            "80",
+        ]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains(label), "{case}: {stdout}");
+    }
+}
