@@ -1117,3 +1117,43 @@ fn statefulset_pods_beyond_the_safety_limit_are_said() {
     let a = analyze(&[Source::new("t.yaml", text)]);
     assert_eq!(a.cluster.pods.len(), 5000);
 }
+
+#[test]
+fn warn_mode_says_a_misspelt_selector_or_except_widens_a_peer() {
+    let text = policy(
+        "  podSelector: {}\n  ingress:\n  - from:\n    - namespaceSelector: {matchLabel: {team: x}}\n",
+    );
+    let d = expect(
+        &text,
+        Code::UnknownField,
+        "matchLabel:",
+        "unknown field `matchLabel` in `spec.ingress[0].from[0].namespaceSelector`",
+    );
+    assert!(d.help.unwrap().contains("did you mean `matchLabels`?"));
+    let w = warn_mode(&text)
+        .diagnostics
+        .into_iter()
+        .find(|d| d.code == Code::UnknownField)
+        .unwrap();
+    assert!(
+        w.message.contains("this peer now admits every namespace"),
+        "{}",
+        w.message
+    );
+    let text = policy(
+        "  podSelector: {}\n  egress:\n  - to:\n    - ipBlock: {cidr: 10.0.0.0/8, exept: [10.1.0.0/16]}\n",
+    );
+    let d = expect(&text, Code::UnknownField, "exept", "unknown field `exept`");
+    assert!(d.help.unwrap().contains("did you mean `except`?"));
+    let w = warn_mode(&text)
+        .diagnostics
+        .into_iter()
+        .find(|d| d.code == Code::UnknownField)
+        .unwrap();
+    assert!(
+        w.message
+            .contains("now admits the addresses `except` would have excluded"),
+        "{}",
+        w.message
+    );
+}
