@@ -1157,3 +1157,27 @@ fn warn_mode_says_a_misspelt_selector_or_except_widens_a_peer() {
         w.message
     );
 }
+
+#[test]
+fn plural_kind_is_rejected_with_the_singular() {
+    let text = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicies\nmetadata: {name: p, namespace: default}\nspec: {podSelector: {}}\n---\napiVersion: v1\nkind: Pods\nmetadata: {name: a, namespace: default}\nspec: {containers: [{name: c, image: nginx:1.25}]}\n";
+    let d = expect(
+        text,
+        Code::UnknownKind,
+        "NetworkPolicies",
+        "there is no kind `NetworkPolicies`: did you mean `NetworkPolicy`?",
+    );
+    assert_eq!(d.severity, Severity::Error);
+    assert!(d.help.unwrap().contains("a kind is singular"));
+    let a = analyze(&[Source::new("t.yaml", text)]);
+    let pods = a
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("`Pods`"))
+        .unwrap();
+    assert_eq!(pods.severity, Severity::Error);
+    assert_eq!(pods.span.unwrap().start.line, 7);
+    assert!(pods.message.contains("did you mean `Pod`?"));
+    assert!(a.ignored.is_empty(), "{:?}", a.ignored);
+    assert_eq!(a.cluster.rejected.len(), 2);
+}

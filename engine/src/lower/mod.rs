@@ -242,7 +242,12 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
                 format!("there is no kind `{kind}`: did you mean `{meant}`?"),
             )
             .help = Some(format!(
-                "kinds are case-sensitive: `kubectl apply` fails with \"no matches for kind {kind}\"; write `kind: {meant}`"
+                "{}: `kubectl apply` fails with \"no matches for kind {kind}\"; write `kind: {meant}`",
+                if kinds::plural_of(&kind).is_some() {
+                    "a kind is singular (the plural is the resource name, as in `kubectl get pods`)"
+                } else {
+                    "kinds are case-sensitive"
+                }
             ));
             reject(out, node, &kind, ctx);
             return;
