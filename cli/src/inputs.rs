@@ -115,7 +115,14 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     };
     for e in entries.flatten() {
         let p = e.path();
-        if p.is_dir() {
+        if p.is_dir() && helm_chart(&p) {
+            // A chart inside a scanned directory: skipped, the rest is read.
+            eprintln!(
+                "warning: {} is a Helm chart, skipped: render it first: helm template RELEASE {} | netpol COMMAND -",
+                p.display(),
+                p.display()
+            );
+        } else if p.is_dir() {
             walk(&p, out);
         } else if matches!(
             p.extension().and_then(|x| x.to_str()),

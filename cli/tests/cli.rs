@@ -1082,3 +1082,42 @@ fn matrix_workload_label_counts_declared_replicas() {
         assert!(stdout.contains(label), "{case}: {stdout}");
     }
 }
+
+#[test]
+fn helm_chart_inside_a_scanned_directory_is_skipped_and_the_rest_read() {
+    let repo = std::env::temp_dir().join(format!("netpol-cli-repo-{}", std::process::id()));
+    let chart = repo.join("chart");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("values.yaml"),
+        "replicaCount: 1\nimage: {repository: nginx}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        repo.join("pods.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: default}\nspec: {containers: [{name: c, image: nginx:1.25}]}\n",
+    )
+    .unwrap();
+    let out = netpol(&["matrix", s(&repo), "--port", "80"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("is a Helm chart, skipped: render it first: helm template"),
+        "{stderr}"
+    );
+    // Nothing of the chart was read: no YAML error, no looks-like-a-template warning.
+    assert!(!stderr.contains("error"), "{stderr}");
+    assert!(!stderr.contains("looks like a Helm template"), "{stderr}");
+    assert!(stdout.contains("default/a"), "{stdout}");
+}
