@@ -44,20 +44,24 @@ pub fn analyze_sources(sources: &[Source]) -> Analysis {
     let total: usize = a.ignored.values().sum();
     if total > 0 {
         let kinds = a.ignored.len();
+        // "1 kind that does not", "2 kinds that do not".
+        let that = if kinds == 1 {
+            "kind that does"
+        } else {
+            "kinds that do"
+        };
         if verbose {
             eprintln!(
-                "ignored {total} object{} of {kinds} kind{} that do not affect traffic:",
+                "ignored {total} object{} of {kinds} {that} not affect traffic:",
                 if total == 1 { "" } else { "s" },
-                if kinds == 1 { "" } else { "s" }
             );
             for (kind, n) in &a.ignored {
                 eprintln!("  {kind} ×{n}");
             }
         } else {
             eprintln!(
-                "ignored {total} object{} of {kinds} kind{} that do not affect traffic; --verbose lists them",
+                "ignored {total} object{} of {kinds} {that} not affect traffic; --verbose lists them",
                 if total == 1 { "" } else { "s" },
-                if kinds == 1 { "" } else { "s" }
             );
         }
     }

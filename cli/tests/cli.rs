@@ -1121,3 +1121,31 @@ fn helm_chart_inside_a_scanned_directory_is_skipped_and_the_rest_read() {
     assert!(!stderr.contains("looks like a Helm template"), "{stderr}");
     assert!(stdout.contains("default/a"), "{stdout}");
 }
+
+#[test]
+fn wording_of_port_name_errors_and_ignored_kinds() {
+    let m = tmp(
+        "wording.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: client, namespace: default}\nspec: {containers: [{name: c, image: nginx:1.25}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: default, labels: {app: web}}\nspec: {containers: [{name: c, image: nginx:1.25, ports: [{containerPort: 80, name: http}]}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: websvc, namespace: default}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, name: http}]\n",
+    );
+    let out = netpol(&[
+        "explain",
+        s(&m),
+        "--from",
+        "client",
+        "--to",
+        "service:default/websvc",
+        "--port",
+        "https",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("Service `default/websvc` has no TCP port named `https`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("ignored 1 object of 1 kind that does not affect traffic"),
+        "{stderr}"
+    );
+}

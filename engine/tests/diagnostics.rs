@@ -1181,3 +1181,31 @@ fn plural_kind_is_rejected_with_the_singular() {
     assert!(a.ignored.is_empty(), "{:?}", a.ignored);
     assert_eq!(a.cluster.rejected.len(), 2);
 }
+
+#[test]
+fn a_modelled_kind_without_api_version_is_rejected() {
+    let text = "kind: Pod\nmetadata: {name: a, namespace: default}\nspec: {containers: [{name: c, image: nginx:1.25}]}\n";
+    let d = expect(
+        text,
+        Code::MissingField,
+        "Pod",
+        "`apiVersion` is missing: `kubectl apply` requires it",
+    );
+    assert_eq!(d.severity, Severity::Error);
+    assert_eq!(d.help.as_deref(), Some("add `apiVersion: v1`"));
+    let a = analyze(&[Source::new("t.yaml", text)]);
+    assert!(a.cluster.pods.is_empty());
+    assert_eq!(a.cluster.rejected.len(), 1);
+}
+
+#[test]
+fn a_service_selector_written_as_a_label_selector_gets_a_hint() {
+    let text = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\nspec:\n  selector:\n    matchLabels: {app: web}\n  ports: [{port: 80}]\n";
+    let d = expect(
+        text,
+        Code::WrongType,
+        "    |matchLabels",
+        "a Service selector is a plain map of labels",
+    );
+    assert!(d.help.unwrap().contains("`selector: {app: web}`"));
+}

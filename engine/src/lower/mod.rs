@@ -198,6 +198,17 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
     let api_node = node.get("apiVersion").filter(|n| !n.is_null());
     let api = api_node.and_then(Node::as_str);
     let object_kind = match classify(api, &kind) {
+        KindClass::Modelled(k) if api_node.is_none() => {
+            // kubectl refuses it ("error validating data: apiVersion not set").
+            ctx.error(
+                Code::MissingField,
+                kind_node.span,
+                format!("`apiVersion` is missing: `kubectl apply` requires it; the {kind} is not applied"),
+            )
+            .help = Some(format!("add `apiVersion: {}`", k.api_version()));
+            reject(out, node, &kind, ctx);
+            return;
+        }
         KindClass::Modelled(k) => k,
         KindClass::WrongApiVersion { expected } => {
             let at = api_node.map_or(kind_node.span, |n| n.span);
