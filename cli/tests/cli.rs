@@ -398,7 +398,10 @@ fn explain_json_keeps_the_documented_shape() {
             "allowed",
             "explanation",
             "hops",
-            "cni_dependent"
+            "cni_dependent",
+            // The typed fields of the engine's Explanation, after the documented ones.
+            "outcome",
+            "flags"
         ]
     );
     let hop = &v["hops"][0];
@@ -1148,4 +1151,63 @@ fn wording_of_port_name_errors_and_ignored_kinds() {
         stderr.contains("ignored 1 object of 1 kind that does not affect traffic"),
         "{stderr}"
     );
+}
+
+#[test]
+fn explain_and_check_json_carry_the_typed_top_level_fields() {
+    let c = corpus("f06-service-no-backends");
+    let m = c.join("manifests.yaml");
+    let out = netpol(&[
+        "explain",
+        s(&m),
+        "--from",
+        "default/client",
+        "--to",
+        "service:default/empty",
+        "--port",
+        "80",
+        "-o",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["outcome"], "no pods behind `default/empty`");
+    assert_eq!(v["problem"]["kind"], "no-backing-pods");
+    assert!(v["problem"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("default/empty"));
+    assert_eq!(v["flags"], serde_json::json!([]));
+    assert_eq!(v["cni_dependent"], serde_json::json!([]));
+    assert_eq!(v["allowed"], false);
+    // Through a Service with backends: `service` says the translation, no `problem`.
+    let d = corpus("demo-httpd-centos-deny-by-default");
+    let out = netpol(&[
+        "explain",
+        s(&d.join("manifests.yaml")),
+        "--from",
+        "default/pod-centos",
+        "--to",
+        "service:default/svc-clusterip-httpd",
+        "--port",
+        "80",
+        "-o",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["outcome"], "blocked");
+    assert!(v.get("problem").is_none());
+    assert_eq!(v["service"]["service"], "default/svc-clusterip-httpd");
+    assert_eq!(v["service"]["port"], 80);
+    assert_eq!(v["service"]["pods"], 3);
+    // check: each result carries them too.
+    let e = tmp(
+        "typed-expect.yaml",
+        "expect:\n  - {from: default/client, to: service:default/empty, port: 80, allowed: false}\n",
+    );
+    let out = check(&m, &e, &["--output", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = &v["results"][0];
+    assert_eq!(r["outcome"], "no pods behind `default/empty`");
+    assert_eq!(r["problem"]["kind"], "no-backing-pods");
+    assert_eq!(r["flags"], serde_json::json!([]));
 }
