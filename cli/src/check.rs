@@ -178,7 +178,10 @@ pub fn run(files: &[String], expect: &str, output: Output) -> u8 {
                     indent(&r.explanation)
                 ));
             }
-            out!("{text}");
+            out!(
+                "{}",
+                crate::render::paint_verdicts(&text, crate::render::stdout_colour())
+            );
             if report.not_evaluated > 0 {
                 outln!(
                     "{passed} passed, {failed} failed, {} not evaluated",

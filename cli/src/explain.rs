@@ -118,7 +118,10 @@ pub fn run(
                     a.target_name(t)
                 );
             }
-            out!("{}", a.explain(&v));
+            out!(
+                "{}",
+                crate::render::paint_verdicts(&a.explain(&v), crate::render::stdout_colour())
+            );
         }
     }
     if v.allowed {

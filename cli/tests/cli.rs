@@ -1211,3 +1211,53 @@ fn explain_and_check_json_carry_the_typed_top_level_fields() {
     assert_eq!(r["problem"]["kind"], "no-backing-pods");
     assert_eq!(r["flags"], serde_json::json!([]));
 }
+
+#[test]
+fn explain_and_check_text_are_coloured_only_when_asked() {
+    let d = corpus("demo-httpd-centos-deny-by-default");
+    let m = d.join("manifests.yaml");
+    let args = [
+        "explain",
+        s(&m),
+        "--from",
+        "default/pod-centos",
+        "--to",
+        "service:default/svc-clusterip-httpd",
+        "--port",
+        "80",
+    ];
+    let run = |force: Option<&str>, no_color: bool| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_netpol"));
+        c.args(args)
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE");
+        if let Some(f) = force {
+            c.env("CLICOLOR_FORCE", f);
+        }
+        if no_color {
+            c.env("NO_COLOR", "1");
+        }
+        String::from_utf8(c.output().unwrap().stdout).unwrap()
+    };
+    let piped = run(None, false);
+    assert!(!piped.contains('\x1b'), "{piped}");
+    assert!(piped.contains(": BLOCKED"));
+    let forced = run(Some("1"), false);
+    assert!(forced.contains(": \x1b[1;31mBLOCKED\x1b[0m"), "{forced}");
+    assert!(forced.contains(": \x1b[1;31mDENIED\x1b[0m"), "{forced}");
+    assert!(forced.contains(": \x1b[1;32mallowed\x1b[0m"), "{forced}");
+    assert!(!run(Some("1"), true).contains('\x1b'));
+    // check: the FAIL head.
+    let e = tmp(
+        "colour-expect.yaml",
+        "expect:\n  - {from: default/pod-centos, to: service:default/svc-clusterip-httpd, port: 80, allowed: true}\n",
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_netpol"))
+        .args(["check", s(&m), "--expect", s(&e)])
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.starts_with("\x1b[1;31mFAIL\x1b[0m "), "{stdout}");
+}
