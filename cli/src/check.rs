@@ -6,7 +6,7 @@ use serde::Serialize;
 use engine::expect::{parse_expectations_all, ExpectError, Expectation};
 use engine::Analysis;
 
-use crate::explain::{hops_out, HopOut};
+use crate::explain::{typed_out, HopOut, TypedOut};
 use crate::port_arg::{resolve_for, PortArg};
 use crate::Output;
 
@@ -40,9 +40,10 @@ struct ResultOut {
     cni_dependent: bool,
     /// The evaluated pod pairs, as in `explain --output json`.
     hops: Vec<HopOut>,
-    /// The text report's word for the outcome ("blocked", "no pods behind `ns/svc`").
-    #[serde(skip)]
-    outcome: String,
+    /// `outcome` (the text report's word: "blocked", "no pods behind `ns/svc`"), `problem`,
+    /// `service`, `flags`, as in `explain --output json`.
+    #[serde(flatten)]
+    typed: TypedOut,
 }
 
 /// An assertion that could not be evaluated: where (in the assertion file) and why.
@@ -104,6 +105,7 @@ fn evaluate(a: &Analysis, path: &str, asr: &Expectation) -> Result<ResultOut, Ve
             .map_err(|e| vec![ErrorOut::new(path, (asr.line, asr.col), e)])?,
     };
     let v = a.verdict(from, to, port, asr.protocol);
+    let (hops, typed) = typed_out(a, &v);
     Ok(ResultOut {
         from: asr.from.clone(),
         to: asr.to.clone(),
@@ -116,8 +118,8 @@ fn evaluate(a: &Analysis, path: &str, asr: &Expectation) -> Result<ResultOut, Ve
         explanation: a.explain(&v),
         line: asr.line,
         cni_dependent: !v.flags.is_empty(),
-        hops: hops_out(a, &v),
-        outcome: v.outcome_word(),
+        hops,
+        typed,
     })
 }
 
@@ -172,11 +174,14 @@ pub fn run(files: &[String], expect: &str, output: Output) -> u8 {
                     r.port,
                     r.protocol,
                     word(r.expected),
-                    r.outcome,
+                    r.typed.outcome,
                     indent(&r.explanation)
                 ));
             }
-            out!("{text}");
+            out!(
+                "{}",
+                crate::render::paint_verdicts(&text, crate::render::stdout_colour())
+            );
             if report.not_evaluated > 0 {
                 outln!(
                     "{passed} passed, {failed} failed, {} not evaluated",

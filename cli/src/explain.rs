@@ -22,17 +22,47 @@ pub struct VerdictOut {
     pub explanation: String,
     pub hops: Vec<HopOut>,
     pub cni_dependent: Vec<String>,
+    #[serde(flatten)]
+    pub typed: TypedOut,
+}
+
+/// The typed top-level fields of [`engine::explanation::Explanation`], next to the older ones
+/// (README "explain"): `outcome`, `note`, `problem`, `service`, `flags`.
+#[derive(Debug, Serialize)]
+pub struct TypedOut {
+    /// `allowed`, `blocked`, or `no pods behind `ns/svc``.
+    pub outcome: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Why nothing could be evaluated: `{"kind","message"}` (e.g. `no-backing-pods`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<engine::explanation::ProblemExplanation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<engine::explanation::ServiceTranslation>,
+    /// Typed caveats `{kind, subject, sentence}` (the sentences of `cni_dependent`).
+    pub flags: Vec<engine::explanation::Flag>,
+}
+
+/// The engine's explanation of `v`, split into the hops and the typed top-level fields.
+pub fn typed_out(a: &Analysis, v: &Verdict) -> (Vec<HopOut>, TypedOut) {
+    let e = a.explanation(v);
+    (
+        e.hops,
+        TypedOut {
+            outcome: e.outcome,
+            note: e.note,
+            problem: e.problem,
+            service: e.service,
+            flags: e.flags,
+        },
+    )
 }
 
 /// One evaluated pod pair: the engine's typed explanation, serialized as is (README "explain").
 pub type HopOut = engine::explanation::HopExplanation;
 
-/// The per-hop JSON: the typed explanation of each hop, one source of truth for every face.
-pub fn hops_out(a: &Analysis, v: &Verdict) -> Vec<HopOut> {
-    v.hops.iter().map(|h| a.hop_explanation(h)).collect()
-}
-
 pub fn verdict_out(a: &Analysis, v: &Verdict, port_name: Option<String>) -> VerdictOut {
+    let (hops, typed) = typed_out(a, v);
     VerdictOut {
         from: a.target_name(v.from),
         to: a.target_name(v.to),
@@ -41,8 +71,9 @@ pub fn verdict_out(a: &Analysis, v: &Verdict, port_name: Option<String>) -> Verd
         protocol: v.protocol.as_str(),
         allowed: v.allowed,
         explanation: a.explain(v),
-        hops: hops_out(a, v),
+        hops,
         cni_dependent: v.flags.iter().map(|f| f.sentence()).collect(),
+        typed,
     }
 }
 
@@ -87,7 +118,10 @@ pub fn run(
                     a.target_name(t)
                 );
             }
-            out!("{}", a.explain(&v));
+            out!(
+                "{}",
+                crate::render::paint_verdicts(&a.explain(&v), crate::render::stdout_colour())
+            );
         }
     }
     if v.allowed {

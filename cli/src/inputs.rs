@@ -51,20 +51,24 @@ pub fn analyze_sources(sources: &[Source]) -> Analysis {
     let total: usize = a.ignored.values().sum();
     if total > 0 {
         let kinds = a.ignored.len();
+        // "1 kind that does not", "2 kinds that do not".
+        let that = if kinds == 1 {
+            "kind that does"
+        } else {
+            "kinds that do"
+        };
         if verbose {
             eprintln!(
-                "ignored {total} object{} of {kinds} kind{} that do not affect traffic:",
+                "ignored {total} object{} of {kinds} {that} not affect traffic:",
                 if total == 1 { "" } else { "s" },
-                if kinds == 1 { "" } else { "s" }
             );
             for (kind, n) in &a.ignored {
                 eprintln!("  {kind} ×{n}");
             }
         } else {
             eprintln!(
-                "ignored {total} object{} of {kinds} kind{} that do not affect traffic; --verbose lists them",
+                "ignored {total} object{} of {kinds} {that} not affect traffic; --verbose lists them",
                 if total == 1 { "" } else { "s" },
-                if kinds == 1 { "" } else { "s" }
             );
         }
     }
@@ -122,7 +126,14 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     };
     for e in entries.flatten() {
         let p = e.path();
-        if p.is_dir() {
+        if p.is_dir() && helm_chart(&p) {
+            // A chart inside a scanned directory: skipped, the rest is read.
+            eprintln!(
+                "warning: {} is a Helm chart, skipped: render it first: helm template RELEASE {} | netpol COMMAND -",
+                p.display(),
+                p.display()
+            );
+        } else if p.is_dir() {
             walk(&p, out);
         } else if matches!(
             p.extension().and_then(|x| x.to_str()),

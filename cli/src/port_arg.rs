@@ -78,7 +78,8 @@ pub fn resolve_for(
                         })
                         .collect();
                     format!(
-                        "Service `{to_name}` has no {protocol} port named `{name}`; its ports: {}",
+                        "Service `{}` has no {protocol} port named `{name}`; its ports: {}",
+                        svc.qualified(),
                         if known.is_empty() { "none".to_string() } else { known.join(", ") }
                     )
                 })

@@ -38,6 +38,41 @@ pub fn stderr_colour() -> bool {
     colour(std::io::stderr().is_terminal())
 }
 
+const GREEN: &str = "\x1b[1;32m";
+const RED: &str = "\x1b[1;31m";
+const RESET: &str = "\x1b[0m";
+
+/// Colours the verdict words of `explain`/`check` text (`ALLOWED`, `BLOCKED`, `DENIED`, a
+/// direction's `allowed`, a `FAIL` line's head) when `colour` (see [`stdout_colour`]); the
+/// text is unchanged otherwise.
+pub fn paint_verdicts(text: &str, colour: bool) -> String {
+    if !colour {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.split_inclusive('\n') {
+        let (body, nl) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        let mut l = body.to_string();
+        if let Some(rest) = l.strip_prefix("FAIL ") {
+            l = format!("{RED}FAIL{RESET} {rest}");
+        }
+        for (word, c) in [
+            (": ALLOWED", GREEN),
+            (": BLOCKED", RED),
+            (": DENIED", RED),
+            (": allowed", GREEN),
+        ] {
+            l = l.replace(word, &format!(": {c}{}{RESET}", &word[2..]));
+        }
+        out.push_str(&l);
+        out.push_str(nl);
+    }
+    out
+}
+
 fn source_name(a: &Analysis, s: &Span) -> String {
     a.sources
         .get(s.source as usize)

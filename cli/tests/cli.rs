@@ -398,7 +398,10 @@ fn explain_json_keeps_the_documented_shape() {
             "allowed",
             "explanation",
             "hops",
-            "cni_dependent"
+            "cni_dependent",
+            // The typed fields of the engine's Explanation, after the documented ones.
+            "outcome",
+            "flags"
         ]
     );
     let hop = &v["hops"][0];
@@ -1032,4 +1035,222 @@ fn admin_tiers_check_explain_lint() {
         .filter_map(|d| d["code"].as_str())
         .collect();
     assert!(codes.contains(&"equal-priority"), "{codes:?}");
+}
+
+#[test]
+fn matrix_json_with_port_counts_pairs_on_that_port() {
+    // Two pods; `b` admits 443 only: on 80/TCP only b → a is allowed.
+    let m = tmp(
+        "triples-port.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: default, labels: {app: a}}\nspec: {containers: [{name: c, image: nginx:1.25}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: default, labels: {app: b}}\nspec: {containers: [{name: c, image: nginx:1.25}]}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: b-443, namespace: default}\nspec:\n  podSelector: {matchLabels: {app: b}}\n  ingress: [{ports: [{port: 443}]}]\n",
+    );
+    let count = |args: &[&str]| {
+        let mut all = vec!["matrix", s(&m), "-o", "json"];
+        all.extend_from_slice(args);
+        let out = netpol(&all);
+        assert_eq!(out.status.code(), Some(0));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["allowed_triples"].as_u64().unwrap()
+    };
+    assert_eq!(count(&["--port", "80"]), 1);
+    assert_eq!(count(&["--port", "443"]), 2);
+    assert_eq!(count(&["--port", "443", "--protocol", "UDP"]), 1);
+    // Without --port: every (protocol, port) — a → b on 443/TCP only, b → a on all 3 × 65535.
+    assert_eq!(count(&[]), 1 + 3 * 65535);
+}
+
+#[test]
+fn matrix_workload_label_counts_declared_replicas() {
+    for (case, label) in [
+        (
+            "f06-replicas-beyond-generated",
+            "default/api[Deployment] ×250",
+        ),
+        ("f06-statefulset-beyond-100", "default/db[StatefulSet] ×150"),
+    ] {
+        let out = netpol(&[
+            "matrix",
+            s(&corpus(case).join("manifests.yaml")),
+            "--port",
+            "80",
+        ]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains(label), "{case}: {stdout}");
+    }
+}
+
+#[test]
+fn helm_chart_inside_a_scanned_directory_is_skipped_and_the_rest_read() {
+    let repo = std::env::temp_dir().join(format!("netpol-cli-repo-{}", std::process::id()));
+    let chart = repo.join("chart");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("values.yaml"),
+        "replicaCount: 1\nimage: {repository: nginx}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        repo.join("pods.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: default}\nspec: {containers: [{name: c, image: nginx:1.25}]}\n",
+    )
+    .unwrap();
+    let out = netpol(&["matrix", s(&repo), "--port", "80"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("is a Helm chart, skipped: render it first: helm template"),
+        "{stderr}"
+    );
+    // Nothing of the chart was read: no YAML error, no looks-like-a-template warning.
+    assert!(!stderr.contains("error"), "{stderr}");
+    assert!(!stderr.contains("looks like a Helm template"), "{stderr}");
+    assert!(stdout.contains("default/a"), "{stdout}");
+}
+
+#[test]
+fn wording_of_port_name_errors_and_ignored_kinds() {
+    let m = tmp(
+        "wording.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: client, namespace: default}\nspec: {containers: [{name: c, image: nginx:1.25}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: default, labels: {app: web}}\nspec: {containers: [{name: c, image: nginx:1.25, ports: [{containerPort: 80, name: http}]}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: websvc, namespace: default}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, name: http}]\n",
+    );
+    let out = netpol(&[
+        "explain",
+        s(&m),
+        "--from",
+        "client",
+        "--to",
+        "service:default/websvc",
+        "--port",
+        "https",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("Service `default/websvc` has no TCP port named `https`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("ignored 1 object of 1 kind that does not affect traffic"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn explain_and_check_json_carry_the_typed_top_level_fields() {
+    let c = corpus("f06-service-no-backends");
+    let m = c.join("manifests.yaml");
+    let out = netpol(&[
+        "explain",
+        s(&m),
+        "--from",
+        "default/client",
+        "--to",
+        "service:default/empty",
+        "--port",
+        "80",
+        "-o",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["outcome"], "no pods behind `default/empty`");
+    assert_eq!(v["problem"]["kind"], "no-backing-pods");
+    assert!(v["problem"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("default/empty"));
+    assert_eq!(v["flags"], serde_json::json!([]));
+    assert_eq!(v["cni_dependent"], serde_json::json!([]));
+    assert_eq!(v["allowed"], false);
+    // Through a Service with backends: `service` says the translation, no `problem`.
+    let d = corpus("demo-httpd-centos-deny-by-default");
+    let out = netpol(&[
+        "explain",
+        s(&d.join("manifests.yaml")),
+        "--from",
+        "default/pod-centos",
+        "--to",
+        "service:default/svc-clusterip-httpd",
+        "--port",
+        "80",
+        "-o",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["outcome"], "blocked");
+    assert!(v.get("problem").is_none());
+    assert_eq!(v["service"]["service"], "default/svc-clusterip-httpd");
+    assert_eq!(v["service"]["port"], 80);
+    assert_eq!(v["service"]["pods"], 3);
+    // check: each result carries them too.
+    let e = tmp(
+        "typed-expect.yaml",
+        "expect:\n  - {from: default/client, to: service:default/empty, port: 80, allowed: false}\n",
+    );
+    let out = check(&m, &e, &["--output", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = &v["results"][0];
+    assert_eq!(r["outcome"], "no pods behind `default/empty`");
+    assert_eq!(r["problem"]["kind"], "no-backing-pods");
+    assert_eq!(r["flags"], serde_json::json!([]));
+}
+
+#[test]
+fn explain_and_check_text_are_coloured_only_when_asked() {
+    let d = corpus("demo-httpd-centos-deny-by-default");
+    let m = d.join("manifests.yaml");
+    let args = [
+        "explain",
+        s(&m),
+        "--from",
+        "default/pod-centos",
+        "--to",
+        "service:default/svc-clusterip-httpd",
+        "--port",
+        "80",
+    ];
+    let run = |force: Option<&str>, no_color: bool| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_netpol"));
+        c.args(args)
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE");
+        if let Some(f) = force {
+            c.env("CLICOLOR_FORCE", f);
+        }
+        if no_color {
+            c.env("NO_COLOR", "1");
+        }
+        String::from_utf8(c.output().unwrap().stdout).unwrap()
+    };
+    let piped = run(None, false);
+    assert!(!piped.contains('\x1b'), "{piped}");
+    assert!(piped.contains(": BLOCKED"));
+    let forced = run(Some("1"), false);
+    assert!(forced.contains(": \x1b[1;31mBLOCKED\x1b[0m"), "{forced}");
+    assert!(forced.contains(": \x1b[1;31mDENIED\x1b[0m"), "{forced}");
+    assert!(forced.contains(": \x1b[1;32mallowed\x1b[0m"), "{forced}");
+    assert!(!run(Some("1"), true).contains('\x1b'));
+    // check: the FAIL head.
+    let e = tmp(
+        "colour-expect.yaml",
+        "expect:\n  - {from: default/pod-centos, to: service:default/svc-clusterip-httpd, port: 80, allowed: true}\n",
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_netpol"))
+        .args(["check", s(&m), "--expect", s(&e)])
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.starts_with("\x1b[1;31mFAIL\x1b[0m "), "{stdout}");
 }

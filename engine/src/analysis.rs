@@ -702,8 +702,9 @@ impl Analysis {
                 .iter()
                 .filter(|e| matches!(e, Endpoint::External(_)))
                 .count();
+            let verb = if n == 1 { "comes" } else { "come" };
             return Some(format!(
-                "Service `{}` has no selector: its {n} backend{s} ({outside} outside the cluster) come from Endpoints/EndpointSlices, on the ports listed there",
+                "Service `{}` has no selector: its {n} backend{s} ({outside} outside the cluster) {verb} from Endpoints/EndpointSlices, on the ports listed there",
                 svc.qualified()
             ));
         }

@@ -174,7 +174,18 @@ impl Connectivity {
 
     /// Number of allowed (source pod, destination pod, protocol, port) tuples over distinct pods.
     pub fn allowed_triples(&self) -> u64 {
-        let counts: Vec<u64> = self.class_matrix.sets.iter().map(PortSet::count).collect();
+        self.weighted_pairs(PortSet::count)
+    }
+
+    /// Number of (source pod, destination pod) pairs over distinct pods allowed on one
+    /// protocol and port: the triples of [`Connectivity::allowed_triples`] at that port.
+    pub fn allowed_pairs_on(&self, protocol: Protocol, port: u16) -> u64 {
+        self.weighted_pairs(|set| u64::from(set.contains(protocol, port)))
+    }
+
+    /// Sum over distinct pod pairs of `weight(allowed set)`.
+    fn weighted_pairs(&self, weight: impl Fn(&PortSet) -> u64) -> u64 {
+        let counts: Vec<u64> = self.class_matrix.sets.iter().map(weight).collect();
         let mut total = 0u64;
         for (ca, row) in self.class_matrix.iter().enumerate() {
             let na = self.classes.get(ca).map_or(0, Vec::len) as u64;

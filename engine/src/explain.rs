@@ -518,7 +518,7 @@ impl Analysis {
                 format!("{peer}allows `{exp}`, and the exception contains `{found}`")
             }
             ReasonKind::PodHasNoIp => format!(
-                "{peer}is ipBlock `{exp}`; the manifests give no IP for `{who}` (pods are matched by selectors only)"
+                "{peer}matches addresses in `{exp}`, and the manifests give no IP for `{who}` (pods are matched by selectors only)"
             ),
             ReasonKind::Port => format!(
                 "{entry}opens {exp}/{}, not {found}/{}",

@@ -97,12 +97,7 @@ pub fn lint(cluster: &Cluster, index: &Index, docs: &[Document], out: &mut Vec<D
                 .map(|ids| {
                     ids.iter()
                         .copied()
-                        .filter(|&i| {
-                            cluster
-                                .pods
-                                .get(i)
-                                .is_some_and(|p| policy.pod_selector.matches(&p.labels))
-                        })
+                        .filter(|&i| cluster.pods.get(i).is_some_and(|p| policy.selects(p)))
                         .collect()
                 })
                 .unwrap_or_default()
@@ -214,7 +209,6 @@ pub fn lint(cluster: &Cluster, index: &Index, docs: &[Document], out: &mut Vec<D
                 .filter(|o| {
                     o.namespace == policy.namespace
                         && o.name != policy.name
-                        && o.affects(dir)
                         && !o
                             .rules(dir)
                             .iter()
@@ -223,7 +217,7 @@ pub fn lint(cluster: &Cluster, index: &Index, docs: &[Document], out: &mut Vec<D
                             cluster
                                 .pods
                                 .get(p)
-                                .is_some_and(|pod| o.pod_selector.matches(&pod.labels))
+                                .is_some_and(|pod| o.selects_for(pod, dir))
                         })
                 })
                 .map(|o| format!("`{}`", o.qualified()))

@@ -763,3 +763,30 @@ fn a_duplicate_admin_policy_keeps_the_first() {
         .expect("duplicate diagnostic");
     assert!(d.message.contains("defined twice"), "{}", d.message);
 }
+
+#[test]
+fn named_port_toward_networks_warns_as_the_evaluation_decides() {
+    // y/b (10.2.0.20) listens on 8080 named `http`: the named port resolves on it.
+    let t = anp(
+        "AdminNetworkPolicy",
+        "p",
+        "  priority: 1\n  subject:\n    namespaces: {matchLabels: {team: x}}\n  egress:\n  - name: web\n    action: Allow\n    to: [{networks: [10.2.0.0/24]}]\n    ports: [{namedPort: http}]\n  - name: rest\n    action: Deny\n    to: [{networks: [0.0.0.0/0]}]\n",
+    );
+    expect(
+        &t,
+        Code::InvalidPort,
+        Severity::Warning,
+        "ports: [|{namedPort: http}",
+        "a named port next to networks peers: it resolves only on destination pods whose IP the networks match, and opens nothing toward other addresses",
+    );
+    let a = analyze(&[Source::new("t.yaml", t.as_str())]);
+    assert!(!a
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("so it opens nothing toward them")));
+    let from = a.resolve("x/a").unwrap();
+    let v = a.verdict(from, a.resolve("y/b").unwrap(), 8080, Protocol::Tcp);
+    assert!(v.allowed, "{}", a.explain(&v));
+    let v = a.verdict(from, a.resolve("10.2.0.99").unwrap(), 8080, Protocol::Tcp);
+    assert!(!v.allowed, "{}", a.explain(&v));
+}

@@ -1065,3 +1065,137 @@ fn workload_selector_mismatch_is_kept_with_a_warning_under_validate_warn() {
         Some("other")
     );
 }
+
+#[test]
+fn generated_labels_warn_only_when_no_pod_carries_the_value() {
+    // The Job's pod carries `job-name: migrate` and its uid: the selector matches it, although
+    // a CronJob's pods carry no job name and no uid.
+    let job = "apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate, namespace: default, uid: 1234-abcd}\nspec:\n  template:\n    metadata: {labels: {app: tools}}\n    spec: {restartPolicy: Never, containers: [{name: m, image: busybox:1.36}]}\n---\n";
+    let cron = "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly, namespace: default}\nspec:\n  schedule: \"0 0 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        metadata: {labels: {app: nightly}}\n        spec: {restartPolicy: Never, containers: [{name: n, image: busybox:1.36}]}\n---\n";
+    let text = format!(
+        "{job}{cron}{}",
+        policy("  podSelector:\n    matchLabels: {job-name: migrate, controller-uid: 1234-abcd}\n")
+    );
+    let all = diags(&text);
+    assert!(
+        !all.iter().any(|d| d.code == Code::GeneratedLabelUnknown),
+        "{all:#?}"
+    );
+    // A job name no pod can carry (the CronJob's Jobs are named after the schedule time).
+    let text = format!(
+        "{job}{cron}{}",
+        policy("  podSelector:\n    matchLabels: {job-name: nightly-28000000}\n")
+    );
+    expect(
+        &text,
+        Code::GeneratedLabelUnknown,
+        "matchLabels: {|job-name",
+        "a CronJob's Jobs are named after their schedule time",
+    );
+}
+
+#[test]
+fn statefulset_pods_beyond_the_safety_limit_are_said() {
+    let text = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: default}\nspec:\n  replicas: 5001\n  serviceName: db\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n    spec: {containers: [{name: db, image: postgres:16}]}\n";
+    let d = expect(
+        text,
+        Code::NotSimulated,
+        "apiVersion: apps/v1",
+        "has 5001 replicas: only the first 5000 pods (`db-0` to `db-4999`) are simulated",
+    );
+    assert_eq!(d.severity, Severity::Warning);
+    let a = analyze(&[Source::new("t.yaml", text)]);
+    assert_eq!(a.cluster.pods.len(), 5000);
+}
+
+#[test]
+fn warn_mode_says_a_misspelt_selector_or_except_widens_a_peer() {
+    let text = policy(
+        "  podSelector: {}\n  ingress:\n  - from:\n    - namespaceSelector: {matchLabel: {team: x}}\n",
+    );
+    let d = expect(
+        &text,
+        Code::UnknownField,
+        "matchLabel:",
+        "unknown field `matchLabel` in `spec.ingress[0].from[0].namespaceSelector`",
+    );
+    assert!(d.help.unwrap().contains("did you mean `matchLabels`?"));
+    let w = warn_mode(&text)
+        .diagnostics
+        .into_iter()
+        .find(|d| d.code == Code::UnknownField)
+        .unwrap();
+    assert!(
+        w.message.contains("this peer now admits every namespace"),
+        "{}",
+        w.message
+    );
+    let text = policy(
+        "  podSelector: {}\n  egress:\n  - to:\n    - ipBlock: {cidr: 10.0.0.0/8, exept: [10.1.0.0/16]}\n",
+    );
+    let d = expect(&text, Code::UnknownField, "exept", "unknown field `exept`");
+    assert!(d.help.unwrap().contains("did you mean `except`?"));
+    let w = warn_mode(&text)
+        .diagnostics
+        .into_iter()
+        .find(|d| d.code == Code::UnknownField)
+        .unwrap();
+    assert!(
+        w.message
+            .contains("now admits the addresses `except` would have excluded"),
+        "{}",
+        w.message
+    );
+}
+
+#[test]
+fn plural_kind_is_rejected_with_the_singular() {
+    let text = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicies\nmetadata: {name: p, namespace: default}\nspec: {podSelector: {}}\n---\napiVersion: v1\nkind: Pods\nmetadata: {name: a, namespace: default}\nspec: {containers: [{name: c, image: nginx:1.25}]}\n";
+    let d = expect(
+        text,
+        Code::UnknownKind,
+        "NetworkPolicies",
+        "there is no kind `NetworkPolicies`: did you mean `NetworkPolicy`?",
+    );
+    assert_eq!(d.severity, Severity::Error);
+    assert!(d.help.unwrap().contains("a kind is singular"));
+    let a = analyze(&[Source::new("t.yaml", text)]);
+    let pods = a
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("`Pods`"))
+        .unwrap();
+    assert_eq!(pods.severity, Severity::Error);
+    assert_eq!(pods.span.unwrap().start.line, 7);
+    assert!(pods.message.contains("did you mean `Pod`?"));
+    assert!(a.ignored.is_empty(), "{:?}", a.ignored);
+    assert_eq!(a.cluster.rejected.len(), 2);
+}
+
+#[test]
+fn a_modelled_kind_without_api_version_is_rejected() {
+    let text = "kind: Pod\nmetadata: {name: a, namespace: default}\nspec: {containers: [{name: c, image: nginx:1.25}]}\n";
+    let d = expect(
+        text,
+        Code::MissingField,
+        "Pod",
+        "`apiVersion` is missing: `kubectl apply` requires it",
+    );
+    assert_eq!(d.severity, Severity::Error);
+    assert_eq!(d.help.as_deref(), Some("add `apiVersion: v1`"));
+    let a = analyze(&[Source::new("t.yaml", text)]);
+    assert!(a.cluster.pods.is_empty());
+    assert_eq!(a.cluster.rejected.len(), 1);
+}
+
+#[test]
+fn a_service_selector_written_as_a_label_selector_gets_a_hint() {
+    let text = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\nspec:\n  selector:\n    matchLabels: {app: web}\n  ports: [{port: 80}]\n";
+    let d = expect(
+        text,
+        Code::WrongType,
+        "    |matchLabels",
+        "a Service selector is a plain map of labels",
+    );
+    assert!(d.help.unwrap().contains("`selector: {app: web}`"));
+}

@@ -147,6 +147,15 @@ fn row(
     out.push_str("]}");
 }
 
+/// Allowed (source pod, destination pod, protocol+port) triples: over every port, or with
+/// `--port` only that port and protocol (README: `allowed_triples`).
+fn triples(conn: &Connectivity, port: Option<u16>, protocol: Protocol) -> u64 {
+    match port {
+        Some(p) => conn.allowed_pairs_on(protocol, p),
+        None => conn.allowed_triples(),
+    }
+}
+
 /// The matrix as JSON (with the trailing newline).
 pub fn render(a: &Analysis, conn: &Connectivity, port: Option<u16>, protocol: Protocol) -> String {
     let mut out = String::new();
@@ -232,7 +241,11 @@ pub fn render(a: &Analysis, conn: &Connectivity, port: Option<u16>, protocol: Pr
             protocol,
         );
     }
-    let _ = writeln!(out, "],\"allowed_triples\":{}}}", conn.allowed_triples());
+    let _ = writeln!(
+        out,
+        "],\"allowed_triples\":{}}}",
+        triples(conn, port, protocol)
+    );
     out
 }
 
@@ -321,7 +334,7 @@ mod tests {
             "groups": groups,
             "outside": outside,
             "rows": rows,
-            "allowed_triples": conn.allowed_triples(),
+            "allowed_triples": triples(conn, port, protocol),
         });
         format!("{}\n", serde_json::to_string(&v).unwrap())
     }

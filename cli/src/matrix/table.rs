@@ -51,10 +51,15 @@ fn units(a: &Analysis, per_pod: bool) -> Vec<Unit> {
             if pods.is_empty() {
                 continue;
             }
+            // The count the pods stand for (the declared replicas beyond the generated ones).
+            let count = pods
+                .iter()
+                .filter_map(|&p| c.pods.get(p))
+                .fold(0u64, |n, p| n + u64::from(p.stands_for.max(1)));
             keyed.push((
                 (w.namespace.clone(), w.name.clone(), 1),
                 Unit {
-                    label: format!("{}[{}] ×{}", w.qualified(), w.kind.as_str(), pods.len()),
+                    label: format!("{}[{}] ×{count}", w.qualified(), w.kind.as_str()),
                     pods,
                 },
             ));

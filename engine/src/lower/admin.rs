@@ -398,24 +398,38 @@ fn rules(
         };
         // The experimental CRDs reject named ports next to networks/nodes/domainNames peers
         // (`<network-policy-api:experimental:validation>` on the egress rule); the standard
-        // ones accept them, and a named port then matches nothing toward an address.
+        // ones accept them. A named port resolves on a destination pod, so it opens nothing
+        // toward a node or a domain name, nor toward an address that is no pod; `networks`
+        // also match pod IPs, and there the name resolves on that pod as usual (the
+        // evaluation in `admin.rs` does exactly this).
         let named = ports
             .iter()
             .flatten()
             .find(|p| matches!(p.kind, AdminPortKind::Named(_)));
-        let addressed = peers.iter().any(|p| {
+        let networks = peers
+            .iter()
+            .any(|p| matches!(p.kind, AdminPeerKind::Networks(_)));
+        let non_pod = peers.iter().any(|p| {
             matches!(
                 p.kind,
-                AdminPeerKind::Networks(_)
-                    | AdminPeerKind::Nodes(_)
-                    | AdminPeerKind::DomainNames(_)
+                AdminPeerKind::Nodes(_) | AdminPeerKind::DomainNames(_)
             )
         });
-        if let (Some(np), true) = (named, addressed) {
+        if let Some(np) = named.filter(|_| networks || non_pod) {
+            let which = match (networks, non_pod) {
+                (true, true) => "networks and nodes/domainNames peers",
+                (true, false) => "networks peers",
+                _ => "nodes/domainNames peers",
+            };
+            let toward = if networks {
+                "it resolves only on destination pods whose IP the networks match, and opens nothing toward other addresses"
+            } else {
+                "those have no named ports, so it opens nothing toward them"
+            };
             ctx.warn(
                 Code::InvalidPort,
                 np.span,
-                "a named port next to networks/nodes/domainNames peers: those have no named ports, so it opens nothing toward them (the experimental CRD rejects this rule)",
+                format!("a named port next to {which}: {toward} (the experimental CRD rejects this rule)"),
             );
         }
         out.push(AdminRule {

@@ -11,7 +11,9 @@ use crate::span::Span;
 
 use super::pods::{Owner, PodShape};
 use super::workloads::{controller_labels, RawWorkload, POD_TEMPLATE_HASH_LABEL};
-use super::{duplicate, Collected, MAX_GENERATED_REPLICAS, NAMESPACE_NAME_LABEL};
+use super::{
+    duplicate, Collected, MAX_GENERATED_REPLICAS, MAX_STATEFULSET_PODS, NAMESPACE_NAME_LABEL,
+};
 
 /// Keeps the last definition of each object, warning about the ones it replaces. `key` is
 /// (kind, namespace, name).
@@ -238,53 +240,88 @@ pub(super) fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
         .collect();
     // Which controller-computed labels generated pods lack (see `warn_generated_labels`).
     let mut lacking = Lacking::default();
-    for (new, &old) in top.iter().enumerate() {
+    // StatefulSet pods have real names (`<name>-<ordinal>`, which their
+    // `statefulset.kubernetes.io/pod-name` label repeats), like declared Pods; the names of
+    // other generated pods are invented. So StatefulSets name their pods first, and an
+    // invented name gives way to a real one.
+    let mut generating: Vec<(usize, &RawWorkload)> = top
+        .iter()
+        .enumerate()
+        .filter(|&(new, _)| !has_real_pods.contains(&new))
+        .filter_map(|(new, &old)| workloads.get(old).map(|w| (new, w)))
+        .collect();
+    // A stable sort: StatefulSets first, each group in workload order.
+    generating.sort_by_key(|(_, w)| w.kind != WorkloadKind::StatefulSet);
+    for (new, w) in generating {
+        match w.kind {
+            WorkloadKind::Deployment => lacking.template_hash = true,
+            WorkloadKind::CronJob => {
+                lacking.job_name = true;
+                lacking.controller_uid = true;
+            }
+            WorkloadKind::Job => lacking.controller_uid |= w.uid.is_none(),
+            _ => {}
+        }
+        let generated = if w.kind == WorkloadKind::StatefulSet {
+            // Every StatefulSet pod is distinct (its pod-name label), so each is generated,
+            // up to a safety limit that is said out loud.
+            if w.replicas > MAX_STATEFULSET_PODS {
+                ctx.warn(
+                    Code::NotSimulated,
+                    w.span,
+                    format!(
+                        "StatefulSet `{}/{}` has {} replicas: only the first {MAX_STATEFULSET_PODS} pods (`{}-0` to `{}-{}`) are simulated",
+                        w.namespace,
+                        w.name,
+                        w.replicas,
+                        w.name,
+                        w.name,
+                        MAX_STATEFULSET_PODS - 1
+                    ),
+                );
+            }
+            w.replicas.min(MAX_STATEFULSET_PODS)
+        } else {
+            w.replicas.min(MAX_GENERATED_REPLICAS)
+        };
+        for r in 0..generated {
+            // The pod's real name; shown with a `-N` suffix when a declared Pod (or a pod
+            // generated earlier) already has it, but its labels keep the real name.
+            let real = format!("{}-{r}", w.name);
+            let mut name = real.clone();
+            let mut k = 1;
+            while taken.contains(&(w.namespace.clone(), name.clone())) {
+                name = format!("{}-{r}-{k}", w.name);
+                k += 1;
+            }
+            let mut labels = w.template.labels.clone();
+            controller_labels(w, r, &real, &mut labels);
+            out_pods.push(Pod {
+                namespace: w.namespace.clone(),
+                name,
+                labels,
+                ports: w.template.ports.clone(),
+                host_network: w.template.host_network,
+                ips: Vec::new(),
+                workload: Some(new),
+                span: w.template.span,
+                // The last generated pod counts for the replicas beyond the cap, except in
+                // a StatefulSet, whose pods differ (`statefulset.kubernetes.io/pod-name`).
+                stands_for: if r + 1 == generated && w.kind != WorkloadKind::StatefulSet {
+                    w.replicas - r
+                } else {
+                    1
+                },
+            });
+            if let Some(p) = out_pods.last() {
+                taken.insert((p.namespace.clone(), p.name.clone()));
+            }
+        }
+    }
+    for &old in &top {
         let Some(w) = workloads.get(old) else {
             continue;
         };
-        if !has_real_pods.contains(&new) {
-            match w.kind {
-                WorkloadKind::Deployment => lacking.template_hash = true,
-                WorkloadKind::CronJob => {
-                    lacking.job_name = true;
-                    lacking.controller_uid = true;
-                }
-                WorkloadKind::Job => lacking.controller_uid |= w.uid.is_none(),
-                _ => {}
-            }
-            let generated = w.replicas.min(MAX_GENERATED_REPLICAS);
-            for r in 0..generated {
-                // Generated names never collide with declared Pods or other generated ones.
-                let mut name = format!("{}-{r}", w.name);
-                let mut k = 1;
-                while taken.contains(&(w.namespace.clone(), name.clone())) {
-                    name = format!("{}-{r}-{k}", w.name);
-                    k += 1;
-                }
-                let mut labels = w.template.labels.clone();
-                controller_labels(w, r, &name, &mut labels);
-                out_pods.push(Pod {
-                    namespace: w.namespace.clone(),
-                    name,
-                    labels,
-                    ports: w.template.ports.clone(),
-                    host_network: w.template.host_network,
-                    ips: Vec::new(),
-                    workload: Some(new),
-                    span: w.template.span,
-                    // The last generated pod counts for the replicas beyond the cap, except in
-                    // a StatefulSet, whose pods differ (`statefulset.kubernetes.io/pod-name`).
-                    stands_for: if r + 1 == generated && w.kind != WorkloadKind::StatefulSet {
-                        w.replicas - r
-                    } else {
-                        1
-                    },
-                });
-                if let Some(p) = out_pods.last() {
-                    taken.insert((p.namespace.clone(), p.name.clone()));
-                }
-            }
-        }
         out_workloads.push(Workload {
             kind: w.kind,
             namespace: w.namespace.clone(),
@@ -316,7 +353,7 @@ pub(super) fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
             }
         }
     }
-    warn_generated_labels(ctx, lacking);
+    warn_generated_labels(ctx, lacking, &out_pods);
     // Names that stand for a top-level workload: absorbed ones (a ReplicaSet under its
     // Deployment, a Job under its CronJob) and ReplicaSets known only from pods' owners.
     let mut aliases: Vec<WorkloadAlias> = Vec::new();
@@ -373,9 +410,19 @@ struct Lacking {
     controller_uid: bool,
 }
 
-/// Warns at each selector key naming a label the generated pods cannot carry.
-fn warn_generated_labels(ctx: &mut Ctx<'_>, lacking: Lacking) {
-    for (key, span) in std::mem::take(&mut ctx.generated_label_keys) {
+/// Warns at each selector key naming a label the generated pods cannot carry, unless some pod
+/// carries it (with the value asked): the selector then selects that pod, and other pods'
+/// unknown values do not matter.
+fn warn_generated_labels(ctx: &mut Ctx<'_>, lacking: Lacking, pods: &[Pod]) {
+    for (key, value, span) in std::mem::take(&mut ctx.generated_label_keys) {
+        let carried = pods.iter().any(|p| match (&value, p.labels.get(&key)) {
+            (Some(want), Some(have)) => want == have,
+            (None, Some(_)) => true,
+            (_, None) => false,
+        });
+        if carried {
+            continue;
+        }
         let (applies, why, help) = match key.as_str() {
             POD_TEMPLATE_HASH_LABEL => (
                 lacking.template_hash,

@@ -15,8 +15,9 @@ pub struct Ctx<'d> {
     pub validate: crate::lower::Validate,
     /// Where objects without a namespace land.
     pub default_namespace: String,
-    /// Selector keys naming a label controllers compute (`pod-template-hash`, `job-name`, ...).
-    pub generated_label_keys: Vec<(String, Span)>,
+    /// Selector keys naming a label controllers compute (`pod-template-hash`, `job-name`, ...),
+    /// with the value a `matchLabels` entry asks for (`None` for an expression).
+    pub generated_label_keys: Vec<(String, Option<String>, Span)>,
 }
 
 impl<'d> Ctx<'d> {
@@ -270,19 +271,33 @@ pub struct Hint {
     pub widens: Option<String>,
 }
 
-/// For any place a LabelSelector goes: unknown fields are most often labels written directly.
-pub fn selector_hint(what: &str) -> impl Fn(&str) -> Option<Hint> + '_ {
+/// For any place a LabelSelector goes: unknown fields are most often labels written directly,
+/// or a misspelt `matchLabels`. Dropping one always widens the selector; `left_empty` says the
+/// selector has no `matchLabels`/`matchExpressions` left, so it now selects everything.
+pub fn selector_hint(what: &str, left_empty: bool) -> impl Fn(&str) -> Option<Hint> + '_ {
     move |field: &str| {
-        let looks_like_label = validate_label_key(field).is_ok()
-            && suggest(field, &["matchLabels", "matchExpressions"]).is_none();
-        looks_like_label.then(|| Hint {
-            help: format!(
+        let meant = suggest(field, &["matchLabels", "matchExpressions"]);
+        let help = match meant {
+            Some(s) => format!("did you mean `{s}`?"),
+            None if validate_label_key(field).is_ok() => format!(
                 "labels go under `matchLabels`: `{}: {{matchLabels: {{{field}: ...}}}}`",
                 what.rsplit('.').next().unwrap_or(what)
             ),
-            widens: Some(format!(
-                "`{what}` is left without this label, so it selects more (an empty selector selects everything)"
-            )),
+            None => return None,
+        };
+        let in_peer = what.contains(".from[") || what.contains(".to[");
+        let widens = if !left_empty {
+            format!("`{what}` is left without it, so it selects more")
+        } else if in_peer && what.ends_with("namespaceSelector") {
+            format!("`{what}` is left empty, so this peer now admits every namespace")
+        } else if in_peer && what.ends_with("podSelector") {
+            format!("`{what}` is left empty, so this peer now admits every pod of its namespace(s)")
+        } else {
+            format!("`{what}` is left without this label, so it selects more (an empty selector selects everything)")
+        };
+        Some(Hint {
+            help,
+            widens: Some(widens),
         })
     }
 }

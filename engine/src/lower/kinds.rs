@@ -153,6 +153,16 @@ pub fn classify(api_version: Option<&str>, kind: &str) -> KindClass {
         };
         return KindClass::Foreign { vendor };
     }
+    // A plural (the resource name, as in `kubectl get pods`: `Pods`, `NetworkPolicies`) under
+    // the kind's own group or no apiVersion: `kubectl apply` fails ("no matches for kind").
+    if let Some(meant) = plural_of(kind) {
+        let own_group = api_version.is_none_or(|v| group(v) == group(meant.api_version()));
+        if own_group {
+            return KindClass::Misspelt {
+                meant: meant.as_str(),
+            };
+        }
+    }
     // Near misses only: `Networkpolicy`, `Deployments`; never `Node` for `Pod`.
     let lower = kind.to_ascii_lowercase();
     let near = ObjectKind::ALL.iter().map(|k| k.as_str()).find(|k| {
@@ -163,6 +173,21 @@ pub fn classify(api_version: Option<&str>, kind: &str) -> KindClass {
         Some(meant) => KindClass::Misspelt { meant },
         None => KindClass::Ignored,
     }
+}
+
+/// The modelled kind `kind` is the plural of (any case): `Pods`, `NetworkPolicies`.
+pub fn plural_of(kind: &str) -> Option<ObjectKind> {
+    let lower = kind.to_ascii_lowercase();
+    ObjectKind::ALL.into_iter().find(|k| {
+        let singular = k.as_str().to_ascii_lowercase();
+        let plural = match singular.strip_suffix('y') {
+            Some(stem) => format!("{stem}ies"),
+            // `Endpoints` is already plural.
+            None if singular.ends_with('s') => singular.clone(),
+            None => format!("{singular}s"),
+        };
+        lower == plural && lower != singular
+    })
 }
 
 /// Kinds that filter traffic between workloads (network or L7 authorisation policies).
@@ -258,6 +283,19 @@ mod tests {
                 vendor: "Antrea".into()
             }
         );
+        assert_eq!(
+            classify(Some("networking.k8s.io/v1"), "NetworkPolicies"),
+            KindClass::Misspelt {
+                meant: "NetworkPolicy"
+            }
+        );
+        assert_eq!(
+            classify(Some("v1"), "Pods"),
+            KindClass::Misspelt { meant: "Pod" }
+        );
+        assert_eq!(classify(None, "pods"), KindClass::Misspelt { meant: "Pod" });
+        // Another group's resource may be called so.
+        assert_eq!(classify(Some("example.com/v1"), "Pods"), KindClass::Ignored);
         assert_eq!(
             classify(Some("apps/v1"), "Deployments"),
             KindClass::Misspelt {

@@ -48,8 +48,12 @@ use crate::span::Span;
 
 /// The label the API server puts on every namespace.
 pub const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
-/// Generated replicas per workload are capped (all replicas are equivalent anyway).
+/// Generated replicas per workload are capped (all replicas are equivalent anyway; the last
+/// generated pod stands for the rest in counts). Not StatefulSets: see [`MAX_STATEFULSET_PODS`].
 pub const MAX_GENERATED_REPLICAS: u32 = 100;
+/// StatefulSet pods are told apart by their `statefulset.kubernetes.io/pod-name` label, so
+/// each is generated, up to this safety limit (beyond it a warning says which are missing).
+pub const MAX_STATEFULSET_PODS: u32 = 5000;
 
 #[derive(Debug, Default)]
 struct Collected {
@@ -194,6 +198,17 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
     let api_node = node.get("apiVersion").filter(|n| !n.is_null());
     let api = api_node.and_then(Node::as_str);
     let object_kind = match classify(api, &kind) {
+        KindClass::Modelled(k) if api_node.is_none() => {
+            // kubectl refuses it ("error validating data: apiVersion not set").
+            ctx.error(
+                Code::MissingField,
+                kind_node.span,
+                format!("`apiVersion` is missing: `kubectl apply` requires it; the {kind} is not applied"),
+            )
+            .help = Some(format!("add `apiVersion: {}`", k.api_version()));
+            reject(out, node, &kind, ctx);
+            return;
+        }
         KindClass::Modelled(k) => k,
         KindClass::WrongApiVersion { expected } => {
             let at = api_node.map_or(kind_node.span, |n| n.span);
@@ -238,7 +253,12 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
                 format!("there is no kind `{kind}`: did you mean `{meant}`?"),
             )
             .help = Some(format!(
-                "kinds are case-sensitive: `kubectl apply` fails with \"no matches for kind {kind}\"; write `kind: {meant}`"
+                "{}: `kubectl apply` fails with \"no matches for kind {kind}\"; write `kind: {meant}`",
+                if kinds::plural_of(&kind).is_some() {
+                    "a kind is singular (the plural is the resource name, as in `kubectl get pods`)"
+                } else {
+                    "kinds are case-sensitive"
+                }
             ));
             reject(out, node, &kind, ctx);
             return;

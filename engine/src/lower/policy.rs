@@ -272,7 +272,15 @@ fn cidr(ctx: &mut Ctx<'_>, node: &Node, what: &str) -> Option<Cidr> {
 }
 
 fn ip_block(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<PeerKind> {
-    let f = ctx.strict_fields(node, path, IPBLOCK_FIELDS, &|_| None)?;
+    let f = ctx.strict_fields(node, path, IPBLOCK_FIELDS, &|field| {
+        // A misspelt `except` is dropped with its exclusions: the block then admits them.
+        (suggest(field, IPBLOCK_FIELDS) == Some("except")).then(|| Hint {
+            help: "did you mean `except`?".into(),
+            widens: Some(format!(
+                "`{path}` now admits the addresses `except` would have excluded (all of `cidr`)"
+            )),
+        })
+    })?;
     let Some(cidr_node) = f.get("cidr") else {
         ctx.error(
             Code::MissingField,
@@ -440,7 +448,16 @@ pub fn port_number(ctx: &mut Ctx<'_>, node: &Node, n: i64, what: &str) -> Option
 /// A metav1.LabelSelector, validated (ValidateLabelSelector) and normalised.
 pub fn label_selector(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Selector> {
     let before = ctx.errors;
-    let f = ctx.strict_fields(node, path, SELECTOR_FIELDS, &selector_hint(path))?;
+    let left_empty = !node.as_map().is_some_and(|m| {
+        m.iter()
+            .any(|(k, _)| k.text().is_some_and(|k| SELECTOR_FIELDS.contains(&k)))
+    });
+    let f = ctx.strict_fields(
+        node,
+        path,
+        SELECTOR_FIELDS,
+        &selector_hint(path, left_empty),
+    )?;
     let mut sel = Selector::everything(node.span);
     if let Some(ml) = f.get("matchLabels") {
         crate::lower::note_generated_labels(ctx, ml);
@@ -490,7 +507,7 @@ fn requirement(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Requirement
         return None;
     };
     let key = ctx.string(key_node, &format!("{path}.key"))?;
-    crate::lower::note_generated_label(ctx, key, key_node.span);
+    crate::lower::note_generated_label(ctx, key, None, key_node.span);
     if let Err(why) = validate_label_key(key) {
         ctx.error(
             Code::InvalidLabel,

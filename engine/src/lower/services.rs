@@ -102,6 +102,26 @@ pub(super) fn service(
     svc.headless = f.get("clusterIP").and_then(Node::as_str) == Some("None");
     if !external {
         if let Some(sel) = f.get("selector") {
+            // ServiceSpec.selector is a map[string]string, not a LabelSelector.
+            let selector_key = sel
+                .as_map()
+                .unwrap_or_default()
+                .iter()
+                .find(|(k, _)| matches!(k.text(), Some("matchLabels" | "matchExpressions")));
+            if let Some((k, _)) = selector_key {
+                ctx.error(
+                    Code::WrongType,
+                    k.span,
+                    format!(
+                        "`{}` in a Service's `spec.selector`: a Service selector is a plain map of labels, not a label selector",
+                        k.text().unwrap_or_default()
+                    ),
+                )
+                .help = Some(
+                    "write the labels directly: `selector: {app: web}` (matchExpressions have no Service equivalent)".into(),
+                );
+                return None;
+            }
             note_generated_labels(ctx, sel);
             svc.selector = Some(ctx.labels(sel, "spec.selector")?);
         }

@@ -190,18 +190,20 @@ pub const GENERATED_LABELS: &[&str] = &[
     "batch.kubernetes.io/controller-uid",
 ];
 
-/// Remembers where a selector key names a label of [`GENERATED_LABELS`].
-pub(crate) fn note_generated_label(ctx: &mut Ctx<'_>, key: &str, span: Span) {
+/// Remembers where a selector key names a label of [`GENERATED_LABELS`] (with the value a
+/// `matchLabels` entry asks for).
+pub(crate) fn note_generated_label(ctx: &mut Ctx<'_>, key: &str, value: Option<&str>, span: Span) {
     if GENERATED_LABELS.contains(&key) {
-        ctx.generated_label_keys.push((key.to_string(), span));
+        ctx.generated_label_keys
+            .push((key.to_string(), value.map(str::to_string), span));
     }
 }
 
 /// [`note_generated_label`] for every key of a label map (`matchLabels`, a Service selector).
 pub(crate) fn note_generated_labels(ctx: &mut Ctx<'_>, labels: &Node) {
-    for (k, _) in labels.as_map().unwrap_or_default() {
+    for (k, v) in labels.as_map().unwrap_or_default() {
         if let Some(key) = k.text() {
-            note_generated_label(ctx, key, k.span);
+            note_generated_label(ctx, key, v.text(), k.span);
         }
     }
 }
