@@ -7,6 +7,10 @@ mod examples;
 mod explain_fmt;
 mod highlight;
 mod layout;
+// lessons
+mod lesson_state;
+mod lessons;
+// end lessons
 mod scene;
 mod share;
 mod state;
