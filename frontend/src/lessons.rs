@@ -89,6 +89,7 @@ pub fn builtin() -> Vec<Lesson> {
 }
 
 /// The built-in lesson with this id.
+#[cfg(test)]
 pub fn builtin_by_id(id: &str) -> Option<Lesson> {
     builtin().into_iter().find(|l| l.id == id)
 }

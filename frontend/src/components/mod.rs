@@ -7,3 +7,7 @@ pub mod graph;
 pub mod matrix;
 pub mod policies;
 pub mod toolbar;
+// lessons
+pub mod lesson;
+pub mod lesson_dock;
+pub mod lessons_list;

@@ -14,6 +14,9 @@ pub struct Props {
     pub on_load: Callback<String>,
     pub on_action: Callback<Action>,
     pub on_copy_link: Callback<()>,
+    // lessons: the Lessons button shows / hides the lessons list.
+    #[prop_or_default]
+    pub on_lessons: Callback<()>,
 }
 
 #[function_component(Toolbar)]
@@ -121,6 +124,10 @@ pub fn toolbar(p: &Props) -> Html {
             <input id="open-file" class="sr-only" type="file" accept=".yaml,.yml,.json,text/yaml,text/plain,application/json" onchange={on_file} tabindex="-1" />
             <button id="download-yaml" onclick={on_download} title="download the manifests">{"Download YAML"}</button>
             <button id="copy-link" onclick={on_copy} title="copy a link holding the text, view and filters">{"Copy link"}</button>
+            // lessons
+            <button id="lessons-toggle" onclick={let cb = p.on_lessons.clone(); move |_: MouseEvent| cb.emit(())}
+                title="lessons with live goals: show or hide the list">{"Lessons"}</button>
+            // end lessons
             <span class="sep" />
             <button id="export-svg" onclick={on_svg} disabled={!graph} title="download the graph as SVG">{"SVG"}</button>
             <button id="export-png" onclick={on_png} disabled={!graph} title="download the graph as PNG">{"PNG"}</button>
