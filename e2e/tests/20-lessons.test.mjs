@@ -362,3 +362,37 @@ test('screenshots of the lesson panel: 1280×720 and 1400×900, light and dark',
     }
   }
 });
+
+test('axe-core finds no WCAG 2 A/AA violation in the lessons list and the lesson panel (light and dark)', async () => {
+  const axePath = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'node_modules', 'axe-core', 'axe.min.js');
+  assert.ok(fs.existsSync(axePath), 'e2e/node_modules/axe-core is missing: run `npm ci` in e2e/');
+  const axe = fs.readFileSync(axePath, 'utf8');
+  const run = (page, selector) =>
+    page.evaluate(
+      async (sel) => {
+        const r = await window.axe.run(sel, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+        // axe really looked: colour contrast and button names were checked on this part.
+        const checked = r.passes.map((p) => p.id);
+        if (!checked.includes('color-contrast') || !checked.includes('button-name')) return [`axe did not check: ${checked}`];
+        return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      },
+      selector,
+    );
+  for (const scheme of ['light', 'dark']) {
+    const page = await app.newPage({ colorScheme: scheme });
+    await page.goto(app.baseUrl + '#lesson=classic-demo&step=2', { waitUntil: 'load' });
+    await page.waitForSelector('#lesson[data-lesson-id="classic-demo"]', { timeout: TIMEOUT });
+    await goals(page);
+    await page.click('#lesson-hint');
+    await page.click('#goals li[data-goal="1"] button');
+    await page.click('#lesson-solution');
+    await page.click('#lesson-solution-confirm');
+    await page.waitForSelector('#lesson-diff', { timeout: TIMEOUT });
+    await page.addScriptTag({ content: axe });
+    assert.deepEqual(await run(page, '#lesson'), [], `lesson panel (${scheme})`);
+    await page.click('#lessons-toggle');
+    await page.waitForSelector('#lessons', { timeout: TIMEOUT });
+    assert.deepEqual(await run(page, '#lessons'), [], `lessons list (${scheme})`);
+    await page.context().close();
+  }
+});

@@ -195,24 +195,36 @@ pub fn lesson_panel(p: &Props) -> Html {
             })
             .collect(),
     };
-    let locked: Html = p
-        .status
-        .as_ref()
-        .map(|s| {
-            s.locked
+    // Locked objects: one line while all are kept; each one named when one is not.
+    let locked: Html = match &p.status {
+        Some(status) if !status.locked.is_empty() => {
+            let broken: Vec<_> = status.locked.iter().filter(|l| !l.kept()).collect();
+            let names = status
+                .locked
                 .iter()
-                .map(|l| {
-                    html! {
-                        <li data-locked={l.object.to_string()} data-met={l.kept().to_string()}
-                            class={classes!("goal", l.kept().then_some("met"))}>
-                            <span class="mark" aria-hidden="true">{ if l.kept() { "🔒" } else { "✗" } }</span>
-                            <span class="goal-label">{plain_ticks(&l.message())}</span>
+                .map(|l| l.object.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            html! {
+                <ul id="locked" class="goals locked" aria-label="locked objects">
+                    if broken.is_empty() {
+                        <li class="goal met" data-locked="all" data-met="true" title={names}>
+                            <span class="mark" aria-hidden="true">{"✓"}</span>
+                            <span class="goal-label">{format!("{} locked object{} unchanged", status.locked.len(), if status.locked.len() == 1 { "" } else { "s" })}</span>
                         </li>
+                    } else {
+                        { for broken.into_iter().map(|l| html! {
+                            <li class="goal" data-locked={l.object.to_string()} data-met="false">
+                                <span class="mark" aria-hidden="true">{"✗"}</span>
+                                <span class="goal-label">{plain_ticks(&l.message())}</span>
+                            </li>
+                        }) }
                     }
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+                </ul>
+            }
+        }
+        _ => Html::default(),
+    };
     let why: Html = match (st.selected_goal, &p.status) {
         (Some(i), Some(status)) => match status.goals.get(i) {
             Some(g) => {
@@ -308,9 +320,7 @@ pub fn lesson_panel(p: &Props) -> Html {
                     <h4 class="goals-head">{"Goals"}</h4>
                     <p id="goals-summary" class="goals-summary" aria-live="polite" role="status">{summary.clone()}</p>
                     <ul id="goals" class="goals">{goals}</ul>
-                    if p.status.as_ref().is_some_and(|s| !s.locked.is_empty()) {
-                        <ul id="locked" class="goals locked" aria-label="locked objects">{locked}</ul>
-                    }
+                    {locked}
                     {why}
                 } else {
                     <p id="goals-summary" class="goals-summary" role="status">{summary}</p>
@@ -347,14 +357,14 @@ pub fn lesson_panel(p: &Props) -> Html {
             <footer class="lesson-actions">
                 <button id="lesson-hint" disabled={reading && step.hints.is_empty() || hints_shown >= step.hints.len()}
                     onclick={act(LessonAction::RevealHint)}>
-                    { if step.hints.is_empty() { "No hints".to_string() } else { format!("Hint ({hints_shown}/{})", step.hints.len()) } }
+                    { if step.hints.is_empty() { "No hints".to_string() } else { format!("Hint {hints_shown}/{}", step.hints.len()) } }
                 </button>
                 <button id="lesson-solution" disabled={step.solution.is_none()}
                     onclick={act(LessonAction::AskSolution)}>{"Solution…"}</button>
-                <button id="lesson-reset" title="restore this step's starting manifests"
-                    onclick={act(LessonAction::Reset)}>{"Reset step"}</button>
-                <button id="lesson-share" title="copy a link to this lesson and step"
-                    onclick={let cb = p.on_share.clone(); move |_: MouseEvent| cb.emit(())}>{"Lesson link"}</button>
+                <button id="lesson-reset" title="restore this step's starting manifests" aria-label="reset the step"
+                    onclick={act(LessonAction::Reset)}>{"Reset"}</button>
+                <button id="lesson-share" title="copy a link to this lesson and step" aria-label="copy a link to this lesson"
+                    onclick={let cb = p.on_share.clone(); move |_: MouseEvent| cb.emit(())}>{"Link"}</button>
             </footer>
         </section>
     }
