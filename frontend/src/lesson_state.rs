@@ -232,12 +232,7 @@ impl LessonState {
                 }
             }
             LessonAction::AskSolution => {
-                if s.current_step()
-                    .and_then(|st| st.solution.as_ref())
-                    .is_none()
-                {
-                    return None;
-                }
+                s.current_step().and_then(|st| st.solution.as_ref())?;
                 s.confirm_solution = true;
             }
             LessonAction::CancelSolution => {
@@ -253,9 +248,7 @@ impl LessonState {
                 }
             }
             LessonAction::ApplySolution { current_text } => {
-                let Some(sol) = s.current_step().and_then(|st| st.solution.clone()) else {
-                    return None;
-                };
+                let sol = s.current_step().and_then(|st| st.solution.clone())?;
                 s.undo_text = Some(current_text);
                 s.diff_open = false;
                 s.load_text(sol);
@@ -265,9 +258,7 @@ impl LessonState {
                 s.load_text(t);
             }
             LessonAction::Reset => {
-                let Some(l) = s.active.clone() else {
-                    return None;
-                };
+                let l = s.active.clone()?;
                 let start = l.start_text(s.step);
                 let step = s.step;
                 if let Some(e) = s.entry() {

@@ -330,7 +330,7 @@ pub fn lesson_dock(p: &Props) -> Html {
     };
 
     let active_key = ls.active.as_deref().map(key);
-    let body = if ls.show_list || (ls.active.is_none() && ls.show_list) {
+    let body = if ls.show_list {
         html! {
             <LessonsList lessons={lessons.clone()} progress={ls.progress.clone()} active={active_key}
                 on_open={on_open} on_import={on_import} on_reset_all={on_reset_all} on_close={on_close_list} />
