@@ -95,14 +95,17 @@ async function assertReadable(page) {
     const outside = controls
       .filter((c) => c.r.width && (c.r.left < box.left - 1 || c.r.right > box.right + 1))
       .map((c) => c.id);
+    const page = { h: document.documentElement.scrollHeight, w: document.documentElement.scrollWidth };
     const body = [...panel.querySelectorAll('p, li, h2, h3')].filter((e) => e.scrollWidth > e.clientWidth + 2).map((e) => e.textContent.slice(0, 30));
-    return { small, overlaps, outside, body };
+    return { small, overlaps, outside, body, page };
   });
   // Code (monospace) may be 13 px; everything else at least 14 px.
-  assert.deepEqual(r.small.filter((s) => !/^(PRE|CODE|DEL|INS|SPAN\.same)/.test(s)), [], 'text under 14 px');
+  assert.deepEqual(r.small.filter((s) => !/^(PRE|CODE|DEL|INS|SPAN\.(same|folded))/.test(s)), [], 'text under 14 px');
   assert.deepEqual(r.overlaps, [], 'overlapping controls');
   assert.deepEqual(r.outside, [], 'controls outside the panel');
   assert.deepEqual(r.body, [], 'text overflowing its box');
+  const vp = page.viewportSize();
+  assert.ok(r.page.h <= vp.height && r.page.w <= vp.width, `the page scrolls: ${JSON.stringify(r.page)} in ${JSON.stringify(vp)}`);
 }
 
 test('lesson 1, the classic demo, walked to completion; reload keeps the step and the text', async () => {

@@ -314,6 +314,42 @@ pub fn diff_lines(old: &str, new: &str) -> Vec<DiffLine> {
     out
 }
 
+/// A row of a diff as shown: a line, or a run of unchanged lines folded away.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DiffRow {
+    Line(DiffLine),
+    /// This many unchanged lines.
+    Folded(usize),
+}
+
+/// Folds runs of unchanged lines farther than `context` lines from any change.
+pub fn fold_unchanged(lines: Vec<DiffLine>, context: usize) -> Vec<DiffRow> {
+    let changed: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !matches!(l, DiffLine::Same(_)))
+        .map(|(i, _)| i)
+        .collect();
+    let near = |i: usize| changed.iter().any(|&c| i.abs_diff(c) <= context);
+    let mut out = Vec::new();
+    let mut folded = 0;
+    for (i, l) in lines.into_iter().enumerate() {
+        if near(i) {
+            if folded > 0 {
+                out.push(DiffRow::Folded(folded));
+                folded = 0;
+            }
+            out.push(DiffRow::Line(l));
+        } else {
+            folded += 1;
+        }
+    }
+    if folded > 0 {
+        out.push(DiffRow::Folded(folded));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -418,6 +454,28 @@ mod tests {
         assert_eq!(
             crate::share::decode("#lesson=classic-demo&step=2"),
             Ok(None)
+        );
+    }
+
+    #[test]
+    fn unchanged_runs_fold_away_from_changes() {
+        let old = "1\n2\n3\n4\n5\n6\n7\n8\n";
+        let new = "1\n2\n3\n4\nX\n6\n7\n8\n";
+        let rows = fold_unchanged(diff_lines(old, new), 1);
+        assert_eq!(
+            rows,
+            vec![
+                DiffRow::Folded(3),
+                DiffRow::Line(DiffLine::Same("4".into())),
+                DiffRow::Line(DiffLine::Removed("5".into())),
+                DiffRow::Line(DiffLine::Added("X".into())),
+                DiffRow::Line(DiffLine::Same("6".into())),
+                DiffRow::Folded(2),
+            ]
+        );
+        assert_eq!(
+            fold_unchanged(diff_lines("a\n", "a\n"), 2),
+            vec![DiffRow::Folded(1)]
         );
     }
 

@@ -11,7 +11,7 @@ use engine::lesson::{GoalState, StepStatus};
 use engine::Target;
 
 use crate::lesson_state::{LessonAction, LessonState};
-use crate::lessons::{diff_lines, DiffLine};
+use crate::lessons::{diff_lines, fold_unchanged, DiffLine, DiffRow};
 use crate::scene::Scene;
 use crate::state::Selection;
 
@@ -266,10 +266,11 @@ pub fn lesson_panel(p: &Props) -> Html {
             <div id="lesson-solution-box" class="solution-box">
                 <p>{ if changed == 0 { "Your text is already the solution.".to_string() } else { format!("The solution against your text ({changed} line{} differ; − yours, + the solution's):", if changed == 1 { "" } else { "s" }) } }</p>
                 <pre id="lesson-diff" class="diff" tabindex="0" aria-label="the solution as a diff against your text">
-                    { for lines.iter().map(|l| match l {
-                        DiffLine::Same(t) => html! { <span class="same">{format!("  {t}\n")}</span> },
-                        DiffLine::Removed(t) => html! { <del class="removed">{format!("− {t}\n")}</del> },
-                        DiffLine::Added(t) => html! { <ins class="added">{format!("+ {t}\n")}</ins> },
+                    { for fold_unchanged(lines, 3).into_iter().map(|r| match r {
+                        DiffRow::Line(DiffLine::Same(t)) => html! { <span class="same">{format!("  {t}\n")}</span> },
+                        DiffRow::Line(DiffLine::Removed(t)) => html! { <del class="removed">{format!("− {t}\n")}</del> },
+                        DiffRow::Line(DiffLine::Added(t)) => html! { <ins class="added">{format!("+ {t}\n")}</ins> },
+                        DiffRow::Folded(n) => html! { <span class="folded">{format!("  … {n} unchanged line{}\n", if n == 1 { "" } else { "s" })}</span> },
                     }) }
                 </pre>
                 <div class="row">

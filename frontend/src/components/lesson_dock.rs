@@ -269,6 +269,13 @@ pub fn lesson_dock(p: &Props) -> Html {
                 return;
             }
             store.dispatch(LessonAction::SelectGoal(Some(i)));
+            // Bring the explanation into view once rendered (at the bottom, so the goal stays).
+            gloo_timers::callback::Timeout::new(0, || {
+                if let Some(e) = web::document().and_then(|d| d.get_element_by_id("goal-why")) {
+                    e.scroll_into_view_with_bool(false);
+                }
+            })
+            .forget();
             if let (Some(st), Some(sc)) = (&status, &scene) {
                 if let Some(sel) = goal_selection(st, i, sc) {
                     on_main.emit(Action::Select(sel));

@@ -94,7 +94,7 @@ pub fn lessons_list(p: &Props) -> Html {
                                         <span class="lesson-name">{l.title.clone()}</span>
                                         <span class={classes!("progress-mark", state)}>{mark}</span>
                                     </button>
-                                    <p class="lesson-summary">{l.summary.clone()}</p>
+                                    <p class="lesson-summary">{crate::components::lesson::plain_ticks(&l.summary)}</p>
                                 </li>
                             }
                         }) }
