@@ -7,7 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use engine::lesson::{parse_index, parse_lesson, Lesson};
+use engine::lesson::{parse_index, parse_lesson, Lesson, StepStatus};
+use engine::Target;
+
+use crate::scene::Scene;
+use crate::state::Selection;
 use serde::{Deserialize, Serialize};
 
 /// The track's index and files, in `static/lessons/`. A file added there must be listed in the
@@ -224,6 +228,40 @@ pub fn decode_lesson_link(fragment: &str) -> Result<Option<LessonLink>, String> 
         .find_map(|n| n.parse::<usize>().ok())
         .and_then(|n| n.checked_sub(1));
     Ok(Some(LessonLink::Builtin { id, step }))
+}
+
+/// The node id (`data-node`) of a target in the scene: the pod's own node, else the collapsed
+/// workload node holding it; Services and outside ranges by their target.
+fn node_id(sc: &Scene, t: Target) -> Option<String> {
+    sc.nodes
+        .iter()
+        .find(|n| n.target == t)
+        .or_else(|| match t {
+            Target::Pod(p) => sc.nodes.iter().find(|n| n.pods.contains(&p)),
+            _ => None,
+        })
+        .map(|n| n.id.clone())
+}
+
+/// The graph selection a goal stands for: a flow goal's flow, or the first flow a
+/// least-privilege goal finds too open.
+pub fn goal_selection(status: &StepStatus, goal: usize, sc: &Scene) -> Option<Selection> {
+    let g = status.goals.get(goal)?;
+    let (from, to) = match (&g.verdict, g.offending.first()) {
+        (Some(v), _) => (v.from, v.to),
+        (None, Some(o)) => (
+            match o.src {
+                engine::evaluate::Endpoint::Pod(p) => Target::Pod(p),
+                engine::evaluate::Endpoint::External(ip) => Target::External(ip),
+            },
+            Target::Pod(o.dst),
+        ),
+        (None, None) => return None,
+    };
+    Some(Selection::Flow {
+        from: node_id(sc, from)?,
+        to: node_id(sc, to)?,
+    })
 }
 
 /// A line of a diff.
@@ -455,6 +493,47 @@ mod tests {
             crate::share::decode("#lesson=classic-demo&step=2"),
             Ok(None)
         );
+    }
+
+    #[test]
+    fn a_goal_selects_its_flow_in_the_graph() {
+        let l = builtin().into_iter().next().unwrap_or_else(|| Lesson {
+            id: String::new(),
+            version: 0,
+            title: String::new(),
+            level: String::new(),
+            summary: String::new(),
+            steps: Vec::new(),
+        });
+        // Step 3 (let only the health checker in) on its start, and on a too-open answer.
+        let start = l.start_text(2);
+        let open = format!(
+            "{start}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: all, namespace: default}}\nspec:\n  podSelector: {{}}\n  ingress: [{{}}]\n"
+        );
+        for (text, want_from) in [(start.as_str(), None), (open.as_str(), Some(()))] {
+            let a = std::rc::Rc::new(engine::analyze(&[engine::Source::new("editor", text)]));
+            let d = crate::scene::Derived::new(a.clone(), &BTreeSet::new());
+            let sc = crate::scene::build_scene_for(&d, &BTreeSet::new(), 1.5);
+            let st = engine::lesson::evaluate_step(&l, 2, &a);
+            let st = st.as_ref();
+            // Goal 1 is a flow goal: its flow, from the pod to the Service node.
+            assert_eq!(
+                st.and_then(|s| goal_selection(s, 0, &sc)),
+                Some(Selection::Flow {
+                    from: "default/pod-centos".into(),
+                    to: "service:default/svc-clusterip-httpd".into()
+                })
+            );
+            // Goal 2 (least privilege) selects the first flow it finds too open, if any.
+            let lp = st.and_then(|s| goal_selection(s, 1, &sc));
+            match want_from {
+                None => assert_eq!(lp, None),
+                Some(()) => assert!(
+                    matches!(&lp, Some(Selection::Flow { to, .. }) if to == "default/dep-httpd"),
+                    "{lp:?}"
+                ),
+            }
+        }
     }
 
     #[test]

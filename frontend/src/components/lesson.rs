@@ -8,12 +8,10 @@ use yew::prelude::*;
 
 use engine::lesson::markdown::{Block, Inline};
 use engine::lesson::{GoalState, StepStatus};
-use engine::Target;
 
 use crate::lesson_state::{LessonAction, LessonState};
+pub use crate::lessons::goal_selection;
 use crate::lessons::{diff_lines, fold_unchanged, DiffLine, DiffRow};
-use crate::scene::Scene;
-use crate::state::Selection;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -71,40 +69,6 @@ pub fn blocks(items: &[Block]) -> Html {
             }
         })
         .collect()
-}
-
-/// The node id (`data-node`) of a target in the scene: the pod's own node, else the collapsed
-/// workload node holding it; Services and outside ranges by their target.
-fn node_id(sc: &Scene, t: Target) -> Option<String> {
-    sc.nodes
-        .iter()
-        .find(|n| n.target == t)
-        .or_else(|| match t {
-            Target::Pod(p) => sc.nodes.iter().find(|n| n.pods.contains(&p)),
-            _ => None,
-        })
-        .map(|n| n.id.clone())
-}
-
-/// The graph selection a goal stands for: a flow goal's flow, or the first flow a
-/// least-privilege goal finds too open.
-pub fn goal_selection(status: &StepStatus, goal: usize, sc: &Scene) -> Option<Selection> {
-    let g = status.goals.get(goal)?;
-    let (from, to) = match (&g.verdict, g.offending.first()) {
-        (Some(v), _) => (v.from, v.to),
-        (None, Some(o)) => (
-            match o.src {
-                engine::evaluate::Endpoint::Pod(p) => Target::Pod(p),
-                engine::evaluate::Endpoint::External(ip) => Target::External(ip),
-            },
-            Target::Pod(o.dst),
-        ),
-        (None, None) => return None,
-    };
-    Some(Selection::Flow {
-        from: node_id(sc, from)?,
-        to: node_id(sc, to)?,
-    })
 }
 
 fn state_words(s: &GoalState) -> (&'static str, &'static str) {
