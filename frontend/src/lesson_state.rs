@@ -310,6 +310,20 @@ impl LessonState {
     }
 }
 
+/// Whether the lesson open at the last visit is reopened at page load: only when the editor
+/// holds that step's text (the learner's text is recorded on every change). Another text means
+/// the page was opened for something else — a share link — which must not be overwritten.
+pub fn resume_on_boot(progress: &Progress, text: &str) -> bool {
+    let Some(p) = progress
+        .current
+        .as_ref()
+        .and_then(|k| progress.lessons.get(k))
+    else {
+        return false;
+    };
+    p.texts.get(&p.step).is_none_or(|t| t == text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -449,6 +463,18 @@ mod tests {
         );
         assert_eq!(again.step, 2);
         assert_eq!(again.load.as_deref(), Some("edited"));
+    }
+
+    #[test]
+    fn a_share_link_opened_over_a_lesson_in_progress_is_not_overwritten() {
+        let s = open(&LessonState::default(), Some(1), "");
+        let s = s
+            .reduce(LessonAction::Text("mine".into()))
+            .unwrap_or_default();
+        assert!(resume_on_boot(&s.progress, "mine"));
+        assert!(!resume_on_boot(&s.progress, "a shared text"));
+        let closed = s.reduce(LessonAction::Close).unwrap_or_default();
+        assert!(!resume_on_boot(&closed.progress, "mine"));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use engine::Analysis;
 
 use crate::components::lesson::{goal_selection, LessonPanel};
 use crate::components::lessons_list::LessonsList;
-use crate::lesson_state::{LessonAction, LessonState};
+use crate::lesson_state::{resume_on_boot, LessonAction, LessonState};
 use crate::lessons::{
     builtin, decode_lesson_link, encode_lesson_link, key, LessonLink, Progress, CUSTOM_KEY,
     PROGRESS_KEY,
@@ -124,6 +124,9 @@ fn boot(lessons: &[Lesson], text: &str) -> (LessonState, Option<String>) {
     let Some(current) = progress.current.clone() else {
         return (s, None);
     };
+    if !resume_on_boot(&progress, text) {
+        return (s, None);
+    }
     let builtin = lessons.iter().find(|l| key(l) == current).cloned();
     let found = match builtin {
         Some(l) => Some((l, None)),
