@@ -205,7 +205,10 @@ pub fn lesson_panel(p: &Props) -> Html {
                     <div id="goal-why" class="goal-why" aria-live="polite">
                         <p class="why-head"><strong>{format!("Goal {} {words}: ", i + 1)}</strong>{plain_ticks(&g.reason)}</p>
                         if !g.explanation.is_empty() {
-                            <pre class="why-text">{g.explanation.clone()}</pre>
+                            <details class="why-details">
+                                <summary>{"The engine's full explanation"}</summary>
+                                <pre class="why-text">{g.explanation.clone()}</pre>
+                            </details>
                         }
                         { for g.offending.iter().skip(1).take(4).map(|o| html! {
                             <p class="why-more">{format!("also allowed: {} → {} port {}/{}", o.from, o.to, o.port, o.protocol)}</p>
