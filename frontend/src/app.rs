@@ -14,6 +14,7 @@ use crate::components::diagnostics::Diagnostics;
 use crate::components::editor::Editor;
 use crate::components::explanation::{Content, Explanation, Fact};
 use crate::components::graph::Graph;
+use crate::components::lesson_dock::{AnalysisRef, LessonDock}; // lessons
 use crate::components::matrix::Matrix;
 use crate::components::policies::Policies;
 use crate::components::toolbar::Toolbar;
@@ -761,9 +762,29 @@ pub fn app() -> Html {
     let on_input = use_callback(dispatcher.clone(), |t: String, d| {
         d.dispatch(Action::Edit(t))
     });
-    let on_load = use_callback(dispatcher.clone(), |l: crate::state::Loaded, d| {
-        d.dispatch(Action::Load(l))
-    });
+    // lessons: a lesson file opened or dropped goes to the lesson column, not the editor.
+    let lesson_file = use_state(|| None::<(u64, Rc<String>)>);
+    let lesson_toggle = use_state(|| 0u64);
+    let lesson_nonce = use_mut_ref(|| 0u64);
+    let on_load = {
+        let (lesson_file, nonce) = (lesson_file.setter(), lesson_nonce.clone());
+        use_callback(dispatcher.clone(), move |l: crate::state::Loaded, d| {
+            if engine::lesson::is_lesson(&l.text) {
+                *nonce.borrow_mut() += 1;
+                lesson_file.set(Some((*nonce.borrow(), Rc::new(l.text))));
+            } else {
+                d.dispatch(Action::Load(l))
+            }
+        })
+    };
+    let on_lessons = {
+        let (lesson_toggle, nonce) = (lesson_toggle.setter(), lesson_nonce.clone());
+        use_callback((), move |_: (), _| {
+            *nonce.borrow_mut() += 1;
+            lesson_toggle.set(*nonce.borrow());
+        })
+    };
+    // end lessons
     let on_undo = use_callback(dispatcher.clone(), |_: (), d| d.dispatch(Action::Undo));
     let on_trace = use_callback(dispatcher.clone(), |t: bool, d| {
         d.dispatch(Action::SetTrace(t))
@@ -998,6 +1019,7 @@ pub fn app() -> Html {
                 on_action={on_action.clone()}
                 on_copy_link={on_copy_link}
                 versions_open={st.versions_open}
+                on_lessons={on_lessons}
             />
             if let Some(w) = st.storage_warning.clone() {
                 <div id="storage-warning" class="banner warn" role="alert">{w}</div>
@@ -1028,6 +1050,17 @@ pub fn app() -> Html {
                 </div>
             }
             <main class="panes">
+                // lessons
+                <LessonDock
+                    text={AttrValue::from(st.text.clone())}
+                    analysis={analyzed.good.as_ref().map(|g| AnalysisRef(g.0.clone()))}
+                    pending={*pending}
+                    scene={scene.clone()}
+                    toggle={*lesson_toggle}
+                    file={(*lesson_file).clone()}
+                    on_main={on_action.clone()}
+                />
+                // end lessons
                 <section class="pane editor-pane" aria-label="manifests">
                     <Editor
                         text={AttrValue::from(st.text.clone())}

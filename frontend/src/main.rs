@@ -9,6 +9,10 @@ mod explain_fmt;
 mod highlight;
 mod layout;
 mod matrix_model;
+// lessons
+mod lesson_state;
+mod lessons;
+// end lessons
 mod scene;
 mod share;
 mod state;

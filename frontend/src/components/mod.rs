@@ -8,3 +8,7 @@ pub mod matrix;
 pub mod policies;
 pub mod toolbar;
 pub mod versions;
+// lessons
+pub mod lesson;
+pub mod lesson_dock;
+pub mod lessons_list;

@@ -15,6 +15,9 @@ pub struct Props {
     pub on_action: Callback<Action>,
     pub on_copy_link: Callback<()>,
     pub versions_open: bool,
+    // lessons: the Lessons button shows / hides the lessons list.
+    #[prop_or_default]
+    pub on_lessons: Callback<()>,
 }
 
 #[function_component(Toolbar)]
@@ -131,6 +134,10 @@ pub fn toolbar(p: &Props) -> Html {
                 title="save the text under a name, or go back to an earlier state">{"Versions"}</button>
             <button id="download-yaml" onclick={on_download} title="download the manifests as a YAML file">{"Download"}</button>
             <button id="copy-link" onclick={on_copy} title="copy a link holding the text, view and filters">{"Copy link"}</button>
+            // lessons
+            <button id="lessons-toggle" onclick={let cb = p.on_lessons.clone(); move |_: MouseEvent| cb.emit(())}
+                title="lessons with live goals: show or hide the list">{"Lessons"}</button>
+            // end lessons
             <span class="sep" />
             <button id="export-svg" onclick={on_svg} disabled={!graph} title="download the graph as SVG">{"SVG"}</button>
             <button id="export-png" onclick={on_png} disabled={!graph} title="download the graph as PNG">{"PNG"}</button>
