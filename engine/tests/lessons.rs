@@ -78,6 +78,9 @@ fn every_builtin_lesson_passes_the_check_in_index_order() {
         .filter(|f| f != "index.yaml")
         .collect();
     on_disk.sort();
+    // The track: the twelve, then `peers-ports-split` and `admin-tiers`.
+    assert_eq!(entries.len(), 14);
+    assert_eq!(ids[12..], ["peers-ports-split", "admin-tiers"]);
     let listed: Vec<String> = entries.iter().map(|e| e.file.clone()).collect();
     assert_eq!(
         listed, on_disk,
@@ -687,4 +690,144 @@ fn more_builtin_pitfalls() {
         .iter()
         .any(|d| d.code == Code::LintPeersPortsSplit));
     assert_eq!(states(&l, 0, &l.start_text(0)), [Met, Unmet, Unmet, Unmet]);
+}
+
+/// The deciding tier of a flow goal's (single-hop) ingress direction.
+fn ingress_tier(g: &engine::lesson::goals::GoalStatus) -> &'static str {
+    match &g.verdict.as_ref().unwrap().hops[0].ingress {
+        engine::evaluate::Outcome::Tiered(t) => t.tier_name(),
+        o => panic!("not decided through the tiers: {o:?}"),
+    }
+}
+
+#[test]
+fn lesson_14_admin_tiers() {
+    let l = builtin("14-admin-tiers.yaml");
+    // Admin policies are cluster-scoped: locked by `Kind/name`, without a namespace.
+    let lock = l.steps[0]
+        .locked
+        .iter()
+        .find(|o| o.kind == "ClusterNetworkPolicy")
+        .unwrap();
+    assert_eq!(
+        (lock.namespace.as_str(), lock.name.as_str()),
+        ("", "deny-from-sandbox")
+    );
+
+    // Step 1: the Admin-tier Deny in the solution decides before the team's allow-all.
+    let st = evaluate_step_text(&l, 0, &solution(&l, 0)).unwrap();
+    assert!(st.complete, "{:?}", st.goals);
+    assert_eq!(ingress_tier(&st.goals[1]), "Admin");
+    // The start: the team's allow-all lets reporting and the shop in.
+    assert_eq!(states(&l, 0, &l.start_text(0)), [Met, Unmet, Unmet, Unmet]);
+
+    // Step 2, the pitfall: the learner's allow-all NetworkPolicy on the database does not open
+    // it, and the engine says the Admin tier decided.
+    assert_eq!(l.start_text(1), solution(&l, 0));
+    let learner_np = "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: db-allow-all\n  namespace: payments\nspec:\n  podSelector:\n    matchLabels:\n      app: db\n  ingress:\n    - {}\n";
+    let with_np = format!("{}{learner_np}", l.start_text(1));
+    let st = evaluate_step_text(&l, 1, &with_np).unwrap();
+    assert_eq!(
+        st.goals.iter().map(|g| g.state.clone()).collect::<Vec<_>>(),
+        [Unmet, Met, Met, Met]
+    );
+    assert_eq!(ingress_tier(&st.goals[0]), "Admin");
+    assert!(
+        st.goals[0].reason.contains(
+            "ClusterNetworkPolicy `protect-payments-db` (Admin, priority 10), rule `deny-others`"
+        ) && st.goals[0].reason.contains("denies"),
+        "{}",
+        st.goals[0].reason
+    );
+    // ... whereas without the Admin policy that NetworkPolicy alone would let reporting in.
+    let cnp = with_np
+        .find("apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata:\n  name: protect-payments-db\n")
+        .unwrap();
+    let cnp_end = cnp + with_np[cnp..].find("---\n").unwrap() + 4;
+    let without_cnp = format!("{}{}", &with_np[..cnp], &with_np[cnp_end..]);
+    let st = evaluate_step_text(&l, 1, &without_cnp).unwrap();
+    assert_eq!(st.goals[0].state, Met);
+    assert!(
+        st.goals[0]
+            .reason
+            .contains("allowed by ingress rule 1 of `payments/"),
+        "{}",
+        st.goals[0].reason
+    );
+    // Rule order: the Accept for reporting written after the Deny is never reached.
+    let sol = solution(&l, 1);
+    let acc = sol.find("    - name: from-reporting\n").unwrap();
+    let deny = sol.find("    - name: deny-others\n").unwrap();
+    let deny_end = deny + sol[deny..].find("        - namespaces: {}\n").unwrap() + 25;
+    let reordered = format!(
+        "{}{}{}{}",
+        &sol[..acc],
+        &sol[deny..deny_end],
+        &sol[acc..deny],
+        &sol[deny_end..]
+    );
+    assert_ne!(reordered, sol);
+    let st = evaluate_step_text(&l, 1, &reordered).unwrap();
+    assert_eq!(st.goals[0].state, Unmet);
+    assert!(st.goals[0].reason.contains("rule `deny-others`"));
+    assert!(evaluate_step_text(&l, 1, &sol).unwrap().complete);
+
+    // Step 3: the Pass hands the decision to the shop team's NetworkPolicy.
+    let sol = solution(&l, 2);
+    let st = evaluate_step_text(&l, 2, &sol).unwrap();
+    assert!(st.complete, "{:?}", st.goals);
+    assert_eq!(ingress_tier(&st.goals[0]), "NetworkPolicy");
+    assert!(
+        st.goals[0].reason.contains(
+            "ClusterNetworkPolicy `delegate-shop` (Admin, priority 40), rule `sandbox-to-team`"
+        ) && st.goals[0].reason.contains("passes → NetworkPolicy tier"),
+        "{}",
+        st.goals[0].reason
+    );
+    assert_eq!(ingress_tier(&st.goals[1]), "NetworkPolicy");
+    // An Accept instead overrules the team: the scanner gets in.
+    let accept = replace_once(&sol, "action: Pass", "action: Accept");
+    assert_eq!(states(&l, 2, &accept), [Met, Unmet, Met, Unmet]);
+    // A Pass after the Deny (a higher priority number) is never reached.
+    let late = replace_once(&sol, "priority: 40", "priority: 60");
+    let st = evaluate_step_text(&l, 2, &late).unwrap();
+    assert_eq!(st.goals[0].state, Unmet);
+    assert!(
+        st.goals[0]
+            .reason
+            .contains("`deny-from-sandbox` (Admin, priority 50)"),
+        "{}",
+        st.goals[0].reason
+    );
+
+    // Step 4: after the Pass nothing isolates `batch`: the default allowed it; the Baseline
+    // denies it, and only there.
+    let st = evaluate_step_text(&l, 3, &l.start_text(3)).unwrap();
+    assert_eq!(st.goals[0].state, Unmet);
+    assert_eq!(ingress_tier(&st.goals[0]), "default");
+    let sol = solution(&l, 3);
+    let st = evaluate_step_text(&l, 3, &sol).unwrap();
+    assert!(st.complete, "{:?}", st.goals);
+    assert_eq!(ingress_tier(&st.goals[0]), "Baseline");
+    assert_eq!(ingress_tier(&st.goals[1]), "Baseline");
+    assert_eq!(ingress_tier(&st.goals[2]), "NetworkPolicy");
+    // The same deny in the Admin tier, after the others: it overrides the payments team's
+    // allow-all, and never sees what `delegate-shop` passed on (the scanner still gets in).
+    let admin = replace_once(
+        &sol,
+        "tier: Baseline\n  priority: 10\n",
+        "tier: Admin\n  priority: 100\n",
+    );
+    let st = evaluate_step_text(&l, 3, &admin).unwrap();
+    assert_eq!(
+        st.goals.iter().map(|g| g.state.clone()).collect::<Vec<_>>(),
+        [Unmet, Met, Met, Unmet, Met, Unmet]
+    );
+    assert!(
+        st.goals[3]
+            .reason
+            .contains("`default-deny-ingress` (Admin, priority 100)"),
+        "{}",
+        st.goals[3].reason
+    );
 }

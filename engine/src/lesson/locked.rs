@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::admin::AdminKind;
 use crate::lesson::ObjectRef;
 use crate::parse::node::{Node, NodeKind, Scalar};
 use crate::parse::yaml::parse_documents;
@@ -45,12 +46,20 @@ impl LockedStatus {
     }
 }
 
-/// Kinds without a namespace that lessons may lock.
+/// Kinds without a namespace that lessons may lock: the core ones, and the admin-tier policies
+/// (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy are cluster-scoped CRDs,
+/// `scope: Cluster` in kubernetes-sigs/network-policy-api `config/crd`).
 pub fn cluster_scoped(kind: &str) -> bool {
     matches!(
         kind.to_ascii_lowercase().as_str(),
         "namespace" | "node" | "clusterrole" | "clusterrolebinding" | "persistentvolume"
-    )
+    ) || [
+        AdminKind::AdminNetworkPolicy,
+        AdminKind::BaselineAdminNetworkPolicy,
+        AdminKind::ClusterNetworkPolicy,
+    ]
+    .iter()
+    .any(|k| k.as_str().eq_ignore_ascii_case(kind))
 }
 
 /// An object's content, independent of formatting.
@@ -202,6 +211,41 @@ mod tests {
         assert_eq!(
             compare(&[r("Pod/default/zz")], START, START)[0].state,
             LockState::NotInStart
+        );
+    }
+
+    #[test]
+    fn admin_policies_are_cluster_scoped() {
+        const CNP: &str = "apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata: {name: deny-x}\nspec:\n  tier: Admin\n  priority: 10\n  subject: {namespaces: {}}\n  ingress: [{action: Deny, from: [{namespaces: {}}]}]\n---\napiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata: {name: default}\nspec:\n  subject: {namespaces: {}}\n  ingress: [{action: Deny, from: [{namespaces: {}}]}]\n";
+        for (s, kind) in [
+            ("ClusterNetworkPolicy/deny-x", "ClusterNetworkPolicy"),
+            ("adminnetworkpolicy/a", "adminnetworkpolicy"),
+            (
+                "BaselineAdminNetworkPolicy/default",
+                "BaselineAdminNetworkPolicy",
+            ),
+        ] {
+            let o = r(s);
+            assert_eq!((o.kind.as_str(), o.namespace.as_str()), (kind, ""), "{s}");
+            assert_eq!(o.to_string(), s);
+        }
+        let locks = [
+            r("ClusterNetworkPolicy/deny-x"),
+            r("BaselineAdminNetworkPolicy/default"),
+        ];
+        // The API server drops a namespace written on a cluster-scoped object
+        // (apiserver `rest.BeforeCreate`): not a move.
+        let with_ns = CNP.replace("{name: deny-x}", "{name: deny-x, namespace: team}");
+        assert!(compare(&locks, CNP, &with_ns)
+            .iter()
+            .all(LockedStatus::kept));
+        let changed = CNP.replace("priority: 10", "priority: 60");
+        let s = compare(&locks, CNP, &changed);
+        assert_eq!(s[0].state, LockState::Changed);
+        assert!(s[1].kept());
+        assert_eq!(
+            s[0].message(),
+            "`ClusterNetworkPolicy/deny-x` is locked in this step but was changed: restore it"
         );
     }
 }
