@@ -70,6 +70,10 @@ const FILES: &[(&str, &str)] = &[
         "13-peers-ports-split.yaml",
         include_str!("../../static/lessons/13-peers-ports-split.yaml"),
     ),
+    (
+        "14-admin-tiers.yaml",
+        include_str!("../../static/lessons/14-admin-tiers.yaml"),
+    ),
 ];
 
 /// localStorage keys.
