@@ -141,10 +141,12 @@ describe('the decision as two gates', () => {
     assert.match(first.ingress.text, /isolated by default\/deny-by-default/);
     // The Service hop shows port → targetPort with the resolved number.
     const svc = await page.locator('#explanation [data-service]').first().textContent();
-    const t = engine.service;
-    const resolved = t.resolved.map((r) => r.port).join(', ');
-    assert.ok(svc.includes(`port ${t.port}/${t.protocol} → targetPort ${t.target}`), svc);
-    if (t.target !== resolved) assert.ok(svc.includes(`= ${resolved}`), `the resolved number: ${svc}`);
+    const leg = engine.hops[0].service;
+    assert.ok(leg, 'the engine reports the Service leg');
+    assert.ok(svc.includes(`port ${leg.port}/TCP → targetPort ${leg.target}`), svc);
+    if (leg.target !== String(leg.target_port)) assert.ok(svc.includes(`= ${leg.target_port}`), `the resolved number: ${svc}`);
+    const hopLeg = await page.locator('#explanation [data-hop] [data-service-leg]').first().textContent();
+    assert.ok(hopLeg.includes(`port ${leg.port} → targetPort ${leg.target}`), hopLeg);
     // Copy as text is offered (the engine's prose).
     assert.equal(await page.locator('#copy-explanation').count(), 1);
     await shot(page, TAG, '1-demo-gates');

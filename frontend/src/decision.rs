@@ -512,7 +512,8 @@ fn reason_item(r: &ReasonExplanation, h: &HopExplanation) -> Item {
             Part::code(r.port_name.clone().unwrap_or_default()).at(&r.span),
             Part::text(format!(" = {exp} · dialled {found}")),
         ],
-        ReasonKind::NoRules => vec![needs("no rules"), Part::text(format!(" · {found}"))],
+        // The miss line already says the policy allows nothing: only what is missing.
+        ReasonKind::NoRules => vec![needs(&found)],
     };
     if let Some(n) = &r.service_port {
         parts.push(Part::text(format!(
