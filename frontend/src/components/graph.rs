@@ -485,7 +485,9 @@ pub fn graph(p: &Props) -> Html {
         let size = size.clone();
         let svg_ref = svg_ref.clone();
         let on_aspect = p.on_aspect.clone();
-        use_effect_with((), move |_| {
+        // Measured again once a scene is drawn: before that the svg (a placeholder) has no ref,
+        // and the fit would keep no room for the legend until the window is resized.
+        use_effect_with(p.scene.is_some(), move |_| {
             let measure = {
                 let size = size.clone();
                 let svg_ref = svg_ref.clone();
