@@ -174,6 +174,30 @@ fn probe(pr: &Probe, show_label: bool, on_span: &Callback<SpanRef>) -> Html {
 
 #[function_component(Explanation)]
 pub fn explanation(p: &Props) -> Html {
+    // A flow's explanation starting in the lower half of the side pane (a long policy list)
+    // would show no gate: scroll the pane so the explanation starts at its top.
+    let section = use_node_ref();
+    {
+        let section = section.clone();
+        use_effect_with(p.content.clone(), move |c| {
+            if !matches!(**c, Content::Flow { .. }) {
+                return;
+            }
+            let Some(el) = section.cast::<web_sys::Element>() else {
+                return;
+            };
+            let Some(pane) = el.parent_element() else {
+                return;
+            };
+            let (top, pane_box) = (
+                el.get_bounding_client_rect().top(),
+                pane.get_bounding_client_rect(),
+            );
+            if top > pane_box.top() + pane_box.height() / 2.0 {
+                pane.set_scroll_top(pane.scroll_top() + (top - pane_box.top()) as i32);
+            }
+        });
+    }
     let body = match &*p.content {
         Content::Empty => html! {
             <p class="muted">{"Click a flow to see why it is allowed or blocked, a node to see its labels and policies, or a policy to see what it selects."}</p>
@@ -226,7 +250,7 @@ pub fn explanation(p: &Props) -> Html {
         },
     };
     html! {
-        <section id="explanation" class="explanation" aria-live="polite" aria-label="explanation">
+        <section id="explanation" ref={section} class="explanation" aria-live="polite" aria-label="explanation">
             <h2>{"Explanation"}</h2>
             {body}
         </section>
