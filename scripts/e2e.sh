@@ -22,6 +22,14 @@ if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
   exit 2
 fi
 
+# The tests take expected answers from the engine itself: the CLI (target/debug/netpol).
+if [ -z "${NETPOL:-}" ]; then
+  if [ ! -x target/debug/netpol ] || [ -n "$(find engine/src cli/src Cargo.lock -newer target/debug/netpol -type f 2>/dev/null | head -n 1)" ]; then
+    echo "==> cargo build -p netpol (the tests' reference answers)"
+    cargo build -q -p netpol --bin netpol
+  fi
+fi
+
 needs_build=0
 if [ "${E2E_REBUILD:-0}" = 1 ] || [ ! -f dist/index.html ]; then
   needs_build=1

@@ -12,7 +12,9 @@
 
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -404,13 +406,43 @@ export function withoutDocs(text, re) {
 }
 
 /**
- * What the engine's semantics make of a deny-by-default document: blocked at the
- * source when its effective policyTypes contain Egress, else at the destination.
+ * The engine's own answer, so that no test re-implements policy semantics: the CLI
+ * (`target/debug/netpol`, built by scripts/e2e.sh; override: NETPOL) run on `text`.
  */
-export function expectedBlockedAt(denyDoc) {
-  const types = /policyTypes:\s*(\[[^\]]*\]|(?:\n\s*-\s*\w+)+)/.exec(denyDoc);
-  const egress = types ? /Egress/.test(types[1]) : /^\s*egress:\s*\n\s*-/m.test(denyDoc);
-  return egress ? 'source' : 'destination';
+export const NETPOL = process.env.NETPOL ?? path.join(ROOT, 'target', 'debug', 'netpol');
+
+export function netpolJson(text, args) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-e2e-'));
+  const file = path.join(dir, 'manifests.yaml');
+  try {
+    fs.writeFileSync(file, text);
+    let out;
+    try {
+      out = execFileSync(NETPOL, [args[0], file, ...args.slice(1), '--output', 'json'], { encoding: 'utf8' });
+    } catch (e) {
+      // `explain` exits non-zero on a blocked verdict; its JSON is on stdout all the same.
+      if (typeof e.stdout === 'string' && e.stdout.trim().startsWith('{')) out = e.stdout;
+      else throw e;
+    }
+    return JSON.parse(out);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `netpol explain text --from … --to … --port …` as JSON (README "explain"). */
+export function engineExplain(text, from, to, port, protocol = 'TCP') {
+  return netpolJson(text, ['explain', '--from', from, '--to', to, '--port', String(port), '--protocol', protocol]);
+}
+
+/**
+ * Where the engine says a flow is blocked: at the source when every hop's egress is
+ * denied, else at the destination; `null` when it is allowed.
+ */
+export function expectedBlockedAt(text, from, to, port) {
+  const e = engineExplain(text, from, to, port);
+  if (e.allowed) return null;
+  return e.hops.length > 0 && e.hops.every((h) => h.egress.result === 'denied') ? 'source' : 'destination';
 }
 
 export const DEMO = {

@@ -12,13 +12,12 @@ use engine::{Analysis, Diagnostic, Protocol, Severity, Source, Target};
 
 use crate::components::diagnostics::Diagnostics;
 use crate::components::editor::Editor;
-use crate::components::explanation::{Content, Explanation, Fact};
+use crate::components::explanation::{Content, Explanation, Fact, Seg};
 use crate::components::graph::Graph;
 use crate::components::lesson_dock::{AnalysisRef, LessonDock}; // lessons
 use crate::components::matrix::Matrix;
 use crate::components::policies::Policies;
 use crate::components::toolbar::Toolbar;
-use crate::explain_fmt::Seg;
 use crate::scene::{self, Derived, Flow, FlowVerdict, Focus, Scene};
 use crate::share;
 use crate::state::{Action, FlowFilter, Selection, State, Theme, View};
@@ -309,16 +308,18 @@ fn node_facts(d: &Derived, sc: &Scene, id: &str) -> Content {
                     (engine::Direction::Egress, "egress isolated by"),
                 ] {
                     let mut segs = Vec::new();
-                    for pol in c.policies.iter().filter(|pol| {
-                        pol.namespace == p.namespace
-                            && pol.pod_selector.matches(&p.labels)
-                            && match dir {
-                                engine::Direction::Ingress => pol.affects_ingress,
-                                engine::Direction::Egress => pol.affects_egress,
-                            }
-                    }) {
+                    // As written (`base`: every policy enabled), so that a policy switched off
+                    // is still listed, marked; selection is the engine's `selects_for`.
+                    for (i, pol) in d
+                        .base
+                        .cluster
+                        .policies
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, pol)| pol.selects_for(p, dir))
+                    {
                         segs.push(Seg::Code(pol.qualified()));
-                        if !pol.enabled {
+                        if c.policies.get(i).is_some_and(|e| !e.enabled) {
                             segs.push(Seg::Text("(switched off)".into()));
                         }
                         segs.push(Seg::Line(pol.span.start.line));
@@ -351,19 +352,6 @@ fn node_facts(d: &Derived, sc: &Scene, id: &str) -> Content {
         subtitle: kind,
         facts,
     }
-}
-
-/// Whether the policy's text writes `policyTypes` (the page only says "defaulted"; the types
-/// themselves come from the engine).
-fn written_policy_types(d: &Derived, p: &engine::model::Policy) -> bool {
-    let Some(src) = d.eff.sources.get(p.span.source as usize) else {
-        return true;
-    };
-    src.text
-        .lines()
-        .skip(p.span.start.line.saturating_sub(1) as usize)
-        .take((p.span.end.line.saturating_sub(p.span.start.line) + 1) as usize)
-        .any(|l| l.trim_start().starts_with("policyTypes:"))
 }
 
 fn policy_facts(d: &Derived, sc: &Scene, name: &str) -> Content {
@@ -404,7 +392,7 @@ fn policy_facts(d: &Derived, sc: &Scene, name: &str) -> Content {
             value: vec![Seg::Text(format!(
                 "{}{}",
                 types.join(", "),
-                if written_policy_types(d, p) {
+                if !p.policy_types_defaulted {
                     ""
                 } else {
                     " (defaulted: no policyTypes written; Egress only with egress rules)"
@@ -817,6 +805,14 @@ pub fn app() -> Html {
             d.dispatch(Action::Highlight(a, b));
         },
     );
+    let on_span = use_callback(dispatcher.clone(), |s: engine::explanation::SpanRef, d| {
+        d.dispatch(Action::HighlightSpan(
+            s.line,
+            s.column,
+            s.end_line,
+            s.end_column,
+        ))
+    });
     let on_jump = use_callback(dispatcher.clone(), |(a, b): (u32, u32), d| {
         d.dispatch(Action::Highlight(a, b))
     });
@@ -889,11 +885,15 @@ pub fn app() -> Html {
                         _ => None,
                     });
                     match flow {
-                        Some(f) => Content::Text {
-                            title: format!("{from} → {to}"),
-                            verdict: Some(f.verdict.as_str().to_string()),
-                            text: scene::explain_flow(d, sc, &f),
-                        },
+                        Some(f) => {
+                            let (lead, probes) = scene::flow_probes(d, sc, &f);
+                            Content::Flow {
+                                title: format!("{from} → {to}"),
+                                verdict: Some(f.verdict.as_str().to_string()),
+                                lead,
+                                probes,
+                            }
+                        }
                         None => Content::Empty,
                     }
                 }
@@ -909,15 +909,14 @@ pub fn app() -> Html {
                             let mode = crate::components::matrix::ports_mode(filter, *all_ports);
                             let cell = crate::matrix_model::cell(d, a, b, mode, &all);
                             let (port, proto) = cell.probe;
-                            let v = d.eff.verdict(a.target, b.target, port, proto);
-                            let head = format!(
-                                "Checked: {}; allowed: {}. Here is why for port {port}/{proto}:\n",
-                                cell.checked, cell.allowed
-                            );
-                            Content::Text {
+                            Content::Flow {
                                 title: format!("{from} → {to}"),
                                 verdict: cell.verdict.map(|v| v.as_str().to_string()),
-                                text: head + &d.eff.explain(&v),
+                                lead: Some(format!(
+                                    "Checked: {}; allowed: {}. Here is why for port {port}/{proto}:",
+                                    cell.checked, cell.allowed
+                                )),
+                                probes: vec![scene::probe(d, a.target, b.target, port, proto)],
                             }
                         }
                         _ => Content::Empty,
@@ -1067,6 +1066,7 @@ pub fn app() -> Html {
                         generation={st.text_generation}
                         diagnostics={analyzed.diagnostics.clone()}
                         highlight={st.highlight}
+                        highlight_span={st.highlight_span}
                         jump_nonce={st.jump_nonce}
                         on_input={on_input}
                         on_load={on_load.clone()}
@@ -1149,7 +1149,7 @@ pub fn app() -> Html {
                         on_select={on_select}
                         on_toggle={on_toggle_policy}
                     />
-                    <Explanation content={content} on_line={on_line}
+                    <Explanation content={content} on_line={on_line} on_span={on_span}
                         traceable={matches!(st.selection, Selection::Flow { .. }) && st.view == View::Graph}
                         trace={st.trace} on_trace={on_trace} />
                 </aside>

@@ -45,6 +45,11 @@ pub const EXAMPLES: &[Example] = &[
         title: "Named ports",
         text: include_str!("../../static/examples/07-named-ports.yaml"),
     },
+    Example {
+        id: "admin-tiers",
+        title: "Admin tiers: a Deny over teams, a Pass to them",
+        text: include_str!("../../static/examples/08-admin-tiers.yaml"),
+    },
 ];
 
 pub fn by_id(id: &str) -> Option<&'static Example> {

@@ -230,9 +230,35 @@ pub fn line_start_utf16(text: &str, line: u32) -> usize {
     off
 }
 
+/// The UTF-16 offset of 1-based (`line`, `column`), columns counted in characters (as the
+/// engine's spans): what a textarea's selection range takes.
+pub fn pos_utf16(text: &str, line: u32, column: u32) -> usize {
+    let start = line_start_utf16(text, line);
+    let in_line: usize = text
+        .split('\n')
+        .nth(line.saturating_sub(1) as usize)
+        .unwrap_or("")
+        .chars()
+        .take(column.saturating_sub(1) as usize)
+        .map(char::len_utf16)
+        .sum();
+    start + in_line
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_count_characters_and_utf16_units() {
+        let t = "a: 1\nb: \"é😀x\"\n";
+        assert_eq!(pos_utf16(t, 1, 1), 0);
+        assert_eq!(pos_utf16(t, 2, 1), 5);
+        // `x` is the 7th character of line 2: é is one unit, 😀 two.
+        assert_eq!(pos_utf16(t, 2, 7), 5 + 7);
+        // Past the end of a line: the line's end.
+        assert_eq!(pos_utf16(t, 1, 99), 4);
+    }
 
     fn strip(html: &str) -> String {
         let mut out = String::new();

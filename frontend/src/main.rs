@@ -1,11 +1,11 @@
 //! Netpol Playground, the browser UI. The pure modules (state, layout, scene, share, highlight,
-//! explanation formatting) compile natively and are unit-tested with `cargo test -p
+//! explanation view-model) compile natively and are unit-tested with `cargo test -p
 //! netpol-frontend`; the Yew components and DOM glue are compiled for wasm32 only.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
+mod decision;
 mod documents;
 mod examples;
-mod explain_fmt;
 mod highlight;
 mod layout;
 mod matrix_model;

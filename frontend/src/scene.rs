@@ -43,9 +43,20 @@ impl Derived {
                 p.enabled = false;
             }
         }
+        for p in &mut eff.cluster.admin_policies {
+            if off.contains(&admin_key(p)) {
+                p.enabled = false;
+            }
+        }
         let conn = compute(&eff);
         Derived { base, eff, conn }
     }
+}
+
+/// The what-if key of an admin policy (cluster-scoped: no namespace, so a `:` keeps it apart
+/// from NetworkPolicies' `namespace/name`).
+pub fn admin_key(p: &engine::admin::AdminPolicy) -> String {
+    format!("{}:{}", p.kind.as_str(), p.name)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -363,15 +374,14 @@ pub fn build_scene_for(d: &Derived, expanded: &BTreeSet<String>, aspect: f64) ->
                 .ports
                 .iter()
                 .map(|sp| {
-                    let target = match &sp.target {
-                        TargetPort::Number(t) => t.to_string(),
-                        TargetPort::Name(name) => {
-                            match pod.and_then(|p| p.named_port(name, sp.protocol)) {
-                                Some(t) if t.to_string() != *name => format!("{name} ({t})"),
-                                Some(t) => t.to_string(),
-                                None => format!("{name} (undefined)"),
-                            }
-                        }
+                    // The resolution is the engine's (`ServicePort::target_on`); the page
+                    // only words it.
+                    let resolved = pod.and_then(|p| sp.target_on(p));
+                    let target = match (&sp.target, resolved) {
+                        (TargetPort::Name(name), Some(t)) => format!("{name} ({t})"),
+                        (TargetPort::Name(name), None) => format!("{name} (undefined)"),
+                        (TargetPort::Number(_), Some(t)) => t.to_string(),
+                        (TargetPort::Number(t), None) => t.to_string(),
                     };
                     format!("{} → {}", sp.port, target)
                 })
@@ -442,6 +452,8 @@ pub struct Flow {
     pub any_port: bool,
     /// Policies (`ns/name`) that decided some hop (allowing rule, or isolating when denied).
     pub decided_by: BTreeSet<String>,
+    /// An admin tier (`Admin`, `Baseline`) decided some direction of it: the flow's tier badge.
+    pub tier: Option<&'static str>,
     /// Hidden unless "show all flows" is on: noise a beginner cannot place.
     pub noise: Option<Noise>,
 }
@@ -598,11 +610,10 @@ fn outside_mentions(d: &Derived, sc: &Scene) -> BTreeSet<(usize, usize, bool)> {
                 if matches!(n.kind, SlotKind::Outside | SlotKind::Service) {
                     continue;
                 }
-                let selected = n.pods.iter().any(|&pid| {
-                    c.pods.get(pid).is_some_and(|pod| {
-                        pod.namespace == p.namespace && p.pod_selector.matches(&pod.labels)
-                    })
-                });
+                let selected = n
+                    .pods
+                    .iter()
+                    .any(|&pid| c.pods.get(pid).is_some_and(|pod| p.selects(pod)));
                 if selected {
                     for (ri, id) in &ranges {
                         if named.contains(id) {
@@ -618,7 +629,8 @@ fn outside_mentions(d: &Derived, sc: &Scene) -> BTreeSet<(usize, usize, bool)> {
 
 /// Nodes holding a pod that the policy selects.
 pub fn policy_nodes(d: &Derived, sc: &Scene, name: &str) -> Vec<usize> {
-    let c = &d.eff.cluster;
+    // As written (a policy switched off still shows what it would select).
+    let c = &d.base.cluster;
     let Some(p) = c.policies.iter().find(|p| p.qualified() == name) else {
         return Vec::new();
     };
@@ -626,11 +638,10 @@ pub fn policy_nodes(d: &Derived, sc: &Scene, name: &str) -> Vec<usize> {
         .iter()
         .enumerate()
         .filter(|(_, n)| {
-            n.pods.iter().any(|&pid| {
-                c.pods.get(pid).is_some_and(|pod| {
-                    pod.namespace == p.namespace && p.pod_selector.matches(&pod.labels)
-                })
-            }) && n.kind != SlotKind::Service
+            n.pods
+                .iter()
+                .any(|&pid| c.pods.get(pid).is_some_and(|pod| p.selects(pod)))
+                && n.kind != SlotKind::Service
         })
         .map(|(i, _)| i)
         .collect()
@@ -666,7 +677,14 @@ pub fn probe_ports(
     v
 }
 
-fn record(v: &engine::Verdict, d: &Derived, decided: &mut BTreeSet<String>) {
+/// The policies that decided the verdict's directions, and the admin tier when one decided,
+/// read from the engine's provenance (no selection or defaulting is re-done here).
+fn record(
+    v: &engine::Verdict,
+    d: &Derived,
+    decided: &mut BTreeSet<String>,
+    tier: &mut Option<&'static str>,
+) {
     let name = |id: usize| d.eff.cluster.policies.get(id).map(|p| p.qualified());
     for h in &v.hops {
         for o in [&h.egress, &h.ingress] {
@@ -675,7 +693,12 @@ fn record(v: &engine::Verdict, d: &Derived, decided: &mut BTreeSet<String>) {
                 Outcome::Denied { isolating, .. } => {
                     decided.extend(isolating.iter().filter_map(|&i| name(i)))
                 }
-                Outcome::Tiered(t) => decided.extend(admin_decider(d, t)),
+                Outcome::Tiered(t) => {
+                    if let Some(n) = admin_decider(d, t) {
+                        decided.insert(n);
+                        tier.get_or_insert(t.tier_name());
+                    }
+                }
                 _ => {}
             }
         }
@@ -709,6 +732,7 @@ pub fn evaluate_flow(
     let (src, dst) = (sc.nodes.get(from)?, sc.nodes.get(to)?);
     let ports = probe_ports(d, dst, filter);
     let mut decided = BTreeSet::new();
+    let mut tier = None;
     if !ports.is_empty() {
         let mut verdicts = Vec::new();
         for &(port, proto) in &ports {
@@ -756,7 +780,7 @@ pub fn evaluate_flow(
             }
         });
         for v in &verdicts {
-            record(v, d, &mut decided);
+            record(v, d, &mut decided, &mut tier);
         }
         // Blocked probes first: the explanation leads with what is wrong.
         let mut probes: Vec<(bool, u16, Protocol)> = verdicts
@@ -779,6 +803,7 @@ pub fn evaluate_flow(
             probes: probes.into_iter().map(|(_, p, q)| (p, q)).collect(),
             any_port: false,
             decided_by: decided,
+            tier,
             noise: None,
         });
     }
@@ -852,7 +877,7 @@ pub fn evaluate_flow(
         (80, Protocol::Tcp)
     };
     let v = d.eff.verdict(src.target, dst.target, probe.0, probe.1);
-    record(&v, d, &mut decided);
+    record(&v, d, &mut decided, &mut tier);
     let blocked_at = (verdict == FlowVerdict::Blocked).then(|| {
         if !v.hops.is_empty() && v.hops.iter().all(|h| !h.egress.allowed()) {
             Side::Source
@@ -875,6 +900,7 @@ pub fn evaluate_flow(
         probes: vec![probe],
         any_port: true,
         decided_by: decided,
+        tier,
         noise: None,
     })
 }
@@ -891,29 +917,51 @@ pub fn evaluate_flows(
         .collect()
 }
 
-/// The explanation text of a flow: the engine's explanation for each probed port.
-pub fn explain_flow(d: &Derived, sc: &Scene, f: &Flow) -> String {
+/// A flow's explanation: a lead sentence when every port was checked (the destination
+/// declares none), then the engine's typed explanation of each probed port.
+pub fn flow_probes(
+    d: &Derived,
+    sc: &Scene,
+    f: &Flow,
+) -> (Option<String>, Vec<crate::decision::Probe>) {
     let (Some(src), Some(dst)) = (sc.nodes.get(f.from), sc.nodes.get(f.to)) else {
-        return String::new();
+        return (None, Vec::new());
     };
-    let mut out = String::new();
-    if f.any_port {
+    let lead = f.any_port.then(|| {
         let (port, proto) = f.probes.first().copied().unwrap_or((80, Protocol::Tcp));
         let verdict = match f.verdict {
             FlowVerdict::Allowed => "every port is allowed".to_string(),
             FlowVerdict::Blocked => "no port is allowed".to_string(),
             FlowVerdict::Partial => format!("only {} is allowed", f.label),
         };
-        out.push_str(&format!(
-            "`{}` declares no port, so every port was checked: {verdict}. Here is why for port {port}/{proto}:\n",
+        format!(
+            "`{}` declares no port, so every port was checked: {verdict}. Here is why for port {port}/{proto}:",
             dst.id,
-        ));
+        )
+    });
+    let probes = f
+        .probes
+        .iter()
+        .map(|&(port, proto)| probe(d, src.target, dst.target, port, proto))
+        .collect();
+    (lead, probes)
+}
+
+/// The typed explanation of one verdict, its view-model and its prose (for "copy as text").
+pub fn probe(
+    d: &Derived,
+    from: Target,
+    to: Target,
+    port: u16,
+    proto: Protocol,
+) -> crate::decision::Probe {
+    let v = d.eff.verdict(from, to, port, proto);
+    let e = d.eff.explanation(&v);
+    crate::decision::Probe {
+        label: format!("{port}/{proto}"),
+        view: crate::decision::flow_view(&e),
+        text: d.eff.render(&e),
     }
-    for &(port, proto) in &f.probes {
-        let v = d.eff.verdict(src.target, dst.target, port, proto);
-        out.push_str(&d.eff.explain(&v));
-    }
-    out
 }
 
 /// One of the two gates a flow passes: the source's egress, the destination's ingress.
@@ -926,38 +974,44 @@ pub struct Gate {
     pub text: String,
 }
 
-/// The gates of a traced flow, from the engine's verdict on its first probed port (the one
-/// the explanation leads with): every hop's outcome, summed per direction.
+/// The gates of a traced flow, from the engine's typed explanation of its first probed port
+/// (the one the explanation leads with): every hop's outcome, summed per direction.
 pub fn gates(d: &Derived, sc: &Scene, f: &Flow) -> Option<(Gate, Gate)> {
+    use engine::explanation::{AllowingRule, DirectionExplanation, HopExplanation};
     let (src, dst) = (sc.nodes.get(f.from)?, sc.nodes.get(f.to)?);
     let &(port, proto) = f.probes.first()?;
     let v = d.eff.verdict(src.target, dst.target, port, proto);
-    let name = |id: usize| d.eff.cluster.policies.get(id).map(|p| p.name.clone());
-    let gate = |pick: &dyn Fn(&engine::Hop) -> &Outcome| {
+    let e = d.eff.explanation(&v);
+    // `allow-web` for a NetworkPolicy (`ns/` dropped: the graph is tight), `Kind name` for an
+    // admin policy.
+    let short = |n: &str| n.rsplit_once('/').map_or(n, |(_, b)| b).to_string();
+    let rule_name = |r: &AllowingRule| match r.kind {
+        Some(k) => format!("{k} {}", r.policy),
+        None => short(&r.policy),
+    };
+    let gate = |pick: &dyn Fn(&HopExplanation) -> &DirectionExplanation| {
         let mut allowed = true;
         let (mut by, mut isolating, mut open) = (BTreeSet::new(), BTreeSet::new(), false);
-        for h in v.hops.iter().filter(|h| h.src != h.dst) {
-            // After an admin Pass the NetworkPolicy tier's own outcome decides.
-            match engine::admin::np_outcome(pick(h)) {
-                Outcome::Allowed { by: r, .. } => {
-                    by.extend(name(r.policy));
+        for h in e.hops.iter().filter(|h| !h.hairpin && h.from != h.to) {
+            match pick(h) {
+                DirectionExplanation::Allowed { rule, .. } => {
+                    by.insert(rule_name(rule));
                 }
-                Outcome::Denied { isolating: iso, .. } => {
+                DirectionExplanation::Denied {
+                    isolating: iso,
+                    rule,
+                    ..
+                } => {
                     allowed = false;
-                    isolating.extend(iso.iter().filter_map(|&i| name(i)));
+                    match rule {
+                        Some(r) => {
+                            isolating.insert(rule_name(r));
+                        }
+                        None => isolating.extend(iso.iter().map(|n| short(n))),
+                    }
                 }
-                Outcome::Tiered(t) => match admin_decider(d, t) {
-                    Some(n) if t.allowed() => {
-                        by.insert(n);
-                    }
-                    Some(n) => {
-                        allowed = false;
-                        isolating.insert(n);
-                    }
-                    None => open = true,
-                },
-                Outcome::NotIsolated => open = true,
-                Outcome::NotAsked | Outcome::SelfTraffic => {}
+                DirectionExplanation::NotIsolated { .. } => open = true,
+                DirectionExplanation::SelfTraffic | DirectionExplanation::NotAsked => {}
             }
         }
         let list = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(", ");
@@ -1215,7 +1269,12 @@ mod tests {
         let (pairs, _) = pairs_to_draw(&d, &sc, &Focus::All);
         let flows = evaluate_flows(&d, &sc, &pairs, None);
         let f = flows.first();
-        let text = f.map(|f| explain_flow(&d, &sc, f)).unwrap_or_default();
+        let text: String = f
+            .map(|f| flow_probes(&d, &sc, f).1)
+            .unwrap_or_default()
+            .iter()
+            .map(|p| p.text.clone())
+            .collect();
         assert!(text.contains("deny-by-default"), "{text}");
         assert!(f.is_some_and(|f| f.decided_by.contains("default/deny-by-default")));
     }
@@ -1274,12 +1333,13 @@ mod tests {
         let (pairs, _) = pairs_to_draw(&d, &sc, &Focus::All);
         let flows = evaluate_flows(&d, &sc, &pairs, None);
         let f = flows.iter().find(|f| f.any_port);
-        let text = f.map(|f| explain_flow(&d, &sc, f)).unwrap_or_default();
+        let (lead, probes) = f.map(|f| flow_probes(&d, &sc, f)).unwrap_or_default();
+        let lead = lead.unwrap_or_default();
         assert!(
-            text.contains("declares no port, so every port was checked: no port is allowed. Here is why for port 80/TCP"),
-            "{text}"
+            lead.contains("declares no port, so every port was checked: no port is allowed. Here is why for port 80/TCP"),
+            "{lead}"
         );
-        assert!(!text.contains("(allowed: no port)"));
+        assert_eq!(probes.len(), 1);
     }
 
     #[test]

@@ -128,6 +128,9 @@ pub struct State {
     pub paused: bool,
     /// Editor lines to highlight (1-based, inclusive) and a nonce to scroll there again.
     pub highlight: Option<(u32, u32)>,
+    /// An exact range to mark within the highlighted lines: (line, column, end line, end
+    /// column), 1-based, end exclusive (a span of the typed explanation).
+    pub highlight_span: Option<(u32, u32, u32, u32)>,
     pub jump_nonce: u64,
     /// A plain-words problem with saving (quota exceeded, storage disabled).
     pub storage_warning: Option<String>,
@@ -193,6 +196,8 @@ pub enum Action {
     TogglePause,
     /// Highlight these lines and scroll the editor to the first.
     Highlight(u32, u32),
+    /// Highlight this exact range (line, column, end line, end column) and scroll to it.
+    HighlightSpan(u32, u32, u32, u32),
     StorageFailed(String),
     StorageOk,
     Notice(Option<String>),
@@ -287,6 +292,13 @@ impl State {
             Action::TogglePause => s.paused = !s.paused,
             Action::Highlight(a, b) => {
                 s.highlight = Some((a.min(b), a.max(b)));
+                s.highlight_span = None;
+                s.jump_nonce += 1;
+            }
+            Action::HighlightSpan(l, c, el, ec) => {
+                let (start, end) = ((l, c).min((el, ec)), (l, c).max((el, ec)));
+                s.highlight = Some((start.0, end.0));
+                s.highlight_span = Some((start.0, start.1, end.0, end.1));
                 s.jump_nonce += 1;
             }
             Action::StorageFailed(msg) => s.storage_warning = Some(msg),
@@ -318,6 +330,7 @@ impl State {
         self.off.clear();
         self.expanded.clear();
         self.highlight = None;
+        self.highlight_span = None;
     }
 
     /// A load: the old text goes to `undo` and to the recent states; the new one is not saved
@@ -451,6 +464,19 @@ mod tests {
         assert_eq!(t.focus_node.as_deref(), Some("default/a"));
         let u = t.reduce(Action::ClearSelection).unwrap_or_default();
         assert_eq!((u.focus_node, u.selection), (None, Selection::None));
+    }
+
+    #[test]
+    fn a_span_highlight_marks_its_lines_and_range() {
+        let s = State::default()
+            .reduce(Action::HighlightSpan(12, 7, 12, 15))
+            .unwrap_or_default();
+        assert_eq!(s.highlight, Some((12, 12)));
+        assert_eq!(s.highlight_span, Some((12, 7, 12, 15)));
+        assert_eq!(s.jump_nonce, 1);
+        // A plain line jump drops the range.
+        let t = s.reduce(Action::Highlight(3, 3)).unwrap_or_default();
+        assert_eq!((t.highlight, t.highlight_span), (Some((3, 3)), None));
     }
 
     #[test]

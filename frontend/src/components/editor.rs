@@ -9,7 +9,7 @@ use std::rc::Rc;
 use engine::{Diagnostic, Severity};
 use yew::prelude::*;
 
-use crate::highlight::{escape, highlight, line_start_utf16};
+use crate::highlight::{escape, highlight, line_start_utf16, pos_utf16};
 use crate::web;
 
 /// Must match `--line` in style.css.
@@ -21,6 +21,9 @@ pub struct Props {
     pub generation: u64,
     pub diagnostics: Rc<Vec<Diagnostic>>,
     pub highlight: Option<(u32, u32)>,
+    /// An exact range within the highlighted lines (line, column, end line, end column).
+    #[prop_or_default]
+    pub highlight_span: Option<(u32, u32, u32, u32)>,
     pub jump_nonce: u64,
     pub on_input: Callback<String>,
     /// A dropped file's text.
@@ -134,6 +137,7 @@ pub fn editor(p: &Props) -> Html {
         let scroll = scroll.clone();
         let area = area.clone();
         let target = p.highlight;
+        let span = p.highlight_span;
         let text = p.text.clone();
         use_effect_with(p.jump_nonce, move |nonce| {
             if *nonce == 0 {
@@ -143,8 +147,16 @@ pub fn editor(p: &Props) -> Html {
                 let top = ((a as f64 - 1.0) * LINE_PX - 3.0 * LINE_PX).max(0.0);
                 el.set_scroll_top(top as i32);
                 if let Some(ta) = area.cast::<web_sys::HtmlTextAreaElement>() {
-                    let off = line_start_utf16(&text, a) as u32;
-                    let _ = ta.set_selection_range(off, off);
+                    // A span selects exactly its text (so that typing or copying acts on it);
+                    // a line jump puts the caret at the line's start.
+                    let (from, to) = match span {
+                        Some((l, c, el, ec)) => (pos_utf16(&text, l, c), pos_utf16(&text, el, ec)),
+                        None => {
+                            let off = line_start_utf16(&text, a);
+                            (off, off)
+                        }
+                    };
+                    let _ = ta.set_selection_range(from as u32, to as u32);
                 }
             }
         });
@@ -265,6 +277,21 @@ pub fn editor(p: &Props) -> Html {
         let h = (b.saturating_sub(a) + 1) as f64 * LINE_PX;
         html! { <div class="hl-band" style={format!("top:calc({top}px + var(--pad));height:{h}px")} /> }
     });
+    // The exact range: one mark per line it covers, in character columns (`ch`, the editor
+    // is monospaced).
+    let span_bands = p.highlight_span.map(|(l, c, el, ec)| {
+        let lines: Vec<&str> = p.text.split('\n').collect();
+        (l..=el)
+            .map(|n| {
+                let len = lines.get(n.saturating_sub(1) as usize).map_or(0, |t| t.chars().count() as u32);
+                let from = if n == l { c.saturating_sub(1) } else { 0 };
+                let to = if n == el { ec.saturating_sub(1) } else { len };
+                let top = (n as f64 - 1.0) * LINE_PX;
+                html! { <div class="span-band" data-span-band={format!("{n}:{}-{}", from + 1, to + 1)}
+                    style={format!("top:calc({top}px + var(--pad));left:calc(var(--pad) + {from}ch);width:{}ch", to.saturating_sub(from).max(1))} /> }
+            })
+            .collect::<Html>()
+    });
     let diag_bands = p.diagnostics.iter().filter_map(|d| {
         let s = d.span?;
         let top = (s.start.line as f64 - 1.0) * LINE_PX;
@@ -320,6 +347,7 @@ pub fn editor(p: &Props) -> Html {
                         <div class="bands" aria-hidden="true">
                             { for diag_bands }
                             { for bands }
+                            { for span_bands }
                         </div>
                         <pre class="hl" ref={hl_ref} aria-hidden="true" style={format!("top:{}px", first as f64 * LINE_PX)} />
                         <textarea id="editor" ref={area}

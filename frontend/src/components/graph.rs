@@ -312,6 +312,8 @@ enum Mark {
     Blocked,
     Stop,
     Cni,
+    /// An admin tier decided the flow.
+    Tier,
     Aggregate,
     Fan,
     Replicas,
@@ -329,6 +331,7 @@ impl Mark {
             Mark::Blocked => "blocked",
             Mark::Stop => "where the traffic stops (the side that blocks)",
             Mark::Cni => "depends on the CNI plugin (hover the flow)",
+            Mark::Tier => "decided by an admin tier (A: Admin, B: Baseline)",
             Mark::Aggregate => {
                 "node pairs between namespaces: ✓ allowed ✕ blocked ◐ partial (click to draw)"
             }
@@ -358,6 +361,9 @@ impl Mark {
             Mark::Cni => {
                 html! { <g class="flow"><text class="cni-mark" x="13" y="13" text-anchor="middle">{"⚠"}</text></g> }
             }
+            Mark::Tier => html! {
+                <g class="tier-mark"><rect x="5" y="1" width="16" height="14" rx="3" /><text x="13" y="12" text-anchor="middle">{"A"}</text></g>
+            },
             Mark::Fan => html! { <g class="fan"><path d="M1 8 L25 8" /></g> },
             Mark::Aggregate => {
                 html! { <g class="aggregate partial"><path class="line" d="M1 8 L25 8" /></g> }
@@ -395,6 +401,9 @@ fn marks_drawn(sc: &Scene, flows: &[&Flow]) -> Vec<Mark> {
         }
         if fl.cni {
             m.insert(Mark::Cni);
+        }
+        if fl.tier.is_some() {
+            m.insert(Mark::Tier);
         }
     }
     if !sc.fans.is_empty() {
@@ -476,7 +485,9 @@ pub fn graph(p: &Props) -> Html {
         let size = size.clone();
         let svg_ref = svg_ref.clone();
         let on_aspect = p.on_aspect.clone();
-        use_effect_with((), move |_| {
+        // Measured again once a scene is drawn: before that the svg (a placeholder) has no ref,
+        // and the fit would keep no room for the legend until the window is resized.
+        use_effect_with(p.scene.is_some(), move |_| {
             let measure = {
                 let size = size.clone();
                 let svg_ref = svg_ref.clone();
@@ -917,10 +928,11 @@ pub fn graph(p: &Props) -> Html {
             None => "",
         };
         let desc = format!(
-            "{} → {} · {}: {v}{where_}{}{}",
+            "{} → {} · {}: {v}{where_}{}{}{}",
             a.id,
             b.id,
             fl.label,
+            fl.tier.map(|t| format!(" · decided by the {t} tier")).unwrap_or_default(),
             if fl.cni { " · CNI-dependent" } else { "" },
             changed.map(|c| format!(" · newly {c}")).unwrap_or_default()
         );
@@ -953,6 +965,20 @@ pub fn graph(p: &Props) -> Html {
                 })
                 .unwrap_or(mid)
         });
+        // The admin-tier badge: along the curve, off labels, the ✕ and the ⚠.
+        let tier_at = fl.tier.map(|_| {
+            [0.3, 0.7, 0.22, 0.78, 0.38, 0.62]
+                .into_iter()
+                .map(|t| c.at(t))
+                .find(|p| {
+                    let b = (p.0 - 8.0, p.1 - 7.0, p.0 + 8.0, p.1 + 7.0);
+                    let off_warn = warn.is_none_or(|w| !hits(b, (w.0 - 7.0, w.1 + 2.0, w.0 + 7.0, w.1 + 18.0)));
+                    off_warn
+                        && crosses.iter().all(|x| !hits(b, (x.0 - 9.0, x.1 - 9.0, x.0 + 9.0, x.1 + 9.0)))
+                        && !obstacles.iter().any(|o| hits(b, *o))
+                })
+                .unwrap_or_else(|| c.at(0.3))
+        });
         let marker = format!("url(#arrow-{v})");
         // The port label (shown on hover and selection): the first spot along the curve, from
         // the middle outwards, where it covers no node's name or subtitle and no ✕.
@@ -967,6 +993,7 @@ pub fn graph(p: &Props) -> Html {
                 let b = (x - half_w, y - 10.0, x + half_w, y + 3.0);
                 !obstacles.iter().any(|o| hits(b, *o))
                     && crosses.iter().all(|x2| !hits(b, (x2.0 - 9.0, x2.1 - 9.0, x2.0 + 9.0, x2.1 + 9.0)))
+                    && tier_at.is_none_or(|t| !hits(b, (t.0 - 8.0, t.1 - 7.0, t.0 + 8.0, t.1 + 7.0)))
             };
             [0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74]
                 .into_iter()
@@ -980,6 +1007,7 @@ pub fn graph(p: &Props) -> Html {
                 data-noise={fl.noise.map(|n| n.as_str())} data-hidden={hidden.then_some("true")}
                 data-blocked-at={fl.blocked_at.map(Side::as_str)}
                 data-cni-dependent={fl.cni.then_some("true")}
+                data-tier={fl.tier}
                 data-changed={changed}
                 data-ports={fl.label.clone()}
                 role="button" tabindex="0" aria-label={desc.clone()}
@@ -1010,6 +1038,12 @@ pub fn graph(p: &Props) -> Html {
                 }
                 if let Some(w) = warn {
                     <text class="cni-mark" x={f(w.0)} y={f(w.1 + 14.0)} text-anchor="middle">{"⚠"}</text>
+                }
+                if let (Some(t), Some(at)) = (fl.tier, tier_at) {
+                    <g class="tier-mark" data-tier-badge={t} transform={format!("translate({} {})", f(at.0), f(at.1))}>
+                        <rect x="-8" y="-7" width="16" height="14" rx="3" />
+                        <text y="4" text-anchor="middle">{ if t == "Admin" { "A" } else { "B" } }</text>
+                    </g>
                 }
                 if changed.is_some() {
                     <circle class="change-dot" cx={f(mid.0)} cy={f(mid.1)} r="5" />

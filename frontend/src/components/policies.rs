@@ -1,5 +1,6 @@
 //! The policy list: select a policy to highlight what it selects and decides; switch it off
-//! (what-if) to see the flows change.
+//! (what-if) to see the flows change. With admin policies in the input, the list is grouped in
+//! evaluation order: the Admin tier (by priority), the NetworkPolicies, the Baseline tier.
 
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -22,8 +23,84 @@ pub struct Props {
     pub on_jump: Callback<u32>,
 }
 
+/// An admin policy's row: name, kind, priority, and its what-if switch.
+#[derive(Clone, Debug, PartialEq)]
+struct AdminRow {
+    key: String,
+    name: String,
+    kind: &'static str,
+    priority: Option<u32>,
+}
+
+/// Admin policies of one tier, in the engine's evaluation order.
+fn admin_rows(d: &Derived, tier: engine::admin::Tier) -> Vec<AdminRow> {
+    let mut v: Vec<&engine::admin::AdminPolicy> = d
+        .base
+        .cluster
+        .admin_policies
+        .iter()
+        .filter(|a| a.tier == tier)
+        .collect();
+    v.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    v.into_iter()
+        .map(|a| AdminRow {
+            key: crate::scene::admin_key(a),
+            name: a.name.clone(),
+            kind: a.kind.as_str(),
+            priority: a.priority,
+        })
+        .collect()
+}
+
+fn admin_item(
+    r: &AdminRow,
+    tier: &'static str,
+    off: &BTreeSet<String>,
+    on_toggle: &Callback<String>,
+) -> Html {
+    let on = !off.contains(&r.key);
+    let toggle = {
+        let cb = on_toggle.clone();
+        let k = r.key.clone();
+        Callback::from(move |_: Event| cb.emit(k.clone()))
+    };
+    let prio = r
+        .priority
+        .map_or_else(|| "last".to_string(), |p| format!("priority {p}"));
+    html! {
+        <li data-admin-policy={r.name.clone()} data-tier={tier} data-priority={r.priority.map(|p| p.to_string())}
+            data-enabled={on.to_string()} class={classes!((!on).then_some("off"))}>
+            <div class="policy-name" title={format!("{} `{}` ({tier} tier, {prio})", r.kind, r.name)}>
+                <span class="name">{r.name.clone()}</span>
+                <span class="priority">{prio}</span>
+            </div>
+            <label class="switch" title="what-if: switch this policy off and on">
+                <input type="checkbox" role="switch" data-policy-toggle={r.key.clone()} checked={on}
+                    aria-label={format!("{} {} enabled", r.kind, r.name)} onchange={toggle} />
+                <span class="slider" aria-hidden="true"></span>
+            </label>
+        </li>
+    }
+}
+
+/// A tier's heading: its name and when it is consulted (the details in the tooltip).
+fn tier_head(tier: &'static str, when: &str, details: &str) -> Html {
+    html! {
+        <li class="policy-tier" data-tier-group={tier} title={details.to_string()}>
+            <span class="tier-pill">{tier}</span><span>{when.to_string()}</span>
+        </li>
+    }
+}
+
 #[function_component(Policies)]
 pub fn policies(p: &Props) -> Html {
+    let (admin, baseline) = p.derived.as_ref().map_or((Vec::new(), Vec::new()), |d| {
+        (
+            admin_rows(d, engine::admin::Tier::Admin),
+            admin_rows(d, engine::admin::Tier::Baseline),
+        )
+    });
+    let tiers = !admin.is_empty() || !baseline.is_empty();
     let list: Vec<(String, String)> = p
         .derived
         .as_ref()
@@ -47,15 +124,20 @@ pub fn policies(p: &Props) -> Html {
         .unwrap_or_default();
     html! {
         <section class="policies" aria-label="network policies">
-            <h2>{ if p.rejected.is_empty() {
-                format!("Policies ({})", list.len())
-            } else {
-                format!("Policies ({} applied, {} not)", list.len(), p.rejected.len())
+            <h2>{ match (p.rejected.is_empty(), tiers) {
+                (true, false) => format!("Policies ({})", list.len()),
+                (true, true) => format!("Policies ({} + {} admin)", list.len(), admin.len() + baseline.len()),
+                (false, _) => format!("Policies ({} applied, {} not)", list.len(), p.rejected.len()),
             } }</h2>
-            if list.is_empty() && p.rejected.is_empty() {
+            if list.is_empty() && p.rejected.is_empty() && !tiers {
                 <p class="muted">{"No NetworkPolicy: every pod is open (not isolated)."}</p>
             }
             <ul id="policies">
+                if tiers {
+                    {tier_head("Admin", "first", "Admin tier, consulted first (lower priority first): Accept and Deny are final, Pass hands the flow on")}
+                    { for admin.iter().map(|r| admin_item(r, "Admin", &p.off, &p.on_toggle)) }
+                    {tier_head("NetworkPolicy", "then", "the namespaces' own NetworkPolicies, after the Admin tier")}
+                }
                 { for list.into_iter().map(|(name, types)| {
                     let on = !p.off.contains(&name);
                     let selected = p.selected.as_deref() == Some(name.as_str());
@@ -106,6 +188,10 @@ pub fn policies(p: &Props) -> Html {
                         </li>
                     }
                 }) }
+                if tiers {
+                    {tier_head("Baseline", "last", "Baseline tier, consulted last: only where no NetworkPolicy isolates the pod")}
+                    { for baseline.iter().map(|r| admin_item(r, "Baseline", &p.off, &p.on_toggle)) }
+                }
             </ul>
         </section>
     }
