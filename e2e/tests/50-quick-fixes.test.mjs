@@ -185,6 +185,7 @@ describe('quick fixes', () => {
   test('a fix computed for older text does nothing (nothing typed is lost)', async () => {
     const page = await app.newPage();
     await openApp(page, app.baseUrl);
+    await openMatrix(page);
     await load(page, BOOLEAN);
     const btn = page.locator('button[data-fix][data-code="wrong-type"]').first();
     await btn.waitFor({ timeout: TIMEOUT });

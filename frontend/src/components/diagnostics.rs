@@ -99,9 +99,9 @@ pub fn diagnostics(p: &Props) -> Html {
     });
     html! {
         <details class="diagnostics" open=true>
-            <summary>{ if n == 0 { "No problems".to_string() } else { format!("{n} problem{}", if n == 1 { "" } else { "s" }) } }
-                { for fix_all }
-            </summary>
+            <summary>{ if n == 0 { "No problems".to_string() } else { format!("{n} problem{}", if n == 1 { "" } else { "s" }) } }</summary>
+            // Not inside the summary: a button there is nested interactive content.
+            if let Some(b) = fix_all { <div class="fix-all-bar">{b}</div> }
             <ul id="diagnostics">
                 { for p.diagnostics.iter().enumerate().map(|(i, d)| {
                     let line = d.span.map_or(0, |s| s.start.line);
