@@ -130,12 +130,15 @@ pub fn lesson_panel(p: &Props) -> Html {
                 html! {
                     <li data-goal={(i + 1).to_string()} data-met={g.met().to_string()}
                         class={classes!("goal", g.met().then_some("met"), selected.then_some("selected"))}>
+                        // The name comes from the content (an `aria-label` that differs
+                        // from the visible text fails WCAG 2.5.3, label in name).
                         <button type="button" aria-pressed={selected.to_string()}
-                            aria-label={format!("goal {}: {}: {words}", i + 1, g.label)}
                             title="show why, and select the flow in the graph"
                             onclick={Callback::from(move |_: MouseEvent| on_goal.emit(i))}>
+                            <span class="sr-only">{format!("goal {}: ", i + 1)}</span>
                             <span class="mark" aria-hidden="true">{mark}</span>
                             <span class="goal-label">{g.label.clone()}</span>
+                            <span class="sr-only">{": "}</span>
                             <span class="goal-state">{words}</span>
                         </button>
                     </li>
