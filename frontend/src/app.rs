@@ -109,6 +109,10 @@ struct Analyzed {
     rejected: Rc<Vec<crate::documents::Rejected>>,
     /// Milliseconds the last analysis took (engine + connectivity), for the status line.
     millis: f64,
+    // quick fixes
+    /// The quick fixes of the current text's diagnostics.
+    quick: Rc<crate::quickfix::QuickFixes>,
+    // end quick fixes
 }
 
 fn now_ms() -> f64 {
@@ -470,6 +474,7 @@ pub fn app() -> Html {
         skipped: Rc::new(Vec::new()),
         rejected: Rc::new(Vec::new()),
         millis: 0.0,
+        quick: Rc::default(), // quick fixes
     });
     let pending = use_state_eq(|| true);
     // The graph pane's usable aspect ratio (the layout fills it); estimated from the window
@@ -562,6 +567,7 @@ pub fn app() -> Html {
                     &text, &applied, &errors,
                 ));
                 let diagnostics = Rc::new(a.diagnostics.clone());
+                let quick = Rc::new(crate::quickfix::QuickFixes::of(&a, &text)); // quick fixes
                 let prev = (*analyzed).clone();
                 let nothing_parses = !skipped.is_empty() && !rest;
                 let next = if nothing_parses {
@@ -572,6 +578,7 @@ pub fn app() -> Html {
                         skipped: Rc::new(skipped),
                         rejected: rejected.clone(),
                         millis: now_ms() - t0,
+                        quick: quick.clone(), // quick fixes
                     }
                 } else {
                     Analyzed {
@@ -581,6 +588,7 @@ pub fn app() -> Html {
                         skipped: Rc::new(skipped),
                         rejected: rejected.clone(),
                         millis: now_ms() - t0,
+                        quick: quick.clone(), // quick fixes
                     }
                 };
                 analyzed.set(next);
@@ -833,6 +841,14 @@ pub fn app() -> Html {
         let store = store.clone();
         Callback::from(move |_: MouseEvent| store.dispatch(Action::Notice(None)))
     };
+    // quick fixes: the fix is typing-like (the editor's undo takes it back); say so.
+    let on_fixed = use_callback(dispatcher.clone(), |title: String, d| {
+        d.dispatch(Action::Notice(Some(format!(
+            "fixed: {} (Ctrl+Z in the editor undoes it)",
+            title.replace('`', "")
+        ))))
+    });
+    // end quick fixes
     let on_undo_click = {
         let store = store.clone();
         Callback::from(move |_: MouseEvent| store.dispatch(Action::Undo))
@@ -1073,7 +1089,8 @@ pub fn app() -> Html {
                         undo_load={st.undo.is_some() && st.unsaved_load}
                         on_undo={on_undo}
                     />
-                    <Diagnostics diagnostics={analyzed.diagnostics.clone()} skipped={analyzed.skipped.clone()} on_jump={on_jump} />
+                    <Diagnostics diagnostics={analyzed.diagnostics.clone()} skipped={analyzed.skipped.clone()} on_jump={on_jump}
+                        quick={analyzed.quick.clone()} on_fixed={on_fixed} />
                 </section>
                 <section class="pane graph-pane" aria-label="traffic">
                     <div class="view-controls" role="toolbar" aria-label="view">
@@ -1104,6 +1121,7 @@ pub fn app() -> Html {
                             {"all flows"}
                         </label>
                         <span id="status" class="status" aria-live="polite" title={status.clone()}>{status.clone()}</span>
+                        <crate::components::reach_announce::ReachAnnounce derived={derived.clone()} /> // accessibility
                     </div>
                     if st.view == View::Graph {
                         <Graph

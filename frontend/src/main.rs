@@ -3,12 +3,14 @@
 //! netpol-frontend`; the Yew components and DOM glue are compiled for wasm32 only.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
+mod announce;
 mod decision;
 mod documents;
 mod examples;
 mod highlight;
 mod layout;
 mod matrix_model;
+mod quickfix;
 // lessons
 mod lesson_state;
 mod lessons;

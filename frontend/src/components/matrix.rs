@@ -115,6 +115,8 @@ pub fn matrix(p: &Props) -> Html {
             </div>
             <div class="matrix-scroll">
                 <table id="matrix" data-port={mode.as_attr()} data-rows={if p.by_pod { "pod" } else { "workload" }}>
+                    // For screen readers: what the table is and how to read a cell.
+                    <caption class="sr-only">{format!("Who reaches whom on {what}: rows are sources, columns destinations; each cell says allowed, blocked or partial.")}</caption>
                     <thead>
                         <tr>
                             <th class="corner" scope="col">{"from \\ to"}</th>

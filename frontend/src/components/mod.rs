@@ -6,6 +6,7 @@ pub mod explanation;
 pub mod graph;
 pub mod matrix;
 pub mod policies;
+pub mod reach_announce; // quick fixes, accessibility
 pub mod toolbar;
 pub mod versions;
 // lessons
