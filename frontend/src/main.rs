@@ -3,13 +3,17 @@
 //! netpol-frontend`; the Yew components and DOM glue are compiled for wasm32 only.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
+// completion codes and the class board
+mod completion_code;
+// end completion codes
 mod documents;
 mod examples;
 mod explain_fmt;
 mod highlight;
 mod layout;
 mod matrix_model;
-// lessons
+mod present; // presenter view
+             // lessons
 mod lesson_state;
 mod lessons;
 // end lessons
@@ -29,6 +33,15 @@ mod web;
 fn main() {
     #[cfg(target_arch = "wasm32")]
     {
+        // board.html is the same build under another name (a trunk post-build hook copies
+        // index.html): it renders the class board instead of the playground.
+        let on_board = web::window()
+            .and_then(|w| w.location().pathname().ok())
+            .is_some_and(|p| p.ends_with("/board.html"));
+        if on_board {
+            yew::Renderer::<components::board::Board>::new().render();
+            return;
+        }
         if let Some(root) = web::document().and_then(|d| d.get_element_by_id("app")) {
             yew::Renderer::<app::App>::with_root(root).render();
         } else {
