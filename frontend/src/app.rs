@@ -495,6 +495,9 @@ pub fn app() -> Html {
         };
         crate::components::graph::usable_aspect(pane_w, h - 88.0)
     });
+    // presenter view: `?present` follows the main window (crate::present).
+    let presenting = use_memo((), |_| crate::components::presenter::presenting());
+    let presenting_now = *presenting;
     let timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
     // When the last recent state was taken, and the one pending (typing within the interval).
     let last_checkpoint: Rc<RefCell<(i64, Option<Timeout>)>> = use_mut_ref(|| (0, None));
@@ -518,7 +521,10 @@ pub fn app() -> Html {
 
     // Versions (snapshots, recent states) persisted; the oldest recent states give way when
     // the storage quota is reached.
-    use_effect_with(st.versions.clone(), |v| {
+    use_effect_with(st.versions.clone(), move |v| {
+        if presenting_now {
+            return;
+        }
         let mut v = (**v).clone();
         loop {
             if web::save(web::VERSIONS_KEY, &crate::versions::encode(&v)).is_ok()
@@ -538,6 +544,7 @@ pub fn app() -> Html {
         let store = store.clone();
         let first = analyzed.good.is_none() && analyzed.diagnostics.is_empty();
         let unsaved_load = st.unsaved_load;
+        let presenting = *presenting;
         let last_checkpoint = last_checkpoint.clone();
         use_effect_with((st.text.clone(), st.text_generation), move |(text, _)| {
             pending.set(true);
@@ -593,8 +600,9 @@ pub fn app() -> Html {
                 };
                 analyzed.set(next);
                 pending.set(false);
-                // A loaded text that was not edited yet does not replace the user's saved copy.
-                if !unsaved_load {
+                // A loaded text that was not edited yet does not replace the user's saved copy;
+                // the presenter only follows (it saves nothing).
+                if !unsaved_load && !presenting {
                     match web::save(web::TEXT_KEY, &text) {
                         Ok(()) => store.dispatch(Action::StorageOk),
                         Err(e) => store.dispatch(Action::StorageFailed(e)),
@@ -853,6 +861,133 @@ pub fn app() -> Html {
         let store = store.clone();
         Callback::from(move |_: MouseEvent| store.dispatch(Action::Undo))
     };
+    // presenter view: the main window sends its state on every change (and to a presenter
+    // that says hello); the presenter applies it and sends its arrow keys back.
+    let present_step = use_state(|| None::<crate::present::StepView>);
+    let remote_step = use_state(|| (0u64, false));
+    let connected = use_state_eq(|| false);
+    let channel = use_mut_ref(|| None::<crate::components::presenter::Channel>);
+    let last_sent = use_mut_ref(|| None::<crate::present::Message>);
+    {
+        let (channel, last_sent, latest) = (channel.clone(), last_sent.clone(), latest.clone());
+        let (dispatcher, present_step, remote_step, connected) = (
+            dispatcher.clone(),
+            present_step.setter(),
+            remote_step.clone(),
+            connected.setter(),
+        );
+        use_effect_with((), move |_| {
+            use crate::present::Message;
+            let reply = channel.clone();
+            let ch = crate::components::presenter::Channel::open(move |m| match m {
+                Message::State {
+                    text,
+                    off,
+                    flow,
+                    paused,
+                    lesson,
+                } if presenting_now => {
+                    let st = latest.borrow().clone();
+                    if text != st.text {
+                        dispatcher.dispatch(Action::Edit(text));
+                    }
+                    for p in crate::present::toggles(&st.off, &off) {
+                        dispatcher.dispatch(Action::TogglePolicy(p));
+                    }
+                    let now = match &st.selection {
+                        Selection::Flow { from, to } => Some((from.clone(), to.clone())),
+                        _ => None,
+                    };
+                    match (flow, now) {
+                        (Some(f), n) if Some(&f) != n.as_ref() => dispatcher
+                            .dispatch(Action::Select(Selection::Flow { from: f.0, to: f.1 })),
+                        (None, Some(_)) => dispatcher.dispatch(Action::ClearSelection),
+                        _ => {}
+                    }
+                    if paused != st.paused {
+                        dispatcher.dispatch(Action::TogglePause);
+                    }
+                    present_step.set(lesson);
+                    connected.set(true);
+                }
+                Message::Hello if !presenting_now => {
+                    if let (Some(c), Some(m)) =
+                        (reply.borrow().as_ref(), last_sent.borrow().as_ref())
+                    {
+                        c.post(m);
+                    }
+                }
+                Message::Step { forward } if !presenting_now => {
+                    remote_step.set((remote_step.0 + 1, forward));
+                }
+                _ => {}
+            });
+            if presenting_now {
+                if let Some(c) = &ch {
+                    c.post(&Message::Hello);
+                }
+            }
+            *channel.borrow_mut() = ch;
+            let closing = channel.clone();
+            move || drop(closing.borrow_mut().take())
+        });
+    }
+    {
+        let (channel, last_sent) = (channel.clone(), last_sent.clone());
+        let flow = match &st.selection {
+            Selection::Flow { from, to } => Some((from.clone(), to.clone())),
+            _ => None,
+        };
+        use_effect_with(
+            (
+                st.text.clone(),
+                st.off.clone(),
+                flow,
+                st.paused,
+                (*present_step).clone(),
+            ),
+            move |(text, off, flow, paused, lesson)| {
+                if presenting_now {
+                    return;
+                }
+                let m = crate::present::Message::State {
+                    text: text.clone(),
+                    off: off.clone(),
+                    flow: flow.clone(),
+                    paused: *paused,
+                    lesson: lesson.clone(),
+                };
+                if let Some(c) = channel.borrow().as_ref() {
+                    c.post(&m);
+                }
+                *last_sent.borrow_mut() = Some(m);
+            },
+        );
+    }
+    // The presenter's arrow keys step the main window's lesson.
+    {
+        let channel = channel.clone();
+        use_effect_with((), move |_| {
+            let listener = presenting_now.then(|| {
+                web::on_document_keydown(move |e: web_sys::KeyboardEvent| {
+                    if let Some(forward) = crate::present::arrow(&e.key()) {
+                        e.prevent_default();
+                        if let Some(c) = channel.borrow().as_ref() {
+                            c.post(&crate::present::Message::Step { forward });
+                        }
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    let on_present = {
+        let setter = present_step.setter();
+        use_callback((), move |v: Option<crate::present::StepView>, _| {
+            setter.set(v)
+        })
+    };
+    // end presenter view
     // Escape anywhere outside a text field clears the selection.
     {
         let store = store.clone();
@@ -1025,7 +1160,8 @@ pub fn app() -> Html {
     };
 
     html! {
-        <div class={classes!("app", st.paused.then_some("paused"))}>
+        <div class={classes!("app", st.paused.then_some("paused"), presenting_now.then_some("presenting"))}>
+            if !presenting_now {
             <Toolbar
                 state_view={st.view}
                 theme={st.theme}
@@ -1036,6 +1172,7 @@ pub fn app() -> Html {
                 versions_open={st.versions_open}
                 on_lessons={on_lessons}
             />
+            }
             if let Some(w) = st.storage_warning.clone() {
                 <div id="storage-warning" class="banner warn" role="alert">{w}</div>
             }
@@ -1066,6 +1203,9 @@ pub fn app() -> Html {
             }
             <main class="panes">
                 // lessons
+                if presenting_now {
+                    <crate::components::presenter::PresenterStage step={(*present_step).clone()} connected={*connected} />
+                } else {
                 <LessonDock
                     text={AttrValue::from(st.text.clone())}
                     analysis={analyzed.good.as_ref().map(|g| AnalysisRef(g.0.clone()))}
@@ -1074,8 +1214,12 @@ pub fn app() -> Html {
                     toggle={*lesson_toggle}
                     file={(*lesson_file).clone()}
                     on_main={on_action.clone()}
+                    on_present={on_present}
+                    remote_step={*remote_step}
                 />
+                }
                 // end lessons
+                if !presenting_now {
                 <section class="pane editor-pane" aria-label="manifests">
                     <Editor
                         text={AttrValue::from(st.text.clone())}
@@ -1092,7 +1236,9 @@ pub fn app() -> Html {
                     <Diagnostics diagnostics={analyzed.diagnostics.clone()} skipped={analyzed.skipped.clone()} on_jump={on_jump}
                         quick={analyzed.quick.clone()} on_fixed={on_fixed} />
                 </section>
+                }
                 <section class="pane graph-pane" aria-label="traffic">
+                    if !presenting_now {
                     <div class="view-controls" role="toolbar" aria-label="view">
                         <div class="tabs" role="tablist">
                             <button id="view-graph" role="tab" aria-selected={(st.view == View::Graph).to_string()}
@@ -1123,6 +1269,7 @@ pub fn app() -> Html {
                         <span id="status" class="status" aria-live="polite" title={status.clone()}>{status.clone()}</span>
                         <crate::components::reach_announce::ReachAnnounce derived={derived.clone()} /> // accessibility
                     </div>
+                    }
                     if st.view == View::Graph {
                         <Graph
                             scene={scene.clone()}
@@ -1157,6 +1304,7 @@ pub fn app() -> Html {
                         />
                     }
                 </section>
+                if !presenting_now {
                 <aside class="pane side-pane">
                     <Policies
                         rejected={analyzed.rejected.clone()}
@@ -1171,6 +1319,7 @@ pub fn app() -> Html {
                         traceable={matches!(st.selection, Selection::Flow { .. }) && st.view == View::Graph}
                         trace={st.trace} on_trace={on_trace} />
                 </aside>
+                }
             </main>
         </div>
     }

@@ -4,17 +4,17 @@
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 mod announce;
+mod completion_code;
 mod decision;
 mod documents;
 mod examples;
 mod highlight;
 mod layout;
-mod matrix_model;
-mod quickfix;
-// lessons
 mod lesson_state;
 mod lessons;
-// end lessons
+mod matrix_model;
+mod present;
+mod quickfix;
 mod scene;
 mod share;
 mod state;
@@ -31,6 +31,15 @@ mod web;
 fn main() {
     #[cfg(target_arch = "wasm32")]
     {
+        // board.html is the same build under another name (a trunk post-build hook copies
+        // index.html): it renders the class board instead of the playground.
+        let on_board = web::window()
+            .and_then(|w| w.location().pathname().ok())
+            .is_some_and(|p| p.ends_with("/board.html"));
+        if on_board {
+            yew::Renderer::<components::board::Board>::new().render();
+            return;
+        }
         if let Some(root) = web::document().and_then(|d| d.get_element_by_id("app")) {
             yew::Renderer::<app::App>::with_root(root).render();
         } else {

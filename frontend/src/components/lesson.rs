@@ -9,6 +9,7 @@ use yew::prelude::*;
 use engine::lesson::markdown::{Block, Inline};
 use engine::lesson::{GoalState, StepStatus};
 
+use crate::components::completion::CompletionBox;
 use crate::lesson_state::{LessonAction, LessonState};
 pub use crate::lessons::goal_selection;
 use crate::lessons::{diff_lines, fold_unchanged, DiffLine, DiffRow};
@@ -130,12 +131,15 @@ pub fn lesson_panel(p: &Props) -> Html {
                 html! {
                     <li data-goal={(i + 1).to_string()} data-met={g.met().to_string()}
                         class={classes!("goal", g.met().then_some("met"), selected.then_some("selected"))}>
+                        // The name is the visible text (axe: label-content-name-mismatch), the
+                        // goal's number for screen readers only.
                         <button type="button" aria-pressed={selected.to_string()}
                             title="show why, and select the flow in the graph"
                             onclick={Callback::from(move |_: MouseEvent| on_goal.emit(i))}>
                             // The name is the visible text (axe: label-content-name-mismatch).
                             <span class="sr-only">{format!("goal {}: ", i + 1)}</span>
                             <span class="mark" aria-hidden="true">{mark}</span>
+                            <span class="sr-only">{format!("goal {}: ", i + 1)}</span>
                             <span class="goal-label">{g.label.clone()}</span>
                             <span class="sr-only">{": "}</span>
                             <span class="goal-state">{words}</span>
@@ -286,6 +290,12 @@ pub fn lesson_panel(p: &Props) -> Html {
             <div class="lesson-body">
                 <h3 class="step-title">{step.title.clone()}</h3>
                 <div id="lesson-text" class="lesson-text">{blocks(&step.blocks())}</div>
+                if let Some(notes) = &step.notes {
+                    <aside id="lesson-notes" class="lesson-notes" aria-label="speaker notes">
+                        <h4 class="goals-head">{"Speaker notes (not in the presenter view)"}</h4>
+                        {blocks(&engine::lesson::markdown::parse(notes))}
+                    </aside>
+                }
                 if !reading {
                     <h4 class="goals-head">{"Goals"}</h4>
                     <p id="goals-summary" class="goals-summary" aria-live="polite" role="status">{summary.clone()}</p>
@@ -294,6 +304,9 @@ pub fn lesson_panel(p: &Props) -> Html {
                     {why}
                 } else {
                     <p id="goals-summary" class="goals-summary" role="status">{summary}</p>
+                }
+                if let (true, Some(progress)) = (st.lesson_complete(), st.lesson_progress()) {
+                    <CompletionBox lesson={lesson.clone()} progress={progress.clone()} />
                 }
                 if hints_shown > 0 {
                     <ol id="lesson-hints" class="lesson-hints" aria-label="hints">

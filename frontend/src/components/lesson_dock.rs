@@ -44,6 +44,12 @@ pub struct Props {
     /// A lesson file opened through Open… or dropped: (nonce, text).
     pub file: Option<(u64, Rc<String>)>,
     pub on_main: Callback<Action>,
+    // presenter view: the step shown, for the presenter window; a step asked by its arrow keys
+    // (nonce, forward).
+    #[prop_or_default]
+    pub on_present: Callback<Option<crate::present::StepView>>,
+    #[prop_or_default]
+    pub remote_step: (u64, bool),
 }
 
 #[derive(Debug, PartialEq)]
@@ -260,6 +266,74 @@ pub fn lesson_dock(p: &Props) -> Html {
             }
         });
     }
+
+    // presenter view: what the presenter shows, and arrow keys (here or there) step through.
+    {
+        let on_present = p.on_present.clone();
+        let view = ls.active.as_ref().and_then(|l| {
+            l.steps.get(ls.step).map(|s| crate::present::StepView {
+                lesson_title: l.title.clone(),
+                step_title: s.title.clone(),
+                text: s.text.clone(),
+                step: ls.step + 1,
+                steps: l.steps.len(),
+            })
+        });
+        use_effect_with(view, move |v| on_present.emit(v.clone()));
+    }
+    let reading = ls.current_step().is_some_and(|s| s.goals.is_empty());
+    let step_now = use_mut_ref(|| (false, String::new()));
+    *step_now.borrow_mut() = (
+        reading || (fresh && !p.pending && status.as_ref().is_some_and(|s| s.complete)),
+        p.text.to_string(),
+    );
+    let move_step = {
+        let store = store.clone();
+        let step_now = step_now.clone();
+        move |forward: bool| {
+            let (complete, current_text) = step_now.borrow().clone();
+            store.dispatch(if forward {
+                LessonAction::Next {
+                    complete,
+                    current_text,
+                }
+            } else {
+                LessonAction::Prev { current_text }
+            });
+        }
+    };
+    {
+        let move_step = move_step.clone();
+        use_effect_with(p.remote_step, move |(n, forward)| {
+            if *n > 0 {
+                move_step(*forward);
+            }
+        });
+    }
+    {
+        let open = ls.active.is_some() && !ls.show_list;
+        use_effect_with(open, move |open| {
+            let listener = open.then(|| {
+                web::on_document_keydown(move |e: web_sys::KeyboardEvent| {
+                    let in_field = e
+                        .target()
+                        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                        .is_some_and(|el| {
+                            matches!(el.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT")
+                        });
+                    let modified = e.alt_key() || e.ctrl_key() || e.meta_key() || e.shift_key();
+                    if let (false, false, Some(f)) =
+                        (in_field, modified, crate::present::arrow(&e.key()))
+                    {
+                        e.prevent_default();
+                        move_step(f);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    // end presenter view
 
     let on_action = {
         let store = store.clone();

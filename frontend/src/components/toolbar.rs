@@ -138,6 +138,8 @@ pub fn toolbar(p: &Props) -> Html {
             <button id="lessons-toggle" onclick={let cb = p.on_lessons.clone(); move |_: MouseEvent| cb.emit(())}
                 title="lessons with live goals: show or hide the list">{"Lessons"}</button>
             // end lessons
+            <button id="present" onclick={Callback::from(|_: MouseEvent| crate::components::presenter::open_presenter())}
+                title="open the presenter view (for a projector) in a new window: it follows this page">{"Present"}</button>
             <span class="sep" />
             <button id="export-svg" onclick={on_svg} disabled={!graph} title="download the graph as SVG">{"SVG"}</button>
             <button id="export-png" onclick={on_png} disabled={!graph} title="download the graph as PNG">{"PNG"}</button>

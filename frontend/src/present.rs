@@ -1,0 +1,127 @@
+//! The presenter view (`?present`): the projector window follows the page it was opened from
+//! over a `BroadcastChannel` (same origin, no server). This module is the message format and
+//! what the follower must change to match; pure, unit-tested natively.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+/// The channel's name (one per origin: every tab of the site hears it).
+pub const CHANNEL: &str = "netpol-playground.present";
+
+/// The lesson step the main window shows, as the presenter renders it (never its notes).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepView {
+    pub lesson_title: String,
+    pub step_title: String,
+    /// The step's Markdown text.
+    pub text: String,
+    /// 1-based.
+    pub step: usize,
+    pub steps: usize,
+}
+
+/// What the main window says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Message {
+    /// The main window's state; sent on every change and in answer to `Hello`.
+    State {
+        text: String,
+        /// Policies switched off (what-if).
+        off: BTreeSet<String>,
+        /// The selected flow (from, to).
+        flow: Option<(String, String)>,
+        paused: bool,
+        lesson: Option<StepView>,
+    },
+    /// A presenter opened: the main window answers with its state.
+    Hello,
+    /// An arrow key in the presenter: the main window moves the lesson.
+    Step { forward: bool },
+}
+
+impl Message {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_json(s: &str) -> Option<Message> {
+        serde_json::from_str(s).ok()
+    }
+}
+
+/// The policies whose what-if switch must flip so that `have` becomes `want`.
+pub fn toggles(have: &BTreeSet<String>, want: &BTreeSet<String>) -> Vec<String> {
+    have.symmetric_difference(want).cloned().collect()
+}
+
+/// `?present` (alone or among other parameters) in a location's search part.
+pub fn is_presenter(search: &str) -> bool {
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .any(|p| p == "present" || p.starts_with("present="))
+}
+
+/// The arrow keys that step through a lesson: `Some(true)` forward, `Some(false)` back.
+pub fn arrow(key: &str) -> Option<bool> {
+    match key {
+        "ArrowRight" | "PageDown" => Some(true),
+        "ArrowLeft" | "PageUp" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_round_trip_with_a_kind_tag() {
+        let m = Message::State {
+            text: "kind: Pod\n".into(),
+            off: ["default/deny".to_string()].into_iter().collect(),
+            flow: Some(("default/a".into(), "default/b".into())),
+            paused: true,
+            lesson: Some(StepView {
+                lesson_title: "L".into(),
+                step_title: "S".into(),
+                text: "**hi**".into(),
+                step: 2,
+                steps: 3,
+            }),
+        };
+        let j = m.to_json();
+        assert!(j.contains("\"kind\":\"state\""), "{j}");
+        assert_eq!(Message::from_json(&j), Some(m));
+        assert_eq!(
+            Message::from_json(r#"{"kind":"step","forward":false}"#),
+            Some(Message::Step { forward: false })
+        );
+        assert_eq!(
+            Message::from_json(r#"{"kind":"hello"}"#),
+            Some(Message::Hello)
+        );
+        assert_eq!(Message::from_json("{\"kind\":\"other\"}"), None);
+    }
+
+    #[test]
+    fn toggles_flip_exactly_the_differences() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<BTreeSet<_>>();
+        assert_eq!(toggles(&s(&["a", "b"]), &s(&["b", "c"])), ["a", "c"]);
+        assert!(toggles(&s(&["a"]), &s(&["a"])).is_empty());
+    }
+
+    #[test]
+    fn presenter_query() {
+        assert!(is_presenter("?present"));
+        assert!(is_presenter("?x=1&present"));
+        assert!(is_presenter("?present=1"));
+        assert!(!is_presenter("?presenter"));
+        assert!(!is_presenter(""));
+        assert_eq!(arrow("ArrowRight"), Some(true));
+        assert_eq!(arrow("ArrowLeft"), Some(false));
+        assert_eq!(arrow("a"), None);
+    }
+}
