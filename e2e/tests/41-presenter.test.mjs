@@ -131,6 +131,8 @@ test('presenter at 1280×720 and 1400×900, light and dark: no overlap, text ≥
           const hasText = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
           if (!hasText) continue;
           const s = getComputedStyle(el);
+          // Not on screen (e.g. the export-only legend inside the svg, hidden by its group).
+          if (el.getClientRects().length === 0) continue;
           if (s.display === 'none' || s.visibility === 'hidden' || el.closest('.legend, [data-hidden="true"]')) continue;
           let px = parseFloat(s.fontSize);
           if (el instanceof SVGElement) px *= el.getScreenCTM()?.a ?? 1;

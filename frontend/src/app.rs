@@ -14,6 +14,9 @@ use crate::components::diagnostics::Diagnostics;
 use crate::components::editor::Editor;
 use crate::components::explanation::{Content, Explanation, Fact, Seg};
 use crate::components::graph::Graph;
+
+/// The presenter magnifies a small scene further than the page does: labels ≥ 18 px at 1280×720.
+const PRESENTER_MAX_FIT_SCALE: f64 = 3.0;
 use crate::components::lesson_dock::{AnalysisRef, LessonDock}; // lessons
 use crate::components::matrix::Matrix;
 use crate::components::policies::Policies;
@@ -1289,6 +1292,7 @@ pub fn app() -> Html {
                             on_clear={on_clear}
                             on_toggle_expand={on_toggle_expand}
                             on_aspect={on_aspect}
+                            max_fit_scale={if presenting_now { PRESENTER_MAX_FIT_SCALE } else { crate::components::graph::MAX_FIT_SCALE }}
                         />
                     } else {
                         <Matrix

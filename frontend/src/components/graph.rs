@@ -13,7 +13,7 @@ use crate::state::Selection;
 const GRAPH_CSS: &str = include_str!("../../../static/graph.css");
 const MARGIN: f64 = 16.0;
 /// Fitting never magnifies more than this (a 3-node demo would otherwise fill the screen).
-const MAX_FIT_SCALE: f64 = 1.3;
+pub const MAX_FIT_SCALE: f64 = 1.3;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -39,6 +39,9 @@ pub struct Props {
     pub on_toggle_expand: Callback<String>,
     /// The usable pane's aspect ratio (width / height), whenever it is measured.
     pub on_aspect: Callback<f64>,
+    /// How far "Fit" may magnify a small scene (the presenter view draws larger for a room).
+    #[prop_or(MAX_FIT_SCALE)]
+    pub max_fit_scale: f64,
 }
 
 /// Pixels kept free at the top (hints, notes) and bottom (legend, zoom) of the fitted graph.
@@ -569,7 +572,7 @@ pub fn graph(p: &Props) -> Html {
         let (pw, ph) = *size;
         let inner_h = ph - TOP_BAND - *bottom_band;
         if pw > 0.0 && inner_h > 40.0 {
-            let scale = (pw / full.2).min(inner_h / full.3).min(MAX_FIT_SCALE);
+            let scale = (pw / full.2).min(inner_h / full.3).min(p.max_fit_scale);
             let (w, h) = (pw / scale, ph / scale);
             (
                 full.0 + (full.2 - w) / 2.0,
