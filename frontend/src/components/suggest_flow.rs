@@ -46,6 +46,17 @@ pub fn applied(text: &str, yaml: &str) -> String {
     out
 }
 
+/// Text with `code` between backticks (the engine's notes).
+fn ticks(s: &str) -> Html {
+    html! {
+        { for s.split('`').enumerate().map(|(i, part)| if i % 2 == 1 {
+            html! { <code>{part.to_string()}</code> }
+        } else {
+            html! { {part.to_string()} }
+        }) }
+    }
+}
+
 fn changes(id: &str, title: &str, v: &[FlowChange]) -> Html {
     html! {
         <div class="suggest-changes" id={id.to_string()}>
@@ -105,8 +116,8 @@ pub fn suggest_flow(p: &Props) -> Html {
                 let n = s.policies.len();
                 html! {
                     <div id="suggest-panel" class="suggest-panel" data-result="suggested" role="group" aria-label={format!("{label}: the proposed change")}>
-                        <p>{format!("Add {n} NetworkPolicy{} to {verb} it on {}/{} (proved: the page analysed the text again with {}):",
-                            if n == 1 { "" } else { "s" }, p.port, p.protocol, if n == 1 { "it" } else { "them" })}</p>
+                        <p>{format!("Add {n} {} to {verb} it on {}/{} (proved: the page analysed the text again with {}):",
+                            if n == 1 { "NetworkPolicy" } else { "NetworkPolicies" }, p.port, p.protocol, if n == 1 { "it" } else { "them" })}</p>
                         <pre id="suggest-diff" class="diff" tabindex="0" aria-label="the proposed policies as a diff against your text">
                             { for fold_unchanged(lines, 2).into_iter().map(|r| match r {
                                 DiffRow::Line(DiffLine::Same(t)) => html! { <span class="same">{format!("  {t}\n")}</span> },
@@ -120,7 +131,7 @@ pub fn suggest_flow(p: &Props) -> Html {
                         if !s.beyond.is_empty() {
                             {changes("suggest-beyond", "Opened beyond the two groups of indistinguishable pods", &s.beyond)}
                         }
-                        { for s.notes.iter().map(|t| html! { <p class="xl note">{t.clone()}</p> }) }
+                        { for s.notes.iter().map(|t| html! { <p class="xl note">{ticks(t)}</p> }) }
                         <div class="row">
                             <button id="allow-flow-apply" onclick={apply}
                                 title="append the policies to the editor's text (Ctrl+Z in the editor, or Undo, brings back your text)">
@@ -196,16 +207,5 @@ pub fn for_flow(
         <SuggestFlow key={format!("{from}>{to}>{port}>{protocol}>{want:?}")}
             derived={d.clone()} {text} from={src.target} to={dst.target}
             {port} {protocol} {want} {on_apply} />
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn applied_appends_one_document() {
-        assert_eq!(applied("a: 1\n\n", "b: 2\n"), "a: 1\n---\nb: 2\n");
-        assert_eq!(applied("", "b: 2"), "b: 2\n");
     }
 }
