@@ -1097,6 +1097,24 @@ pub fn app() -> Html {
             }
             _ => None,
         };
+    // allow / block this flow: the suggestion goes in as a load (Undo and Ctrl+Z bring back the text).
+    let on_suggest_apply = use_callback(dispatcher.clone(), |text: String, d| {
+        d.dispatch(Action::Load(crate::state::Loaded {
+            text,
+            what: "the suggested policy (Undo or Ctrl+Z brings back your text)".into(),
+            time_ms: web::now_epoch_ms(),
+        }))
+    });
+    let suggest = match (&st.selection, derived.as_ref(), scene.as_ref()) {
+        (Selection::Flow { from, to }, Some(d), Some(sc)) => {
+            let text = Rc::new(st.text.clone());
+            let on_apply = on_suggest_apply.clone();
+            crate::components::suggest_flow::for_flow(
+                d, sc, &flows.0, from, to, filter, text, on_apply,
+            )
+        }
+        _ => Html::default(),
+    };
     let selected_policy = match &st.selection {
         Selection::Policy(p) => Some(p.clone()),
         _ => None,
@@ -1321,7 +1339,7 @@ pub fn app() -> Html {
                     />
                     <Explanation content={content} on_line={on_line} on_span={on_span}
                         traceable={matches!(st.selection, Selection::Flow { .. }) && st.view == View::Graph}
-                        trace={st.trace} on_trace={on_trace} />
+                        trace={st.trace} on_trace={on_trace} {suggest} />
                 </aside>
                 }
             </main>

@@ -51,6 +51,9 @@ pub struct Props {
     pub traceable: bool,
     pub trace: bool,
     pub on_trace: Callback<bool>,
+    /// "Allow / Block this flow" for a flow (`components::suggest_flow`).
+    #[prop_or_default]
+    pub suggest: Html,
 }
 
 fn segs(v: &[Seg], on_line: &Callback<u32>) -> Html {
@@ -223,6 +226,7 @@ pub fn explanation(p: &Props) -> Html {
                         }
                         <button id="copy-explanation" onclick={copy} title="copy the explanation as plain text">{"Copy as text"}</button>
                     </div>
+                    {p.suggest.clone()}
                     <div class="explain-text">
                         if let Some(l) = lead { <p class="xl lead">{ticks(l)}</p> }
                         { for probes.iter().map(|pr| probe(pr, probes.len() > 1, &p.on_span)) }
