@@ -60,10 +60,14 @@ fn window_width() -> f64 {
         .unwrap_or(1400.0)
 }
 
-/// `"380"` or `"380 collapsed"`.
-fn parse(stored: &str) -> Option<(f64, bool)> {
+/// `"380"`, `"380 collapsed"`, or `"auto collapsed"` (never resized: the page's grid decides,
+/// which differs with the lesson column open).
+fn parse(stored: &str) -> Option<(Option<f64>, bool)> {
     let mut it = stored.split_whitespace();
-    let w = it.next()?.parse::<f64>().ok().filter(|w| w.is_finite())?;
+    let w = match it.next()? {
+        "auto" => None,
+        n => Some(n.parse::<f64>().ok().filter(|w| w.is_finite())?),
+    };
     Some((w, it.next() == Some("collapsed")))
 }
 
@@ -79,38 +83,61 @@ pub fn splitter(p: &SplitterProps) -> Html {
         let ww = window_width();
         let (w, c) = crate::web::load(&pane.storage_key())
             .and_then(|s| parse(&s))
-            .unwrap_or((pane.default_width(ww), false));
-        (w.clamp(pane.min(), pane.max(ww)).round(), c)
+            .unwrap_or((None, false));
+        (w.map(|w| w.clamp(pane.min(), pane.max(ww)).round()), c)
     });
+    // The pane's width as laid out while the grid decides (`aria-valuenow`, the first step).
+    let measured = use_state_eq(|| pane.default_width(window_width()).round());
     let dragging = use_mut_ref(|| Cell::new(false));
     // Where the pointer grabbed the splitter, relative to the pane's edge (so that the pane does
     // not jump by the offset of the grab within the handle).
     let grab = use_mut_ref(|| Cell::new(0.0f64));
     let wrap = use_node_ref();
-    let (width, collapsed) = *state;
+    let (chosen, collapsed) = *state;
+    let width = chosen.unwrap_or(*measured);
 
     // Apply to the grid (a CSS variable and a class on `.panes`), persist, and let the graph
     // measure itself again (it listens to window resizes).
     {
         let wrap = wrap.clone();
         let dragging = dragging.clone();
-        use_effect_with((width, collapsed), move |&(w, c)| {
-            if let Some(panes) = wrap
-                .cast::<web_sys::Element>()
+        let measured = measured.clone();
+        use_effect_with((chosen, collapsed), move |&(w, c)| {
+            let el = wrap.cast::<web_sys::Element>();
+            if let Some(panes) = el
+                .as_ref()
                 .and_then(|e| e.parent_element())
                 .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
             {
-                let _ = panes.style().set_property(
-                    &format!("--{}-w", pane.key()),
-                    &format!("{}px", if c { 0.0 } else { w }),
-                );
+                let var = format!("--{}-w", pane.key());
+                let _ = match (c, w) {
+                    (true, _) => panes.style().set_property(&var, "0px"),
+                    (false, Some(w)) => panes.style().set_property(&var, &format!("{w}px")),
+                    (false, None) => panes.style().remove_property(&var).map(|_| ()),
+                };
                 let _ = panes
                     .class_list()
                     .toggle_with_force(&format!("{}-collapsed", pane.key()), c);
             }
+            if let (false, None, Some(e)) = (c, w, el.as_ref()) {
+                let side = match pane {
+                    Pane::Editor => e.previous_element_sibling(),
+                    Pane::Side => e.next_element_sibling(),
+                };
+                if let Some(p) = side {
+                    let pw = p.get_bounding_client_rect().width();
+                    if pw > 0.0 {
+                        measured.set(pw.round());
+                    }
+                }
+            }
             let _ = crate::web::save(
                 &pane.storage_key(),
-                &format!("{w}{}", if c { " collapsed" } else { "" }),
+                &format!(
+                    "{}{}",
+                    w.map_or("auto".to_string(), |w| w.to_string()),
+                    if c { " collapsed" } else { "" }
+                ),
             );
             if !dragging.borrow().get() {
                 if let (Some(win), Ok(ev)) = (crate::web::window(), web_sys::Event::new("resize")) {
@@ -124,15 +151,19 @@ pub fn splitter(p: &SplitterProps) -> Html {
     let set = {
         let state = state.clone();
         Rc::new(move |w: f64, c: bool| {
-            state.set((w.clamp(pane.min(), pane.max(window_width())).round(), c))
+            state.set((
+                Some(w.clamp(pane.min(), pane.max(window_width())).round()),
+                c,
+            ))
         })
     };
     let toggle = {
-        let set = set.clone();
-        Callback::from(move |_: MouseEvent| set(width, !collapsed))
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.set((chosen, !collapsed)))
     };
     let onkeydown = {
         let set = set.clone();
+        let state = state.clone();
         Callback::from(move |e: KeyboardEvent| {
             let step = if e.shift_key() { 64.0 } else { 16.0 };
             // The separator moves with the arrow; the side pane grows as it moves left.
@@ -145,7 +176,11 @@ pub fn splitter(p: &SplitterProps) -> Html {
                 "ArrowLeft" => Some((width - grow * step, false)),
                 "Home" => Some((pane.min(), false)),
                 "End" => Some((pane.max(window_width()), false)),
-                "Enter" => Some((width, !collapsed)),
+                "Enter" => {
+                    e.prevent_default();
+                    state.set((chosen, !collapsed));
+                    None
+                }
                 _ => None,
             };
             if let Some((w, c)) = next {
