@@ -1257,6 +1257,7 @@ pub fn app() -> Html {
                     <Diagnostics diagnostics={analyzed.diagnostics.clone()} skipped={analyzed.skipped.clone()} on_jump={on_jump}
                         quick={analyzed.quick.clone()} on_fixed={on_fixed} />
                 </section>
+                <crate::components::splitter::Splitter pane={crate::components::splitter::Pane::Editor} /> // room2: splitter
                 }
                 <section class="pane graph-pane" aria-label="traffic">
                     if !presenting_now {
@@ -1327,6 +1328,7 @@ pub fn app() -> Html {
                     }
                 </section>
                 if !presenting_now {
+                <crate::components::splitter::Splitter pane={crate::components::splitter::Pane::Side} /> // room2: splitter
                 <aside class="pane side-pane">
                     <Policies
                         rejected={analyzed.rejected.clone()}

@@ -134,6 +134,35 @@ impl Curve {
     }
 }
 
+// room2: arrowheads
+impl Curve {
+    /// A filled arrowhead drawn as its own shape at the end of the curve (not an SVG marker, so
+    /// that it is large enough to read at a glance and has a box the layout and tests can see):
+    /// its tip 2 units past the curve's end, still clear of the node circle (the curve ends 6
+    /// units off it), pointing along the end tangent.
+    fn arrowhead(&self, len: f64, width: f64) -> String {
+        let (mut ux, mut uy) = (self.p2.0 - self.c.0, self.p2.1 - self.c.1);
+        if ux.hypot(uy) < 1e-6 {
+            (ux, uy) = (self.p2.0 - self.p0.0, self.p2.1 - self.p0.1);
+        }
+        let l = ux.hypot(uy).max(1e-6);
+        let (ux, uy) = (ux / l, uy / l);
+        let tip = (self.p2.0 + ux * 2.0, self.p2.1 + uy * 2.0);
+        let base = (tip.0 - ux * len, tip.1 - uy * len);
+        let (nx, ny) = (-uy * width / 2.0, ux * width / 2.0);
+        format!(
+            "M{} {} L{} {} L{} {} Z",
+            f(tip.0),
+            f(tip.1),
+            f(base.0 + nx),
+            f(base.1 + ny),
+            f(base.0 - nx),
+            f(base.1 - ny)
+        )
+    }
+}
+// end room2: arrowheads
+
 impl Curve {
     /// A straight segment from `a`'s edge to `b`'s edge (the second leg of a call through a
     /// Service, over its fan line).
@@ -982,7 +1011,6 @@ pub fn graph(p: &Props) -> Html {
                 })
                 .unwrap_or_else(|| c.at(0.3))
         });
-        let marker = format!("url(#arrow-{v})");
         // The port label (shown on hover and selection): the first spot along the curve, from
         // the middle outwards, where it covers no node's name or subtitle and no ✕.
         let flow_label = truncate(&fl.label, 28);
@@ -1020,8 +1048,12 @@ pub fn graph(p: &Props) -> Html {
                 // midpoint, so that the centre of the flow's bounding box is always clickable.
                 <path class="hit" d={format!("{} Z", c.d())} />
                 <circle class="hit" cx={f((c.p0.0 + c.p2.0) / 2.0)} cy={f((c.p0.1 + c.p2.1) / 2.0)} r="10" />
-                <path class="line" d={c.d()} marker-end={marker.clone()} />
-                { for legs2.iter().map(|l| html! { <path class="line leg2" d={l.d()} marker-end={marker.clone()} /> }) }
+                <path class="line" d={c.d()} />
+                { for legs2.iter().map(|l| html! { <path class="line leg2" d={l.d()} /> }) }
+                // room2: arrowheads of their own (visible on two-way pairs)
+                { for std::iter::once(&c).chain(legs2.iter()).map(|l| html! {
+                    <path class="head" data-mark="arrowhead" d={if many { l.arrowhead(9.0, 7.0) } else { l.arrowhead(12.0, 10.0) }} />
+                }) }
                 <path class="packets" d={packets} />
                 { for packets2.iter().map(|d| html! { <path class="packets leg2" d={d.clone()} /> }) }
                 { for crosses.iter().map(|&(x, y)| html! {
