@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use engine::{Analysis, Protocol, Verdict};
 
-use crate::port_arg::{resolve_for, PortArg};
+use crate::port_arg::PortArg;
 use crate::Output;
 
 /// `explain --output json`, and each result's verdict in `check` (README "explain").
@@ -85,24 +85,8 @@ pub fn run(
     protocol: Protocol,
     output: Output,
 ) -> u8 {
-    let Some(a) = crate::inputs::analyse(files) else {
+    let Some((a, f, t, number)) = crate::inputs::flow(files, from, to, port, protocol) else {
         return 2;
-    };
-    let (f, t) = match (a.resolve(from), a.resolve(to)) {
-        (Ok(f), Ok(t)) => (f, t),
-        (f, t) => {
-            for e in [f.err(), t.err()].into_iter().flatten() {
-                eprintln!("error: {e}");
-            }
-            return 2;
-        }
-    };
-    let number = match resolve_for(&a, t, port, protocol) {
-        Ok(n) => n,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
     };
     let v = a.verdict(f, t, number, protocol);
     let port_name = match port {

@@ -178,3 +178,31 @@ pub fn analyse(args: &[String]) -> Option<Analysis> {
     crate::render::report_problems(&a);
     Some(a)
 }
+
+/// Reads the manifests and resolves a flow's two ends and its port (a name resolved on the
+/// destination), as `explain` and `suggest` take them. Problems go to stderr; `None` means exit 2.
+pub fn flow(
+    files: &[String],
+    from: &str,
+    to: &str,
+    port: &crate::port_arg::PortArg,
+    protocol: engine::Protocol,
+) -> Option<(Analysis, engine::Target, engine::Target, u16)> {
+    let a = analyse(files)?;
+    let (f, t) = match (a.resolve(from), a.resolve(to)) {
+        (Ok(f), Ok(t)) => (f, t),
+        (f, t) => {
+            for e in [f.err(), t.err()].into_iter().flatten() {
+                eprintln!("error: {e}");
+            }
+            return None;
+        }
+    };
+    match crate::port_arg::resolve_for(&a, t, port, protocol) {
+        Ok(n) => Some((a, f, t, n)),
+        Err(e) => {
+            eprintln!("error: {e}");
+            None
+        }
+    }
+}

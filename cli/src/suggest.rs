@@ -8,7 +8,7 @@ use serde::Serialize;
 use engine::suggest::{suggest_allow, suggest_block, FlowChange, ProposedPolicy, SuggestOutcome};
 use engine::{Options, Protocol};
 
-use crate::port_arg::{resolve_for, PortArg};
+use crate::port_arg::PortArg;
 
 /// Formats of `suggest`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -52,24 +52,8 @@ pub fn run(
     block: bool,
     output: SuggestOutput,
 ) -> u8 {
-    let Some(a) = crate::inputs::analyse(files) else {
+    let Some((a, f, t, number)) = crate::inputs::flow(files, from, to, port, protocol) else {
         return 2;
-    };
-    let (f, t) = match (a.resolve(from), a.resolve(to)) {
-        (Ok(f), Ok(t)) => (f, t),
-        (f, t) => {
-            for e in [f.err(), t.err()].into_iter().flatten() {
-                eprintln!("error: {e}");
-            }
-            return 2;
-        }
-    };
-    let number = match resolve_for(&a, t, port, protocol) {
-        Ok(n) => n,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
     };
     let outcome = if block {
         suggest_block(&a, options, f, t, number, protocol)
