@@ -4,8 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::flows::FlowVerdict;
 use crate::matrix_model::{self, Ports};
-use crate::scene::{Derived, FlowVerdict};
+use crate::scene::Derived;
 
 /// Larger clusters are not summarised pair by pair (the sentence would be useless).
 pub const MAX_GROUPS: usize = 40;

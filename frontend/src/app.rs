@@ -21,7 +21,8 @@ use crate::components::lesson_dock::{AnalysisRef, LessonDock}; // lessons
 use crate::components::matrix::Matrix;
 use crate::components::policies::Policies;
 use crate::components::toolbar::Toolbar;
-use crate::scene::{self, Derived, Flow, FlowVerdict, Focus, Scene};
+use crate::flows::{self, Flow, FlowVerdict, Focus};
+use crate::scene::{self, Derived, Scene};
 use crate::share;
 use crate::state::{Action, FlowFilter, Selection, State, Theme, View};
 use crate::web;
@@ -231,7 +232,7 @@ fn node_facts(d: &Derived, sc: &Scene, id: &str) -> Content {
                         vec![Seg::Text("none".into())]
                     } else {
                         pods.iter()
-                            .map(|&p| Seg::Code(scene::pod_name(&d.eff, p)))
+                            .map(|&p| Seg::Code(flows::pod_name(&d.eff, p)))
                             .collect()
                     },
                 });
@@ -378,7 +379,7 @@ fn policy_facts(d: &Derived, sc: &Scene, name: &str) -> Content {
     if p.affects_egress {
         types.push("Egress");
     }
-    let selected: Vec<Seg> = scene::policy_nodes(d, sc, name)
+    let selected: Vec<Seg> = flows::policy_nodes(d, sc, name)
         .into_iter()
         .filter_map(|i| sc.nodes.get(i).map(|n| Seg::Code(n.id.clone())))
         .collect();
@@ -654,7 +655,7 @@ pub fn app() -> Html {
         }))
         .clone()
     };
-    let port_filter = scene::parse_port_filter(&st.port_filter);
+    let port_filter = crate::state::parse_port_filter(&st.port_filter);
     let filter = port_filter.clone().ok().flatten();
     let big = scene
         .as_ref()
@@ -694,9 +695,9 @@ pub fn app() -> Html {
                 let (Some(d), Some(sc)) = (d, sc) else {
                     return Rc::new((Vec::new(), false));
                 };
-                let (pairs, mut truncated) = scene::pairs_to_draw(d, sc, focus);
-                let mut flows = scene::evaluate_flows(d, sc, &pairs, *filter);
-                scene::mark_noise(sc, &mut flows);
+                let (pairs, mut truncated) = flows::pairs_to_draw(d, sc, focus);
+                let mut flows = flows::evaluate_flows(d, sc, &pairs, *filter);
+                flows::mark_noise(sc, &mut flows);
                 flows.retain(|f| match ff {
                     FlowFilter::All => true,
                     FlowFilter::Allowed => f.verdict == FlowVerdict::Allowed,
@@ -714,10 +715,10 @@ pub fn app() -> Html {
     };
 
     // Above a dozen nodes and before anything is selected: flows summed per namespace pair.
-    let aggregate: Rc<Vec<scene::Aggregate>> = (*use_memo(
+    let aggregate: Rc<Vec<crate::aggregate::Aggregate>> = (*use_memo(
         (derived.clone(), scene.clone(), show_aggregate),
         |(d, sc, show)| match (d, sc, show) {
-            (Some(d), Some(sc), true) => Rc::new(scene::namespace_aggregate(d, sc)),
+            (Some(d), Some(sc), true) => Rc::new(crate::aggregate::namespace_aggregate(d, sc)),
             _ => Rc::new(Vec::new()),
         },
     ))
@@ -1035,12 +1036,12 @@ pub fn app() -> Html {
                         .find(|f| Some(f.from) == fi && Some(f.to) == ti)
                         .cloned();
                     let flow = found.or_else(|| match (fi, ti) {
-                        (Some(a), Some(b)) => scene::evaluate_flow(d, sc, a, b, filter),
+                        (Some(a), Some(b)) => flows::evaluate_flow(d, sc, a, b, filter),
                         _ => None,
                     });
                     match flow {
                         Some(f) => {
-                            let (lead, probes) = scene::flow_probes(d, sc, &f);
+                            let (lead, probes) = flows::flow_probes(d, sc, &f);
                             Content::Flow {
                                 title: format!("{from} → {to}"),
                                 verdict: Some(f.verdict.as_str().to_string()),
@@ -1070,7 +1071,7 @@ pub fn app() -> Html {
                                     "Checked: {}; allowed: {}. Here is why for port {port}/{proto}:",
                                     cell.checked, cell.allowed
                                 )),
-                                probes: vec![scene::probe(d, a.target, b.target, port, proto)],
+                                probes: vec![flows::probe(d, a.target, b.target, port, proto)],
                             }
                         }
                         _ => Content::Empty,
@@ -1085,7 +1086,7 @@ pub fn app() -> Html {
     .clone();
 
     // The traced flow's two gates.
-    let gates: Option<(scene::Gate, scene::Gate)> =
+    let gates: Option<(crate::decision::Gate, crate::decision::Gate)> =
         match (&st.selection, st.trace, derived.as_ref(), scene.as_ref()) {
             (Selection::Flow { from, to }, true, Some(d), Some(sc)) => {
                 let (fi, ti) = (sc.node_index(from), sc.node_index(to));
@@ -1093,7 +1094,7 @@ pub fn app() -> Html {
                     .0
                     .iter()
                     .find(|f| Some(f.from) == fi && Some(f.to) == ti)
-                    .and_then(|f| scene::gates(d, sc, f))
+                    .and_then(|f| crate::decision::gates(d, sc, f))
             }
             _ => None,
         };
@@ -1122,7 +1123,7 @@ pub fn app() -> Html {
     let policy_nodes: Rc<BTreeSet<String>> =
         match (&selected_policy, derived.as_ref(), scene.as_ref()) {
             (Some(p), Some(d), Some(sc)) => Rc::new(
-                scene::policy_nodes(d, sc, p)
+                flows::policy_nodes(d, sc, p)
                     .into_iter()
                     .filter_map(|i| sc.nodes.get(i).map(|n| n.id.clone()))
                     .collect(),

@@ -3,10 +3,15 @@
 //! exact source span it comes from. Pure data → data: no policy semantics here (which policy
 //! isolates, which rule allowed, why a rule missed all come from the engine), only wording.
 
+use std::collections::BTreeSet;
+
 use engine::explanation::{
     AllowingRule, DirectionExplanation, Explanation, HopExplanation, MissExplanation,
     OtherDirection, ReasonExplanation, ReasonKind, SpanRef,
 };
+
+use crate::flows::Flow;
+use crate::scene::{Derived, Scene};
 
 /// A piece of text; `span`: clicking it highlights that range in the editor.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -552,6 +557,87 @@ fn other_direction_item(o: &OtherDirection, subject: &str, dir: Dir) -> Item {
 }
 
 /// Plain text of parts.
+/// One of the two gates a flow passes: the source's egress, the destination's ingress.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Gate {
+    pub allowed: bool,
+    /// Short, for the graph: "✓ not isolated", "✓ allow-web", "✕ deny-by-default".
+    pub short: String,
+    /// e.g. "✓ no policy isolates it", "✕ deny-by-default isolates it; no rule allows 80/TCP".
+    pub text: String,
+}
+
+/// The gates of a traced flow, from the engine's typed explanation of its first probed port
+/// (the one the explanation leads with): every hop's outcome, summed per direction.
+pub fn gates(d: &Derived, sc: &Scene, f: &Flow) -> Option<(Gate, Gate)> {
+    use engine::explanation::{AllowingRule, DirectionExplanation, HopExplanation};
+    let (src, dst) = (sc.nodes.get(f.from)?, sc.nodes.get(f.to)?);
+    let &(port, proto) = f.probes.first()?;
+    let v = d.eff.verdict(src.target, dst.target, port, proto);
+    let e = d.eff.explanation(&v);
+    // `allow-web` for a NetworkPolicy (`ns/` dropped: the graph is tight), `Kind name` for an
+    // admin policy.
+    let short = |n: &str| n.rsplit_once('/').map_or(n, |(_, b)| b).to_string();
+    let rule_name = |r: &AllowingRule| match r.kind {
+        Some(k) => format!("{k} {}", r.policy),
+        None => short(&r.policy),
+    };
+    let gate = |pick: &dyn Fn(&HopExplanation) -> &DirectionExplanation| {
+        let mut allowed = true;
+        let (mut by, mut isolating, mut open) = (BTreeSet::new(), BTreeSet::new(), false);
+        for h in e.hops.iter().filter(|h| !h.hairpin && h.from != h.to) {
+            match pick(h) {
+                DirectionExplanation::Allowed { rule, .. } => {
+                    by.insert(rule_name(rule));
+                }
+                DirectionExplanation::Denied {
+                    isolating: iso,
+                    rule,
+                    ..
+                } => {
+                    allowed = false;
+                    match rule {
+                        Some(r) => {
+                            isolating.insert(rule_name(r));
+                        }
+                        None => isolating.extend(iso.iter().map(|n| short(n))),
+                    }
+                }
+                DirectionExplanation::NotIsolated { .. } => open = true,
+                DirectionExplanation::SelfTraffic | DirectionExplanation::NotAsked => {}
+            }
+        }
+        let list = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(", ");
+        let text = if !allowed {
+            format!(
+                "✕ {} isolates it; no rule allows {port}/{proto}",
+                list(&isolating)
+            )
+        } else if !by.is_empty() {
+            format!("✓ allowed by {}", list(&by))
+        } else if open {
+            "✓ no policy isolates it".to_string()
+        } else {
+            "✓ not asked (outside the cluster)".to_string()
+        };
+        let short = if !allowed {
+            format!("✕ {}", list(&isolating))
+        } else if !by.is_empty() {
+            format!("✓ {}", list(&by))
+        } else if open {
+            "✓ not isolated".to_string()
+        } else {
+            "✓ outside".to_string()
+        };
+        Gate {
+            allowed,
+            short,
+            text,
+        }
+    };
+    Some((gate(&|h| &h.egress), gate(&|h| &h.ingress)))
+}
+
 #[cfg(test)]
 pub fn plain(parts: &[Part]) -> String {
     parts.iter().map(|p| p.text.as_str()).collect()
@@ -559,8 +645,23 @@ pub fn plain(parts: &[Part]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::rc::Rc;
+
     use super::*;
+    use crate::examples::by_id;
+    use crate::flows::{evaluate_flows, pairs_to_draw, Focus};
+    use crate::scene::build_scene;
     use engine::{analyze, Protocol, Source, Target};
+
+    fn derived(text: &str, off: &[&str]) -> Derived {
+        let a = Rc::new(engine::analyze(&[engine::Source::new("editor", text)]));
+        let off: BTreeSet<String> = off.iter().map(|s| s.to_string()).collect();
+        Derived::new(a, &off)
+    }
+
+    fn text(id: &str) -> &'static str {
+        by_id(id).map(|e| e.text).unwrap_or_default()
+    }
 
     fn explain(text: &str, from: &str, to: &str, port: u16) -> FlowView {
         let a = analyze(&[Source::new("editor", text.to_string())]);
@@ -707,5 +808,33 @@ spec:
             }),
             "3:9-3:24"
         );
+    }
+
+    #[test]
+    fn a_traced_flow_names_its_two_gates() {
+        let d = derived(text("demo"), &[]);
+        let deny = derived(&format!("{}---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: deny-by-default, namespace: default}}\nspec: {{podSelector: {{}}}}\n", text("demo")), &[]);
+        for (d, egress, ingress) in [
+            (&d, "✓ no policy isolates it", "✓ no policy isolates it"),
+            (
+                &deny,
+                "✓ no policy isolates it",
+                "✕ deny-by-default isolates it; no rule allows 80/TCP",
+            ),
+        ] {
+            let sc = build_scene(d, &BTreeSet::new());
+            let (pairs, _) = pairs_to_draw(d, &sc, &Focus::All);
+            let flows = evaluate_flows(d, &sc, &pairs, None);
+            let n = |i: usize| sc.nodes.get(i).map(|n| n.id.as_str()).unwrap_or_default();
+            let f = flows.iter().find(|f| {
+                n(f.from) == "default/pod-centos"
+                    && n(f.to) == "service:default/svc-clusterip-httpd"
+            });
+            let g = f.and_then(|f| gates(d, &sc, f));
+            assert_eq!(
+                g.map(|(e, i)| (e.text, i.text)),
+                Some((egress.to_string(), ingress.to_string()))
+            );
+        }
     }
 }

@@ -3,11 +3,13 @@
 //! netpol-frontend`; the Yew components and DOM glue are compiled for wasm32 only.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
+mod aggregate;
 mod announce;
 mod completion_code;
 mod decision;
 mod documents;
 mod examples;
+mod flows;
 mod highlight;
 mod layout;
 mod lesson_state;

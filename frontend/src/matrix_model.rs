@@ -5,7 +5,8 @@
 use engine::model::PodId;
 use engine::{PortSet, Protocol, Target};
 
-use crate::scene::{Derived, FlowVerdict};
+use crate::flows::FlowVerdict;
+use crate::scene::Derived;
 
 /// A row / column: a workload (its replicas together) or one pod.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -6,6 +6,8 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use engine::Protocol;
+
 use crate::share::Shared;
 use crate::versions::Versions;
 
@@ -67,6 +69,29 @@ impl FlowFilter {
     }
 }
 
+/// Parses a port filter: `80`, `80/TCP`, `53/udp`, `TCP/80`. Empty → `Ok(None)`.
+pub fn parse_port_filter(s: &str) -> Result<Option<(u16, Protocol)>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let (a, b) = match s.split_once(['/', ' ', ':']) {
+        Some((a, b)) => (a.trim(), b.trim()),
+        None => (s, "TCP"),
+    };
+    let (port, proto) = match (a.parse::<u16>(), b.parse::<u16>()) {
+        (Ok(p), _) => (p, b),
+        (_, Ok(p)) => (p, a),
+        _ => return Err(format!("`{s}` is not a port: write e.g. 80 or 53/UDP")),
+    };
+    if port == 0 {
+        return Err("port 0 is not a valid port".into());
+    }
+    let proto = Protocol::parse_loose(proto)
+        .ok_or_else(|| format!("unknown protocol `{proto}`: TCP, UDP or SCTP"))?;
+    Ok(Some((port, proto)))
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Theme {
     #[default]
@@ -113,7 +138,7 @@ pub struct State {
     /// the editor can reset its scroll position.
     pub text_generation: u64,
     pub view: View,
-    /// As typed in the port filter box; parsed by `scene::parse_port_filter`.
+    /// As typed in the port filter box; parsed by `parse_port_filter`.
     pub port_filter: String,
     pub flow_filter: FlowFilter,
     pub selection: Selection,
@@ -624,5 +649,15 @@ mod tests {
             .reduce(Action::Select(Selection::Node("a".into())))
             .unwrap_or_default();
         assert!(!other.trace);
+    }
+
+    #[test]
+    fn port_filter_parses() {
+        assert_eq!(parse_port_filter(""), Ok(None));
+        assert_eq!(parse_port_filter("80"), Ok(Some((80, Protocol::Tcp))));
+        assert_eq!(parse_port_filter("53/udp"), Ok(Some((53, Protocol::Udp))));
+        assert_eq!(parse_port_filter("TCP/443"), Ok(Some((443, Protocol::Tcp))));
+        assert!(parse_port_filter("http").is_err());
+        assert!(parse_port_filter("80/ICMP").is_err());
     }
 }

@@ -7,7 +7,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::scene::{Aggregate, Flow, FlowVerdict, Gate, Node, Scene, Side, SlotKind};
+use crate::aggregate::Aggregate;
+use crate::decision::Gate;
+use crate::flows::{Flow, FlowVerdict, Side};
+use crate::scene::{Node, Scene, SlotKind};
 use crate::state::Selection;
 
 const GRAPH_CSS: &str = include_str!("../../../static/graph.css");

@@ -7,8 +7,9 @@ use std::rc::Rc;
 use engine::Protocol;
 use yew::prelude::*;
 
+use crate::flows::FlowVerdict;
 use crate::matrix_model::{self, Ports};
-use crate::scene::{Derived, FlowVerdict};
+use crate::scene::Derived;
 use crate::state::{Action, Selection};
 
 /// Larger clusters show the first rows only (the DOM would be too heavy to stay responsive).

@@ -8,8 +8,9 @@ use engine::suggest::{suggest_allow, suggest_block, FlowChange, SuggestOutcome};
 use engine::{Options, Protocol, Target};
 use yew::prelude::*;
 
+use crate::flows::{evaluate_flow, Flow};
 use crate::lessons::{diff_lines, fold_unchanged, DiffLine, DiffRow};
-use crate::scene::{evaluate_flow, Derived, Flow, Scene};
+use crate::scene::{Derived, Scene};
 
 /// Which way the flow should change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
