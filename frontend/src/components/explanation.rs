@@ -7,39 +7,7 @@ use engine::explanation::SpanRef;
 use yew::prelude::*;
 
 use crate::decision::{span_attr, GateView, HopView, Part, Probe};
-
-/// A piece of a fact: text, `code`, or a clickable `line N`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Seg {
-    Text(String),
-    Code(String),
-    /// `line N`: a reference into the editor.
-    Line(u32),
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Fact {
-    pub label: String,
-    pub value: Vec<Seg>,
-}
-
-#[derive(Clone, Debug, PartialEq, Default)]
-pub enum Content {
-    #[default]
-    Empty,
-    Flow {
-        title: String,
-        verdict: Option<String>,
-        /// A sentence before the gates (a destination without declared ports, a matrix cell).
-        lead: Option<String>,
-        probes: Vec<Probe>,
-    },
-    Facts {
-        title: String,
-        subtitle: String,
-        facts: Vec<Fact>,
-    },
-}
+use crate::inspector::{Content, Seg};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
