@@ -2,20 +2,20 @@
 //! flows, and wires the components together.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
-use engine::{Analysis, Diagnostic, Protocol, Severity, Source};
-
+use crate::analysis::Analyzed;
 use crate::components::diagnostics::Diagnostics;
 use crate::components::editor::Editor;
 use crate::components::explanation::Explanation;
 use crate::components::graph::Graph;
-use crate::inspector::{node_facts, policy_facts, Content};
+use crate::inspector::Content;
 use crate::line_jump::span_at_line;
+use crate::whatif;
 
 /// The presenter magnifies a small scene further than the page does: labels ≥ 18 px at 1280×720.
 const PRESENTER_MAX_FIT_SCALE: f64 = 3.0;
@@ -23,7 +23,7 @@ use crate::components::lesson_dock::{AnalysisRef, LessonDock}; // lessons
 use crate::components::matrix::Matrix;
 use crate::components::policies::Policies;
 use crate::components::toolbar::Toolbar;
-use crate::flows::{self, Flow, FlowVerdict, Focus};
+use crate::flows::{self, Flow, Focus};
 use crate::scene::{self, Derived, Scene};
 use crate::share;
 use crate::state::{Action, FlowFilter, Selection, State, Theme, View};
@@ -31,8 +31,6 @@ use crate::web;
 
 /// Debounce between the last keystroke and the analysis.
 const DEBOUNCE_MS: u32 = 150;
-/// A verdict filter draws a large scenario's matching flows up to this many nodes.
-const MAX_FILTERED_NODES: usize = 150;
 /// Typing records a recent state at most this often.
 const CHECKPOINT_EVERY_MS: i64 = 5_000;
 /// How long flows changed by a what-if switch stay marked.
@@ -89,38 +87,6 @@ fn initial_state() -> (State, Option<String>) {
     (s, notice)
 }
 
-/// An analysis compared by identity (the engine's types are not `PartialEq`, and comparing
-/// them would be slow anyway).
-#[derive(Clone, Debug)]
-struct Good(Rc<Analysis>);
-
-impl PartialEq for Good {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-/// The analysis of the current text, and whether the graph shows an older one.
-#[derive(Clone, Debug, PartialEq)]
-struct Analyzed {
-    /// The last analysis whose text parsed (what the graph shows).
-    good: Option<Good>,
-    /// Diagnostics of the current text.
-    diagnostics: Rc<Vec<Diagnostic>>,
-    /// Nothing of the current text parses: the graph is the last good one, dimmed.
-    dimmed: bool,
-    /// Documents skipped for a YAML syntax error (the others are analysed).
-    skipped: Rc<Vec<crate::documents::Doc>>,
-    /// NetworkPolicies written but not applied (an error in them).
-    rejected: Rc<Vec<crate::documents::Rejected>>,
-    /// Milliseconds the last analysis took (engine + connectivity), for the status line.
-    millis: f64,
-    // quick fixes
-    /// The quick fixes of the current text's diagnostics.
-    quick: Rc<crate::quickfix::QuickFixes>,
-    // end quick fixes
-}
-
 fn now_ms() -> f64 {
     web::window()
         .and_then(|w| w.performance())
@@ -136,15 +102,7 @@ pub fn app() -> Html {
         Store(s)
     });
     let st = &store.0;
-    let analyzed = use_state(|| Analyzed {
-        good: None,
-        diagnostics: Rc::new(Vec::new()),
-        dimmed: false,
-        skipped: Rc::new(Vec::new()),
-        rejected: Rc::new(Vec::new()),
-        millis: 0.0,
-        quick: Rc::default(), // quick fixes
-    });
+    let analyzed = use_state(Analyzed::default);
     let pending = use_state_eq(|| true);
     // The graph pane's usable aspect ratio (the layout fills it); estimated from the window
     // until the graph measures itself.
@@ -211,7 +169,7 @@ pub fn app() -> Html {
         let pending = pending.clone();
         let timer = timer.clone();
         let store = store.clone();
-        let first = analyzed.good.is_none() && analyzed.diagnostics.is_empty();
+        let first = analyzed.is_first();
         let unsaved_load = st.unsaved_load;
         let presenting = *presenting;
         let last_checkpoint = last_checkpoint.clone();
@@ -220,53 +178,8 @@ pub fn app() -> Html {
             let text = text.clone();
             let run = move || {
                 let t0 = now_ms();
-                let a = engine::analyze(&[Source::new("editor", text.clone())]);
-                // A YAML error skips its document only: the engine analyses the others, and
-                // the page shows that analysis. Only when nothing is left does the last
-                // good graph stay, dimmed.
-                let error_lines: Vec<u32> = a
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.code == engine::Code::YamlSyntax && d.severity == Severity::Error)
-                    .filter_map(|d| d.span.map(|s| s.start.line))
-                    .collect();
-                let (skipped, rest) = crate::documents::skipped(&text, &error_lines);
-                let applied: Vec<String> =
-                    a.cluster.policies.iter().map(|p| p.name.clone()).collect();
-                let errors: Vec<(u32, String)> = a
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.severity == Severity::Error)
-                    .filter_map(|d| d.span.map(|s| (s.start.line, d.message.clone())))
-                    .collect();
-                let rejected = Rc::new(crate::documents::rejected_policies(
-                    &text, &applied, &errors,
-                ));
-                let diagnostics = Rc::new(a.diagnostics.clone());
-                let quick = Rc::new(crate::quickfix::QuickFixes::of(&a, &text)); // quick fixes
-                let prev = (*analyzed).clone();
-                let nothing_parses = !skipped.is_empty() && !rest;
-                let next = if nothing_parses {
-                    Analyzed {
-                        good: prev.good.clone(),
-                        diagnostics,
-                        dimmed: prev.good.is_some(),
-                        skipped: Rc::new(skipped),
-                        rejected: rejected.clone(),
-                        millis: now_ms() - t0,
-                        quick: quick.clone(), // quick fixes
-                    }
-                } else {
-                    Analyzed {
-                        good: Some(Good(Rc::new(a))),
-                        diagnostics,
-                        dimmed: false,
-                        skipped: Rc::new(skipped),
-                        rejected: rejected.clone(),
-                        millis: now_ms() - t0,
-                        quick: quick.clone(), // quick fixes
-                    }
-                };
+                let mut next = crate::analysis::analyze(&text, &analyzed);
+                next.millis = now_ms() - t0;
                 analyzed.set(next);
                 pending.set(false);
                 // A loaded text that was not edited yet does not replace the user's saved copy;
@@ -322,30 +235,10 @@ pub fn app() -> Html {
     };
     let port_filter = crate::state::parse_port_filter(&st.port_filter);
     let filter = port_filter.clone().ok().flatten();
-    let big = scene
-        .as_ref()
-        .is_some_and(|s| s.nodes.len() > scene::FULL_GRAPH_LIMIT);
-    let focus = match (&st.selection, &st.focus_node) {
-        _ if !big => Focus::All,
-        (Selection::Policy(p), _) => Focus::Policy(p.clone()),
-        (Selection::Namespaces { from, to }, _) => Focus::Namespaces(from.clone(), to.clone()),
-        (_, Some(n)) => Focus::Node(n.clone()),
-        _ => Focus::All,
-    };
-    // A verdict filter on a large scenario with nothing selected: every pair is evaluated
-    // (up to a size) and the first matching flows are drawn.
-    let focus = match focus {
-        Focus::All
-            if big
-                && st.flow_filter != FlowFilter::All
-                && scene
-                    .as_ref()
-                    .is_some_and(|s| s.nodes.len() <= MAX_FILTERED_NODES) =>
-        {
-            Focus::Everything
-        }
-        f => f,
-    };
+    let big = scene.as_ref().is_some_and(|s| crate::focus::is_big(s));
+    let focus = scene.as_ref().map_or(Focus::All, |sc| {
+        crate::focus::focus(sc, &st.selection, st.focus_node.as_deref(), st.flow_filter)
+    });
     let show_aggregate = big && focus == Focus::All;
     let flows: Rc<(Vec<Flow>, bool)> = {
         (*use_memo(
@@ -360,20 +253,7 @@ pub fn app() -> Html {
                 let (Some(d), Some(sc)) = (d, sc) else {
                     return Rc::new((Vec::new(), false));
                 };
-                let (pairs, mut truncated) = flows::pairs_to_draw(d, sc, focus);
-                let mut flows = flows::evaluate_flows(d, sc, &pairs, *filter);
-                flows::mark_noise(sc, &mut flows);
-                flows.retain(|f| match ff {
-                    FlowFilter::All => true,
-                    FlowFilter::Allowed => f.verdict == FlowVerdict::Allowed,
-                    FlowFilter::Blocked => f.verdict == FlowVerdict::Blocked,
-                    FlowFilter::Partial => f.verdict == FlowVerdict::Partial,
-                });
-                if flows.len() > scene::MAX_FLOWS {
-                    flows.truncate(scene::MAX_FLOWS);
-                    truncated = true;
-                }
-                Rc::new((flows, truncated))
+                Rc::new(crate::focus::drawn_flows(d, sc, focus, *filter, *ff))
             },
         ))
         .clone()
@@ -390,8 +270,8 @@ pub fn app() -> Html {
     .clone();
 
     // What-if: mark flows whose verdict changed with the last switch, for a few seconds.
-    let changes = use_state(|| Rc::new(BTreeMap::<(String, String), FlowVerdict>::new()));
-    let prev_flows = use_mut_ref(|| (0u64, BTreeMap::<(String, String), FlowVerdict>::new()));
+    let changes = use_state(|| Rc::new(whatif::Verdicts::new()));
+    let prev_flows = use_mut_ref(|| (0u64, whatif::Verdicts::new()));
     let change_timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
     {
         let changes = changes.clone();
@@ -401,24 +281,15 @@ pub fn app() -> Html {
         let scene = scene.clone();
         use_effect_with(flows.clone(), move |flows| {
             let Some(sc) = scene else { return };
-            let id = |i: usize| sc.nodes.get(i).map(|n| n.id.clone()).unwrap_or_default();
-            let now: BTreeMap<(String, String), FlowVerdict> = flows
-                .0
-                .iter()
-                .map(|f| ((id(f.from), id(f.to)), f.verdict))
-                .collect();
+            let now = whatif::verdicts(&sc, &flows.0);
             let mut prev = prev_flows.borrow_mut();
             if prev.0 != generation {
-                let changed: BTreeMap<(String, String), FlowVerdict> = now
-                    .iter()
-                    .filter(|(k, v)| prev.1.get(*k).is_some_and(|old| old != *v))
-                    .map(|(k, v)| (k.clone(), *v))
-                    .collect();
+                let changed = whatif::changed(&prev.1, &now);
                 if !changed.is_empty() {
                     changes.set(Rc::new(changed));
                     let changes = changes.clone();
                     *change_timer.borrow_mut() = Some(Timeout::new(CHANGE_MARK_MS, move || {
-                        changes.set(Rc::new(BTreeMap::new()))
+                        changes.set(Rc::new(whatif::Verdicts::new()))
                     }));
                 }
             }
@@ -691,59 +562,10 @@ pub fn app() -> Html {
             st.matrix_all_ports,
         ),
         |(selection, derived, scene, flows, filter, by_pod, all_ports)| {
-            let filter = *filter;
-            Rc::new(match (selection, derived.as_ref(), scene.as_ref()) {
-                (Selection::Flow { from, to }, Some(d), Some(sc)) => {
-                    let (fi, ti) = (sc.node_index(from), sc.node_index(to));
-                    let found = flows
-                        .0
-                        .iter()
-                        .find(|f| Some(f.from) == fi && Some(f.to) == ti)
-                        .cloned();
-                    let flow = found.or_else(|| match (fi, ti) {
-                        (Some(a), Some(b)) => flows::evaluate_flow(d, sc, a, b, filter),
-                        _ => None,
-                    });
-                    match flow {
-                        Some(f) => {
-                            let (lead, probes) = flows::flow_probes(d, sc, &f);
-                            Content::Flow {
-                                title: format!("{from} → {to}"),
-                                verdict: Some(f.verdict.as_str().to_string()),
-                                lead,
-                                probes,
-                            }
-                        }
-                        None => Content::Empty,
-                    }
-                }
-                (Selection::Cell { from, to }, Some(d), _) => {
-                    let groups = crate::matrix_model::groups(d, *by_pod);
-                    let g = |id: &str| groups.iter().find(|g| g.id == id);
-                    match (g(from), g(to)) {
-                        (Some(a), Some(b)) => {
-                            let all: Vec<(u16, Protocol)> = {
-                                let pods: Vec<usize> = (0..d.eff.cluster.pods.len()).collect();
-                                crate::matrix_model::declared(d, &pods)
-                            };
-                            let mode = crate::components::matrix::ports_mode(filter, *all_ports);
-                            let cell = crate::matrix_model::cell(d, a, b, mode, &all);
-                            let (port, proto) = cell.probe;
-                            Content::Flow {
-                                title: format!("{from} → {to}"),
-                                verdict: cell.verdict.map(|v| v.as_str().to_string()),
-                                lead: Some(format!(
-                                    "Checked: {}; allowed: {}. Here is why for port {port}/{proto}:",
-                                    cell.checked, cell.allowed
-                                )),
-                                probes: vec![flows::probe(d, a.target, b.target, port, proto)],
-                            }
-                        }
-                        _ => Content::Empty,
-                    }
-                }
-                (Selection::Node(id), Some(d), Some(sc)) => node_facts(d, sc, id),
-                (Selection::Policy(p), Some(d), Some(sc)) => policy_facts(d, sc, p),
+            Rc::new(match (derived.as_ref(), scene.as_ref()) {
+                (Some(d), Some(sc)) => crate::inspector::content(
+                    selection, d, sc, &flows.0, *filter, *by_pod, *all_ports,
+                ),
                 _ => Content::Empty,
             })
         },
@@ -754,11 +576,7 @@ pub fn app() -> Html {
     let gates: Option<(crate::decision::Gate, crate::decision::Gate)> =
         match (&st.selection, st.trace, derived.as_ref(), scene.as_ref()) {
             (Selection::Flow { from, to }, true, Some(d), Some(sc)) => {
-                let (fi, ti) = (sc.node_index(from), sc.node_index(to));
-                flows
-                    .0
-                    .iter()
-                    .find(|f| Some(f.from) == fi && Some(f.to) == ti)
+                crate::focus::drawn_flow(sc, &flows.0, from, to)
                     .and_then(|f| crate::decision::gates(d, sc, f))
             }
             _ => None,
@@ -795,49 +613,19 @@ pub fn app() -> Html {
             ),
             _ => Rc::new(BTreeSet::new()),
         };
-    let hint: Option<String> = match (&scene, big) {
-        (Some(sc), true)
-            if flows.0.is_empty() && st.focus_node.is_none() && selected_policy.is_none() =>
-        {
-            Some(if aggregate.is_empty() {
-                format!(
-                    "{} nodes: select a node (or a policy) to show its flows",
-                    sc.nodes.len()
-                )
-            } else {
-                format!(
-                    "{} nodes: flows summed per namespace pair (✓ allowed · ✕ blocked · ◐ partial); click one to expand it, or select a node",
-                    sc.nodes.len()
-                )
-            })
-        }
-        (Some(_), _) if flows.1 => Some(format!("showing the first {} flows", scene::MAX_FLOWS)),
-        (None, _) if !*pending => Some("nothing to show yet: the text has no pods".into()),
-        _ => None,
-    };
-    let errors = analyzed
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let status = format!(
-        "{}{} · {:.0} ms",
+    let hint = crate::focus::hint(
+        scene.as_deref(),
+        &flows,
+        st.focus_node.is_none() && selected_policy.is_none(),
+        !aggregate.is_empty(),
+        *pending,
+    );
+    let status = crate::analysis::status(
         derived
             .as_ref()
-            .map(|d| format!(
-                "{}, {}",
-                plural(d.eff.cluster.pods.len(), "pod", "pods"),
-                plural(d.eff.cluster.policies.len(), "policy", "policies")
-            ))
-            .unwrap_or_else(|| "no analysis".into()),
-        if errors == 0 {
-            String::new()
-        } else {
-            format!(" · {}", plural(errors, "error", "errors"))
-        },
-        analyzed.millis
+            .map(|d| (d.eff.cluster.pods.len(), d.eff.cluster.policies.len())),
+        &analyzed.diagnostics,
+        analyzed.millis,
     );
 
     let notice = st.notice.clone();

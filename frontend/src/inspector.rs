@@ -4,11 +4,13 @@
 
 use std::collections::BTreeSet;
 
-use engine::Target;
+use engine::{Protocol, Target};
 
 use crate::decision::Probe;
-use crate::flows;
+use crate::flows::{self, Flow};
+use crate::matrix_model;
 use crate::scene::{Derived, Scene};
+use crate::state::Selection;
 
 /// A piece of a fact: text, `code`, or a clickable `line N`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -347,5 +349,167 @@ pub fn policy_facts(d: &Derived, sc: &Scene, name: &str) -> Content {
             }
         ),
         facts,
+    }
+}
+
+/// What the inspector shows for a selection: a flow's or a matrix cell's decision, a node's or
+/// a policy's facts. `flows` are the drawn flows (a selected flow not drawn is evaluated).
+#[allow(clippy::too_many_arguments)]
+pub fn content(
+    selection: &Selection,
+    d: &Derived,
+    sc: &Scene,
+    flows: &[Flow],
+    port: Option<(u16, Protocol)>,
+    matrix_by_pod: bool,
+    matrix_all_ports: bool,
+) -> Content {
+    match selection {
+        Selection::Flow { from, to } => {
+            match crate::focus::selected_flow(d, sc, flows, from, to, port) {
+                Some(f) => {
+                    let (lead, probes) = flows::flow_probes(d, sc, &f);
+                    Content::Flow {
+                        title: format!("{from} → {to}"),
+                        verdict: Some(f.verdict.as_str().to_string()),
+                        lead,
+                        probes,
+                    }
+                }
+                None => Content::Empty,
+            }
+        }
+        Selection::Cell { from, to } => {
+            let groups = matrix_model::groups(d, matrix_by_pod);
+            let g = |id: &str| groups.iter().find(|g| g.id == id);
+            let (Some(a), Some(b)) = (g(from), g(to)) else {
+                return Content::Empty;
+            };
+            let all: Vec<(u16, Protocol)> = {
+                let pods: Vec<usize> = (0..d.eff.cluster.pods.len()).collect();
+                matrix_model::declared(d, &pods)
+            };
+            let mode = matrix_model::Ports::of_filter(port, matrix_all_ports);
+            let cell = matrix_model::cell(d, a, b, mode, &all);
+            let (port, proto) = cell.probe;
+            Content::Flow {
+                title: format!("{from} → {to}"),
+                verdict: cell.verdict.map(|v| v.as_str().to_string()),
+                lead: Some(format!(
+                    "Checked: {}; allowed: {}. Here is why for port {port}/{proto}:",
+                    cell.checked, cell.allowed
+                )),
+                probes: vec![flows::probe(d, a.target, b.target, port, proto)],
+            }
+        }
+        Selection::Node(id) => node_facts(d, sc, id),
+        Selection::Policy(p) => policy_facts(d, sc, p),
+        Selection::None | Selection::Namespaces { .. } => Content::Empty,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::flows::Focus;
+    use crate::focus::drawn_flows;
+    use crate::scene::build_scene;
+    use crate::state::FlowFilter;
+    use crate::testing::{derived, example};
+
+    fn facts(c: &Content) -> Vec<(String, String)> {
+        let seg = |s: &Seg| match s {
+            Seg::Text(t) | Seg::Code(t) => t.clone(),
+            Seg::Line(n) => format!("line {n}"),
+        };
+        match c {
+            Content::Facts { facts, .. } => facts
+                .iter()
+                .map(|f| {
+                    let v: Vec<String> = f.value.iter().map(seg).collect();
+                    (f.label.clone(), v.join(" "))
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn fact(c: &Content, label: &str) -> Option<String> {
+        facts(c)
+            .into_iter()
+            .find(|(l, _)| l == label)
+            .map(|(_, v)| v)
+    }
+
+    #[test]
+    fn a_node_lists_its_labels_ports_and_isolating_policies() {
+        let d = derived(example("demo-deny"), &["default/deny-by-default"]);
+        let sc = build_scene(&d, &BTreeSet::new());
+        let c = node_facts(&d, &sc, "default/pod-centos");
+        assert!(matches!(&c, Content::Facts { title, subtitle, .. }
+            if title == "default/pod-centos" && subtitle == "Pod"));
+        assert_eq!(fact(&c, "labels").as_deref(), Some("app=healthchecker"));
+        assert_eq!(fact(&c, "ports").as_deref(), Some("none declared"));
+        // Switched off, still listed (as written), marked.
+        let iso = fact(&c, "ingress isolated by").unwrap_or_default();
+        assert!(
+            iso.starts_with("default/deny-by-default (switched off) line "),
+            "{iso}"
+        );
+        let svc = node_facts(&d, &sc, "service:default/svc-clusterip-httpd");
+        assert_eq!(
+            fact(&svc, "selector").as_deref(),
+            Some("component=httpd_webserver")
+        );
+        assert_eq!(node_facts(&d, &sc, "default/nobody"), Content::Empty);
+    }
+
+    #[test]
+    fn a_policy_lists_what_it_selects_and_its_defaulted_types() {
+        let d = derived(example("demo-deny"), &[]);
+        let sc = build_scene(&d, &BTreeSet::new());
+        let c = policy_facts(&d, &sc, "default/deny-by-default");
+        let types = fact(&c, "policyTypes").unwrap_or_default();
+        assert!(types.starts_with("Ingress, Egress"), "{types}");
+        let nodes = fact(&c, "selected nodes").unwrap_or_default();
+        assert!(
+            nodes.contains("default/pod-centos") && nodes.contains("default/dep-httpd"),
+            "{nodes}"
+        );
+        assert!(!nodes.contains("service:"), "Services are not selected");
+        assert_eq!(policy_facts(&d, &sc, "default/other"), Content::Empty);
+    }
+
+    #[test]
+    fn a_selected_flow_or_cell_is_explained() {
+        let d = derived(example("demo-deny"), &[]);
+        let sc = build_scene(&d, &BTreeSet::new());
+        let (flows, _) = drawn_flows(&d, &sc, &Focus::All, None, FlowFilter::All);
+        let sel = Selection::Flow {
+            from: "default/pod-centos".into(),
+            to: "service:default/svc-clusterip-httpd".into(),
+        };
+        let c = content(&sel, &d, &sc, &flows, None, false, false);
+        assert!(
+            matches!(&c, Content::Flow { verdict: Some(v), probes, .. }
+                if v == "blocked" && probes.iter().any(|p| p.text.contains("deny-by-default"))),
+            "{c:?}"
+        );
+        let cell = Selection::Cell {
+            from: "default/pod-centos".into(),
+            to: "default/dep-httpd".into(),
+        };
+        let c = content(&cell, &d, &sc, &flows, None, false, false);
+        assert!(
+            matches!(&c, Content::Flow { verdict: Some(v), lead: Some(l), .. }
+                if v == "blocked" && l.starts_with("Checked: 80/TCP; allowed: none.")),
+            "{c:?}"
+        );
+        assert_eq!(
+            content(&Selection::None, &d, &sc, &flows, None, false, false),
+            Content::Empty
+        );
     }
 }

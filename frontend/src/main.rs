@@ -4,12 +4,14 @@
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 mod aggregate;
+mod analysis;
 mod announce;
 mod completion_code;
 mod decision;
 mod documents;
 mod examples;
 mod flows;
+mod focus;
 mod highlight;
 mod inspector;
 mod layout;
@@ -24,6 +26,10 @@ mod share;
 mod state;
 mod templates;
 mod versions;
+mod whatif;
+
+#[cfg(test)]
+mod testing;
 
 #[cfg(target_arch = "wasm32")]
 mod app;

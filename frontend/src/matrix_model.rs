@@ -30,6 +30,16 @@ pub enum Ports {
 }
 
 impl Ports {
+    /// The ports a cell checks: the Port box's port, else every declared port (the "all
+    /// declared ports" switch), else each destination's.
+    pub fn of_filter(port: Option<(u16, Protocol)>, all_declared: bool) -> Ports {
+        match (port, all_declared) {
+            (Some((p, proto)), _) => Ports::One(p, proto),
+            (None, true) => Ports::AllDeclared,
+            (None, false) => Ports::Declared,
+        }
+    }
+
     /// `#matrix[data-port]`.
     pub fn as_attr(self) -> String {
         match self {

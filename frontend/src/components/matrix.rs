@@ -29,20 +29,12 @@ pub struct Props {
     pub on_action: Callback<Action>,
 }
 
-pub fn ports_mode(port: Option<(u16, Protocol)>, all_declared: bool) -> Ports {
-    match (port, all_declared) {
-        (Some((p, proto)), _) => Ports::One(p, proto),
-        (None, true) => Ports::AllDeclared,
-        (None, false) => Ports::Declared,
-    }
-}
-
 #[function_component(Matrix)]
 pub fn matrix(p: &Props) -> Html {
     let Some(d) = p.derived.clone() else {
         return html! { <div id="matrix" class="matrix-wrap" data-state="stale"><p class="hint">{"nothing to show yet"}</p></div> };
     };
-    let mode = ports_mode(p.port, p.all_declared);
+    let mode = Ports::of_filter(p.port, p.all_declared);
     let all_groups = matrix_model::groups(&d, p.by_pod);
     let groups: Vec<_> = all_groups.iter().take(MAX_ROWS).collect();
     let all_ports = {

@@ -8,7 +8,7 @@ use engine::suggest::{suggest_allow, suggest_block, FlowChange, SuggestOutcome};
 use engine::{Options, Protocol, Target};
 use yew::prelude::*;
 
-use crate::flows::{evaluate_flow, Flow};
+use crate::flows::Flow;
 use crate::lessons::{diff_lines, fold_unchanged, DiffLine, DiffRow};
 use crate::scene::{Derived, Scene};
 
@@ -184,15 +184,12 @@ pub fn for_flow(
     text: Rc<String>,
     on_apply: Callback<String>,
 ) -> Html {
-    let (Some(fi), Some(ti)) = (sc.node_index(from), sc.node_index(to)) else {
-        return Html::default();
-    };
-    let flow = flows
-        .iter()
-        .find(|f| f.from == fi && f.to == ti)
-        .cloned()
-        .or_else(|| evaluate_flow(d, sc, fi, ti, filter));
-    let (Some(f), Some(src), Some(dst)) = (flow, sc.nodes.get(fi), sc.nodes.get(ti)) else {
+    let flow = crate::focus::selected_flow(d, sc, flows, from, to, filter);
+    let (Some(f), Some(src), Some(dst)) = (
+        flow.as_ref(),
+        flow.as_ref().and_then(|f| sc.nodes.get(f.from)),
+        flow.as_ref().and_then(|f| sc.nodes.get(f.to)),
+    ) else {
         return Html::default();
     };
     let blocked = f
