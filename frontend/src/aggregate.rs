@@ -71,17 +71,11 @@ pub fn namespace_aggregate(d: &Derived, sc: &Scene) -> Vec<Aggregate> {
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
-    use std::rc::Rc;
 
     use super::*;
     use crate::flows::{pairs_to_draw, Focus};
     use crate::scene::build_scene;
-
-    fn derived(text: &str, off: &[&str]) -> Derived {
-        let a = Rc::new(engine::analyze(&[engine::Source::new("editor", text)]));
-        let off: BTreeSet<String> = off.iter().map(|s| s.to_string()).collect();
-        Derived::new(a, &off)
-    }
+    use crate::testing::derived;
 
     #[test]
     fn large_scenarios_sum_flows_per_namespace_pair() {

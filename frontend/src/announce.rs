@@ -72,17 +72,14 @@ pub fn changes(prev: &Reach, next: &Reach) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
-    use std::rc::Rc;
-
     use super::*;
+    use crate::testing::derived;
 
     const PODS: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: default, labels: {app: a}}\nspec: {containers: [{name: c, image: x, ports: [{containerPort: 80}]}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: default, labels: {app: b}}\nspec: {containers: [{name: c, image: x, ports: [{containerPort: 80}]}]}\n";
     const DENY_B: &str = "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: default}\nspec: {podSelector: {matchLabels: {app: b}}, policyTypes: [Ingress]}\n";
 
     fn reach_of(text: &str) -> Reach {
-        let a = engine::analyze(&[engine::Source::new("editor", text.to_string())]);
-        reach(&Derived::new(Rc::new(a), &BTreeSet::new()))
+        reach(&derived(text, &[]))
     }
 
     #[test]

@@ -645,23 +645,11 @@ pub fn plain(parts: &[Part]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::rc::Rc;
-
     use super::*;
-    use crate::examples::by_id;
     use crate::flows::{evaluate_flows, pairs_to_draw, Focus};
     use crate::scene::build_scene;
+    use crate::testing::{derived, example as text};
     use engine::{analyze, Protocol, Source, Target};
-
-    fn derived(text: &str, off: &[&str]) -> Derived {
-        let a = Rc::new(engine::analyze(&[engine::Source::new("editor", text)]));
-        let off: BTreeSet<String> = off.iter().map(|s| s.to_string()).collect();
-        Derived::new(a, &off)
-    }
-
-    fn text(id: &str) -> &'static str {
-        by_id(id).map(|e| e.text).unwrap_or_default()
-    }
 
     fn explain(text: &str, from: &str, to: &str, port: u16) -> FlowView {
         let a = analyze(&[Source::new("editor", text.to_string())]);

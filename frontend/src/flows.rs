@@ -577,34 +577,10 @@ pub fn pod_name(a: &Analysis, p: PodId) -> String {
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
-    use std::rc::Rc;
 
     use super::*;
-    use crate::examples::by_id;
     use crate::scene::build_scene;
-
-    fn derived(text: &str, off: &[&str]) -> Derived {
-        let a = Rc::new(engine::analyze(&[engine::Source::new("editor", text)]));
-        let off: BTreeSet<String> = off.iter().map(|s| s.to_string()).collect();
-        Derived::new(a, &off)
-    }
-
-    fn flows_of(text: &str, off: &[&str]) -> Vec<(String, String, FlowVerdict, Option<Side>)> {
-        let d = derived(text, off);
-        let sc = build_scene(&d, &BTreeSet::new());
-        let (pairs, _) = pairs_to_draw(&d, &sc, &Focus::All);
-        evaluate_flows(&d, &sc, &pairs, None)
-            .into_iter()
-            .map(|f| {
-                let n = |i: usize| sc.nodes.get(i).map(|n| n.id.clone()).unwrap_or_default();
-                (n(f.from), n(f.to), f.verdict, f.blocked_at)
-            })
-            .collect()
-    }
-
-    fn text(id: &str) -> &'static str {
-        by_id(id).map(|e| e.text).unwrap_or_default()
-    }
+    use crate::testing::{derived, example as text, flows_of, pods};
 
     #[test]
     fn demo_flows_open_then_blocked_at_the_source() {
@@ -678,11 +654,7 @@ mod tests {
 
     #[test]
     fn large_scenarios_draw_only_the_focus() {
-        let mut text = String::new();
-        for i in 0..20 {
-            text.push_str(&format!("---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}, namespace: default, labels: {{app: a{i}}}}}\n"));
-        }
-        let d = derived(&text, &[]);
+        let d = derived(&pods(20, "default"), &[]);
         let sc = build_scene(&d, &BTreeSet::new());
         assert!(pairs_to_draw(&d, &sc, &Focus::All).0.is_empty());
         let (pairs, _) = pairs_to_draw(&d, &sc, &Focus::Node("default/p3".into()));

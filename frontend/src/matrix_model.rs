@@ -211,14 +211,9 @@ pub fn cell(d: &Derived, from: &Group, to: &Group, ports: Ports, all: &[(u16, Pr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::examples::by_id;
-    use std::collections::BTreeSet;
-    use std::rc::Rc;
 
     fn derived(id: &str) -> Derived {
-        let text = by_id(id).map(|e| e.text).unwrap_or_default();
-        let a = Rc::new(engine::analyze(&[engine::Source::new("editor", text)]));
-        Derived::new(a, &BTreeSet::new())
+        crate::testing::derived(crate::testing::example(id), &[])
     }
 
     fn find<'a>(g: &'a [Group], id: &str) -> &'a Group {

@@ -407,17 +407,7 @@ pub fn build_scene_for(d: &Derived, expanded: &BTreeSet<String>, aspect: f64) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::examples::by_id;
-
-    fn derived(text: &str, off: &[&str]) -> Derived {
-        let a = Rc::new(engine::analyze(&[engine::Source::new("editor", text)]));
-        let off: BTreeSet<String> = off.iter().map(|s| s.to_string()).collect();
-        Derived::new(a, &off)
-    }
-
-    fn text(id: &str) -> &'static str {
-        by_id(id).map(|e| e.text).unwrap_or_default()
-    }
+    use crate::testing::{derived, example as text};
 
     #[test]
     fn demo_nodes_are_named_like_the_cli() {
