@@ -6,6 +6,8 @@ use std::rc::Rc;
 use engine::Diagnostic;
 use yew::prelude::*;
 
+use crate::components::source_ref::Ticks;
+
 use crate::quickfix;
 use crate::web;
 
@@ -22,17 +24,6 @@ pub struct Props {
     /// A fix went in: its title (for the notice).
     #[prop_or_default]
     pub on_fixed: Callback<String>,
-}
-
-/// `user values` in backticks → `<code>`.
-fn ticks(s: &str) -> Html {
-    html! {
-        { for s.split('`').enumerate().map(|(i, part)| if i % 2 == 1 {
-            html! { <code>{part.to_string()}</code> }
-        } else {
-            html! { {part.to_string()} }
-        }) }
-    }
 }
 
 /// Puts `new` into the editor as one replacement of what changed, like typing: the browser's
@@ -120,7 +111,7 @@ pub fn diagnostics(p: &Props) -> Html {
                                 onclick={on_click}
                                 aria-label={format!("{}{where_}", quickfix::label(f))}
                                 title="applies this change in the editor (Ctrl+Z takes it back)">
-                                {"Fix: "}{ticks(&f.title)}
+                                {"Fix: "}<Ticks text={AttrValue::from(f.title.clone())} />
                             </button>
                         }
                     });
@@ -130,12 +121,12 @@ pub fn diagnostics(p: &Props) -> Html {
                                 title={d.help.clone().unwrap_or_default()}>
                                 <span class="sev">{sev}</span>
                                 <span class="where">{ if line > 0 { format!("line {line}") } else { String::new() } }</span>
-                                <span class="msg">{ticks(&d.message)}
+                                <span class="msg"><Ticks text={AttrValue::from(d.message.clone())} />
                                     if let Some(sk) = skips { <span class="skips">{format!(" — {sk}")}</span> }
                                 </span>
                                 <span class="code">{d.code.as_str()}</span>
                             </button>
-                            if let Some(h) = &d.help { <div class="help">{ticks(h)}</div> }
+                            if let Some(h) = &d.help { <div class="help"><Ticks text={AttrValue::from(h.clone())} /></div> }
                             { for fix }
                         </li>
                     }

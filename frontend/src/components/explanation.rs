@@ -6,7 +6,8 @@ use std::rc::Rc;
 use engine::explanation::SpanRef;
 use yew::prelude::*;
 
-use crate::decision::{span_attr, GateView, HopView, Part, Probe};
+use crate::components::source_ref::{LineRef, SpanButton, Ticks};
+use crate::decision::{GateView, HopView, Part, Probe};
 use crate::inspector::{Content, Seg};
 
 #[derive(Properties, PartialEq)]
@@ -29,22 +30,7 @@ fn segs(v: &[Seg], on_line: &Callback<u32>) -> Html {
         { for v.iter().map(|s| match s {
             Seg::Text(t) => html! { <span>{t.clone()}</span> },
             Seg::Code(c) => html! { <code>{c.clone()}</code> },
-            Seg::Line(n) => {
-                let cb = on_line.clone();
-                let n = *n;
-                html! { <button class="line-ref" data-line={n.to_string()} onclick={move |_| cb.emit(n)} title="highlight in the editor">{format!("line {n}")}</button> }
-            }
-        }) }
-    }
-}
-
-/// Text with `code` between backticks (the page's own sentences, e.g. a subtitle).
-fn ticks(s: &str) -> Html {
-    html! {
-        { for s.split('`').enumerate().map(|(i, part)| if i % 2 == 1 {
-            html! { <code>{part.to_string()}</code> }
-        } else {
-            html! { {part.to_string()} }
+            Seg::Line(n) => html! { <LineRef line={*n} on_line={on_line.clone()} /> },
         }) }
     }
 }
@@ -54,15 +40,7 @@ fn parts(v: &[Part], on_span: &Callback<SpanRef>) -> Html {
         { for v.iter().map(|p| {
             let inner = if p.code { html! { <code>{p.text.clone()}</code> } } else { html! { {p.text.clone()} } };
             match &p.span {
-                Some(s) => {
-                    let cb = on_span.clone();
-                    let span = s.clone();
-                    html! {
-                        <button class="span-ref" data-span={span_attr(s)}
-                            title={format!("highlight line {}, column {} in the editor", s.line, s.column)}
-                            onclick={move |_| cb.emit(span.clone())}>{inner}</button>
-                    }
-                }
+                Some(s) => html! { <SpanButton span={s.clone()} on_span={on_span.clone()}>{inner}</SpanButton> },
                 None => inner,
             }
         }) }
@@ -126,8 +104,8 @@ fn probe(pr: &Probe, show_label: bool, on_span: &Callback<SpanRef>) -> Html {
                 if show_label { {format!("{}: ", pr.label)} }
                 <strong>{v.outcome.clone()}</strong>
             </p>
-            if let Some(p) = &v.problem { <p class="xl problem">{ticks(p)}</p> }
-            if let Some(n) = &v.note { <p class="xl note">{ticks(n)}</p> }
+            if let Some(p) = &v.problem { <p class="xl problem"><Ticks text={AttrValue::from(p.clone())} /></p> }
+            if let Some(n) = &v.note { <p class="xl note"><Ticks text={AttrValue::from(n.clone())} /></p> }
             if let Some(s) = &v.service {
                 <p class="xl service" data-service="">{parts(s, on_span)}</p>
             }
@@ -135,7 +113,7 @@ fn probe(pr: &Probe, show_label: bool, on_span: &Callback<SpanRef>) -> Html {
             if !v.flags.is_empty() {
                 <ul class="flags">
                     { for v.flags.iter().map(|(k, s)| html! {
-                        <li class="xl" data-flag={*k}><span aria-hidden="true">{"⚠ "}</span>{ticks(s)}</li>
+                        <li class="xl" data-flag={*k}><span aria-hidden="true">{"⚠ "}</span><Ticks text={AttrValue::from(s.clone())} /></li>
                     }) }
                 </ul>
             }
@@ -196,7 +174,7 @@ pub fn explanation(p: &Props) -> Html {
                     </div>
                     {p.suggest.clone()}
                     <div class="explain-text">
-                        if let Some(l) = lead { <p class="xl lead">{ticks(l)}</p> }
+                        if let Some(l) = lead { <p class="xl lead"><Ticks text={AttrValue::from(l.clone())} /></p> }
                         { for probes.iter().map(|pr| probe(pr, probes.len() > 1, &p.on_span)) }
                     </div>
                 </>
@@ -209,7 +187,7 @@ pub fn explanation(p: &Props) -> Html {
         } => html! {
             <>
                 <h3>{title.clone()}</h3>
-                <p class="subtitle">{ticks(subtitle)}</p>
+                <p class="subtitle"><Ticks text={AttrValue::from(subtitle.clone())} /></p>
                 <dl class="facts">
                     { for facts.iter().map(|f| html! {
                         <>

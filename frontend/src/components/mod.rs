@@ -12,6 +12,8 @@ pub mod matrix;
 pub mod policies;
 pub mod presenter; // presenter view
 pub mod reach_announce; // quick fixes, accessibility
+pub mod source_ref;
+// // quick fixes, accessibility
 pub mod splitter; // resizable, collapsible panes
 pub mod suggest_flow; // allow / block this flow
 pub mod toolbar;

@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::components::source_ref::{LineRef, Ticks};
 use crate::scene::Derived;
 use crate::state::Selection;
 
@@ -167,24 +168,13 @@ pub fn policies(p: &Props) -> Html {
                     }
                 }) }
                 { for p.rejected.iter().map(|r| {
-                    let jump = {
-                        let cb = p.on_jump.clone();
-                        let line = r.line;
-                        Callback::from(move |_: MouseEvent| cb.emit(line))
-                    };
                     html! {
                         <li class="rejected" data-policy-rejected={r.name.clone()}>
                             <div class="policy-name">
                                 <span class="name" title={r.name.clone()}>{r.name.clone()}</span>
-                                <span class="reason">{"not applied: "}
-                                    { for r.reason.split('`').enumerate().map(|(i, part)| if i % 2 == 1 {
-                                        html! { <code>{part.to_string()}</code> }
-                                    } else {
-                                        html! { {part.to_string()} }
-                                    }) }
-                                </span>
+                                <span class="reason">{"not applied: "}<Ticks text={AttrValue::from(r.reason.clone())} /></span>
                             </div>
-                            <button class="line-ref" onclick={jump} title="show the error in the editor">{format!("line {}", r.line)}</button>
+                            <LineRef line={r.line} on_line={p.on_jump.clone()} title="show the error in the editor" data_line={false} />
                         </li>
                     }
                 }) }

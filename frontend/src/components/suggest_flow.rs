@@ -8,6 +8,7 @@ use engine::suggest::{suggest_allow, suggest_block, FlowChange, SuggestOutcome};
 use engine::{Options, Protocol, Target};
 use yew::prelude::*;
 
+use crate::components::source_ref::Ticks;
 use crate::flows::Flow;
 use crate::lessons::{diff_lines, fold_unchanged, DiffLine, DiffRow};
 use crate::scene::{Derived, Scene};
@@ -45,17 +46,6 @@ pub fn applied(text: &str, yaml: &str) -> String {
     out.push_str(yaml.trim_end());
     out.push('\n');
     out
-}
-
-/// Text with `code` between backticks (the engine's notes).
-fn ticks(s: &str) -> Html {
-    html! {
-        { for s.split('`').enumerate().map(|(i, part)| if i % 2 == 1 {
-            html! { <code>{part.to_string()}</code> }
-        } else {
-            html! { {part.to_string()} }
-        }) }
-    }
 }
 
 fn changes(id: &str, title: &str, v: &[FlowChange]) -> Html {
@@ -132,7 +122,7 @@ pub fn suggest_flow(p: &Props) -> Html {
                         if !s.beyond.is_empty() {
                             {changes("suggest-beyond", "Opened beyond the two groups of indistinguishable pods", &s.beyond)}
                         }
-                        { for s.notes.iter().map(|t| html! { <p class="xl note">{ticks(t)}</p> }) }
+                        { for s.notes.iter().map(|t| html! { <p class="xl note"><Ticks text={AttrValue::from(t.clone())} /></p> }) }
                         <div class="row">
                             <button id="allow-flow-apply" onclick={apply}
                                 title="append the policies to the editor's text (Ctrl+Z in the editor, or Undo, brings back your text)">
