@@ -13,6 +13,7 @@ use crate::components::diagnostics::Diagnostics;
 use crate::components::editor::Editor;
 use crate::components::explanation::Explanation;
 use crate::components::graph::Graph;
+use crate::ids::{NodeId, PolicyKey};
 use crate::inspector::Content;
 use crate::line_jump::span_at_line;
 use crate::whatif;
@@ -237,7 +238,7 @@ pub fn app() -> Html {
     let filter = port_filter.clone().ok().flatten();
     let big = scene.as_ref().is_some_and(|s| crate::focus::is_big(s));
     let focus = scene.as_ref().map_or(Focus::All, |sc| {
-        crate::focus::focus(sc, &st.selection, st.focus_node.as_deref(), st.flow_filter)
+        crate::focus::focus(sc, &st.selection, st.focus_node.as_ref(), st.flow_filter)
     });
     let show_aggregate = big && focus == Focus::All;
     let flows: Rc<(Vec<Flow>, bool)> = {
@@ -342,10 +343,10 @@ pub fn app() -> Html {
     let on_clear = use_callback(dispatcher.clone(), |_: (), d| {
         d.dispatch(Action::ClearSelection)
     });
-    let on_toggle_expand = use_callback(dispatcher.clone(), |k: String, d| {
+    let on_toggle_expand = use_callback(dispatcher.clone(), |k: NodeId, d| {
         d.dispatch(Action::ToggleExpand(k))
     });
-    let on_toggle_policy = use_callback(dispatcher.clone(), |k: String, d| {
+    let on_toggle_policy = use_callback(dispatcher.clone(), |k: PolicyKey, d| {
         d.dispatch(Action::TogglePolicy(k))
     });
     let on_aspect = {
@@ -603,7 +604,7 @@ pub fn app() -> Html {
         Selection::Policy(p) => Some(p.clone()),
         _ => None,
     };
-    let policy_nodes: Rc<BTreeSet<String>> =
+    let policy_nodes: Rc<BTreeSet<NodeId>> =
         match (&selected_policy, derived.as_ref(), scene.as_ref()) {
             (Some(p), Some(d), Some(sc)) => Rc::new(
                 flows::policy_nodes(d, sc, p)

@@ -813,7 +813,12 @@ spec:
             let sc = build_scene(d, &BTreeSet::new());
             let (pairs, _) = pairs_to_draw(d, &sc, &Focus::All);
             let flows = evaluate_flows(d, &sc, &pairs, None);
-            let n = |i: usize| sc.nodes.get(i).map(|n| n.id.as_str()).unwrap_or_default();
+            let n = |i: usize| {
+                sc.nodes
+                    .get(i)
+                    .map(|n| n.id.to_string())
+                    .unwrap_or_default()
+            };
             let f = flows.iter().find(|f| {
                 n(f.from) == "default/pod-centos"
                     && n(f.to) == "service:default/svc-clusterip-httpd"

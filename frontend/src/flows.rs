@@ -8,6 +8,7 @@ use engine::evaluate::{Endpoint as EngineEndpoint, Outcome};
 use engine::model::PodId;
 use engine::{Analysis, PortSet, Protocol, Target};
 
+use crate::ids::{NodeId, PolicyKey};
 use crate::scene::{Derived, Node, Scene, SlotKind, FULL_GRAPH_LIMIT, MAX_FLOWS, MAX_PORTS};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -55,8 +56,9 @@ pub struct Flow {
     pub probes: Vec<(u16, Protocol)>,
     /// True when the destination declares no port: verdict over every port.
     pub any_port: bool,
-    /// Policies (`ns/name`) that decided some hop (allowing rule, or isolating when denied).
-    pub decided_by: BTreeSet<String>,
+    /// Policies that decided some hop (allowing rule, or isolating when denied; an admin
+    /// policy whose rule decided).
+    pub decided_by: BTreeSet<PolicyKey>,
     /// An admin tier (`Admin`, `Baseline`) decided some direction of it: the flow's tier badge.
     pub tier: Option<&'static str>,
     /// Hidden unless "show all flows" is on: noise a beginner cannot place.
@@ -108,8 +110,8 @@ pub fn mark_noise(sc: &Scene, flows: &mut [Flow]) {
 pub enum Focus {
     #[default]
     All,
-    Node(String),
-    Policy(String),
+    Node(NodeId),
+    Policy(PolicyKey),
     /// The flows from one namespace to another (an expanded aggregate).
     Namespaces(String, String),
     /// Every pair, not truncated (a large scenario filtered by verdict: the caller keeps the
@@ -157,8 +159,8 @@ pub fn pairs_to_draw(d: &Derived, sc: &Scene, focus: &Focus) -> (Vec<(usize, usi
             let mine = sc.nodes_of(id);
             all_pairs(&|i| mine.contains(&i))
         }
-        Focus::Policy(name) => {
-            let selected = policy_nodes(d, sc, name);
+        Focus::Policy(key) => {
+            let selected = policy_nodes(d, sc, key);
             all_pairs(&|i| selected.contains(&i))
         }
         Focus::Namespaces(from, to) => {
@@ -191,7 +193,7 @@ fn outside_mentions(d: &Derived, sc: &Scene) -> BTreeSet<(usize, usize, bool)> {
         .iter()
         .enumerate()
         .filter(|(_, n)| n.kind == SlotKind::Outside)
-        .map(|(i, n)| (i, n.id.clone()))
+        .map(|(i, n)| (i, n.id.to_string()))
         .collect();
     let mut out = BTreeSet::new();
     if ranges.is_empty() {
@@ -233,10 +235,10 @@ fn outside_mentions(d: &Derived, sc: &Scene) -> BTreeSet<(usize, usize, bool)> {
 }
 
 /// Nodes holding a pod that the policy selects.
-pub fn policy_nodes(d: &Derived, sc: &Scene, name: &str) -> Vec<usize> {
+pub fn policy_nodes(d: &Derived, sc: &Scene, key: &PolicyKey) -> Vec<usize> {
     // As written (a policy switched off still shows what it would select).
     let c = &d.base.cluster;
-    let Some(p) = c.policies.iter().find(|p| p.qualified() == name) else {
+    let Some(p) = c.policies.iter().find(|p| PolicyKey::of(p) == *key) else {
         return Vec::new();
     };
     sc.nodes
@@ -287,10 +289,10 @@ pub fn probe_ports(
 fn record(
     v: &engine::Verdict,
     d: &Derived,
-    decided: &mut BTreeSet<String>,
+    decided: &mut BTreeSet<PolicyKey>,
     tier: &mut Option<&'static str>,
 ) {
-    let name = |id: usize| d.eff.cluster.policies.get(id).map(|p| p.qualified());
+    let name = |id: usize| d.eff.cluster.policies.get(id).map(PolicyKey::of);
     for h in &v.hops {
         for o in [&h.egress, &h.ingress] {
             match engine::admin::np_outcome(o) {
@@ -312,7 +314,7 @@ fn record(
 
 /// The admin policy (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy) whose
 /// rule decided a direction; `None` when no tier decided (the default: allowed).
-fn admin_decider(d: &Derived, t: &engine::admin::Tiered) -> Option<String> {
+fn admin_decider(d: &Derived, t: &engine::admin::Tiered) -> Option<PolicyKey> {
     use engine::admin::TierDecision;
     match &t.decision {
         TierDecision::Admin(r) | TierDecision::Baseline(r) => d
@@ -320,7 +322,7 @@ fn admin_decider(d: &Derived, t: &engine::admin::Tiered) -> Option<String> {
             .cluster
             .admin_policies
             .get(r.policy)
-            .map(|p| format!("{} {}", p.kind.as_str(), p.name)),
+            .map(PolicyKey::of_admin),
         TierDecision::NetworkPolicy(_) | TierDecision::Default => None,
     }
 }
@@ -580,7 +582,7 @@ mod tests {
 
     use super::*;
     use crate::scene::build_scene;
-    use crate::testing::{derived, example as text, flows_of, pods};
+    use crate::testing::{derived, example as text, flows_of, node, pods, policy};
 
     #[test]
     fn demo_flows_open_then_blocked_at_the_source() {
@@ -626,8 +628,8 @@ mod tests {
         assert!(sc
             .nodes
             .iter()
-            .any(|n| n.id == "0.0.0.0/0" && n.kind == SlotKind::Outside));
-        assert!(sc.nodes.iter().any(|n| n.id == "203.0.113.0/24"));
+            .any(|n| n.id == node("0.0.0.0/0") && n.kind == SlotKind::Outside));
+        assert!(sc.nodes.iter().any(|n| n.id == node("203.0.113.0/24")));
         let f = flows_of(text("ipblock"), &[]);
         let web_out = f
             .iter()
@@ -649,7 +651,7 @@ mod tests {
             .map(|p| p.text.clone())
             .collect();
         assert!(text.contains("deny-by-default"), "{text}");
-        assert!(f.is_some_and(|f| f.decided_by.contains("default/deny-by-default")));
+        assert!(f.is_some_and(|f| f.decided_by.contains(&policy("default/deny-by-default"))));
     }
 
     #[test]
@@ -657,7 +659,7 @@ mod tests {
         let d = derived(&pods(20, "default"), &[]);
         let sc = build_scene(&d, &BTreeSet::new());
         assert!(pairs_to_draw(&d, &sc, &Focus::All).0.is_empty());
-        let (pairs, _) = pairs_to_draw(&d, &sc, &Focus::Node("default/p3".into()));
+        let (pairs, _) = pairs_to_draw(&d, &sc, &Focus::Node(node("default/p3")));
         assert_eq!(pairs.len(), 2 * 19);
     }
 
@@ -668,17 +670,23 @@ mod tests {
         let (pairs, _) = pairs_to_draw(&d, &sc, &Focus::All);
         let mut flows = evaluate_flows(&d, &sc, &pairs, None);
         mark_noise(&sc, &mut flows);
-        let n = |i: usize| sc.nodes.get(i).map(|n| n.id.as_str()).unwrap_or_default();
-        let noise: BTreeSet<(&str, &str, &str)> = flows
+        let n = |i: usize| {
+            sc.nodes
+                .get(i)
+                .map(|n| n.id.to_string())
+                .unwrap_or_default()
+        };
+        let noise: BTreeSet<(String, String, &str)> = flows
             .iter()
             .filter_map(|f| f.noise.map(|k| (n(f.from), n(f.to), k.as_str())))
             .collect();
-        assert!(noise.contains(&(
+        let has = |a: &str, b: &str, k| noise.contains(&(a.to_string(), b.to_string(), k));
+        assert!(has(
             "default/dep-httpd",
             "service:default/svc-clusterip-httpd",
             "hairpin"
-        )));
-        assert!(noise.contains(&("default/dep-httpd", "default/pod-centos", "reverse")));
+        ));
+        assert!(has("default/dep-httpd", "default/pod-centos", "reverse"));
         // The calls themselves stay.
         assert!(flows
             .iter()

@@ -4,6 +4,7 @@
 use engine::Protocol;
 
 use crate::flows::{self, Flow, FlowVerdict, Focus};
+use crate::ids::NodeId;
 use crate::scene::{Derived, Scene, FULL_GRAPH_LIMIT, MAX_FLOWS};
 use crate::state::{FlowFilter, Selection};
 
@@ -20,7 +21,7 @@ pub fn is_big(sc: &Scene) -> bool {
 pub fn focus(
     sc: &Scene,
     selection: &Selection,
-    focus_node: Option<&str>,
+    focus_node: Option<&NodeId>,
     flow_filter: FlowFilter,
 ) -> Focus {
     if !is_big(sc) {
@@ -29,7 +30,7 @@ pub fn focus(
     match (selection, focus_node) {
         (Selection::Policy(p), _) => Focus::Policy(p.clone()),
         (Selection::Namespaces { from, to }, _) => Focus::Namespaces(from.clone(), to.clone()),
-        (_, Some(n)) => Focus::Node(n.to_string()),
+        (_, Some(n)) => Focus::Node(n.clone()),
         _ if flow_filter != FlowFilter::All && sc.nodes.len() <= MAX_FILTERED_NODES => {
             Focus::Everything
         }
@@ -63,7 +64,12 @@ pub fn drawn_flows(
 }
 
 /// The drawn flow `from` → `to` (node names), if it is drawn.
-pub fn drawn_flow<'a>(sc: &Scene, flows: &'a [Flow], from: &str, to: &str) -> Option<&'a Flow> {
+pub fn drawn_flow<'a>(
+    sc: &Scene,
+    flows: &'a [Flow],
+    from: &NodeId,
+    to: &NodeId,
+) -> Option<&'a Flow> {
     let (fi, ti) = (sc.node_index(from)?, sc.node_index(to)?);
     flows.iter().find(|f| f.from == fi && f.to == ti)
 }
@@ -74,8 +80,8 @@ pub fn selected_flow(
     d: &Derived,
     sc: &Scene,
     flows: &[Flow],
-    from: &str,
-    to: &str,
+    from: &NodeId,
+    to: &NodeId,
     port: Option<(u16, Protocol)>,
 ) -> Option<Flow> {
     drawn_flow(sc, flows, from, to).cloned().or_else(|| {
@@ -114,15 +120,20 @@ pub fn hint(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{derived, example, pods};
+    use crate::testing::{derived, example, node, pods, policy};
 
     #[test]
     fn a_small_scene_draws_everything_whatever_is_selected() {
         let d = derived(example("demo"), &[]);
         let sc = crate::scene::build_scene(&d, &Default::default());
-        let sel = Selection::Policy("default/x".into());
+        let sel = Selection::Policy(policy("default/x"));
         assert_eq!(
-            focus(&sc, &sel, Some("default/pod-centos"), FlowFilter::Blocked),
+            focus(
+                &sc,
+                &sel,
+                Some(&node("default/pod-centos")),
+                FlowFilter::Blocked
+            ),
             Focus::All
         );
     }
@@ -138,13 +149,13 @@ mod tests {
             Focus::Everything
         );
         assert_eq!(
-            focus(&sc, &none, Some("default/p3"), FlowFilter::Blocked),
-            Focus::Node("default/p3".into())
+            focus(&sc, &none, Some(&node("default/p3")), FlowFilter::Blocked),
+            Focus::Node(node("default/p3"))
         );
-        let pol = Selection::Policy("default/x".into());
+        let pol = Selection::Policy(policy("default/x"));
         assert_eq!(
-            focus(&sc, &pol, Some("default/p3"), FlowFilter::All),
-            Focus::Policy("default/x".into())
+            focus(&sc, &pol, Some(&node("default/p3")), FlowFilter::All),
+            Focus::Policy(policy("default/x"))
         );
         let ns = Selection::Namespaces {
             from: "a".into(),
@@ -177,12 +188,15 @@ mod tests {
     fn a_selected_flow_not_drawn_is_evaluated() {
         let d = derived(example("demo-deny"), &[]);
         let sc = crate::scene::build_scene(&d, &Default::default());
-        let (from, to) = ("default/pod-centos", "service:default/svc-clusterip-httpd");
+        let (from, to) = (
+            &node("default/pod-centos"),
+            &node("service:default/svc-clusterip-httpd"),
+        );
         let (drawn, _) = drawn_flows(&d, &sc, &Focus::All, None, FlowFilter::Allowed);
         assert!(drawn_flow(&sc, &drawn, from, to).is_none());
         let f = selected_flow(&d, &sc, &drawn, from, to, None);
         assert_eq!(f.map(|f| f.verdict), Some(FlowVerdict::Blocked));
-        assert!(selected_flow(&d, &sc, &drawn, from, "default/nobody", None).is_none());
+        assert!(selected_flow(&d, &sc, &drawn, from, &node("default/nobody"), None).is_none());
     }
 
     #[test]

@@ -8,6 +8,7 @@ use engine::{Protocol, Target};
 
 use crate::decision::Probe;
 use crate::flows::{self, Flow};
+use crate::ids::{NodeId, PolicyKey};
 use crate::matrix_model;
 use crate::scene::{Derived, Scene};
 use crate::state::Selection;
@@ -45,10 +46,10 @@ pub enum Content {
     },
 }
 
-pub fn node_facts(d: &Derived, sc: &Scene, id: &str) -> Content {
+pub fn node_facts(d: &Derived, sc: &Scene, id: &NodeId) -> Content {
     let c = &d.eff.cluster;
     let idx = sc.nodes_of(id);
-    let slot = sc.slots.iter().find(|s| s.key == id);
+    let slot = sc.slots.iter().find(|s| s.key == *id);
     let node = sc
         .node_index(id)
         .and_then(|i| sc.nodes.get(i))
@@ -83,7 +84,7 @@ pub fn node_facts(d: &Derived, sc: &Scene, id: &str) -> Content {
         Target::External(ip) => Some(format!("outside the cluster (stands for e.g. {ip})")),
     }
     .unwrap_or_default();
-    let title = slot.map_or_else(|| node.id.clone(), |s| s.key.clone());
+    let title = slot.map_or_else(|| node.id.to_string(), |s| s.key.to_string());
     if let Some(l) = line {
         facts.push(Fact {
             label: "defined at".into(),
@@ -136,7 +137,7 @@ pub fn node_facts(d: &Derived, sc: &Scene, id: &str) -> Content {
                     p.ingress.iter().chain(p.egress.iter()).any(|r| {
                         r.peers.iter().flatten().any(|peer| {
                             matches!(&peer.kind, engine::model::PeerKind::IpBlock { cidr, except }
-                                if cidr.to_string() == node.id || except.iter().any(|e| e.to_string() == node.id))
+                                if NodeId::Outside(cidr.to_string()) == node.id || except.iter().any(|e| NodeId::Outside(e.to_string()) == node.id))
                         })
                     })
                 })
@@ -234,7 +235,7 @@ pub fn node_facts(d: &Derived, sc: &Scene, id: &str) -> Content {
                     .services
                     .iter()
                     .filter(|s| s.selects(p))
-                    .map(|s| Seg::Code(format!("service:{}", s.qualified())))
+                    .map(|s| Seg::Code(NodeId::service(&s.namespace, &s.name).to_string()))
                     .collect();
                 if !svcs.is_empty() {
                     facts.push(Fact {
@@ -252,13 +253,13 @@ pub fn node_facts(d: &Derived, sc: &Scene, id: &str) -> Content {
     }
 }
 
-pub fn policy_facts(d: &Derived, sc: &Scene, name: &str) -> Content {
+pub fn policy_facts(d: &Derived, sc: &Scene, key: &PolicyKey) -> Content {
     let Some(p) = d
         .eff
         .cluster
         .policies
         .iter()
-        .find(|p| p.qualified() == name)
+        .find(|p| PolicyKey::of(p) == *key)
     else {
         return Content::Empty;
     };
@@ -269,9 +270,9 @@ pub fn policy_facts(d: &Derived, sc: &Scene, name: &str) -> Content {
     if p.affects_egress {
         types.push("Egress");
     }
-    let selected: Vec<Seg> = flows::policy_nodes(d, sc, name)
+    let selected: Vec<Seg> = flows::policy_nodes(d, sc, key)
         .into_iter()
-        .filter_map(|i| sc.nodes.get(i).map(|n| Seg::Code(n.id.clone())))
+        .filter_map(|i| sc.nodes.get(i).map(|n| Seg::Code(n.id.to_string())))
         .collect();
     let mut facts = vec![
         Fact {
@@ -339,7 +340,7 @@ pub fn policy_facts(d: &Derived, sc: &Scene, name: &str) -> Content {
         }
     }
     Content::Facts {
-        title: name.to_string(),
+        title: key.to_string(),
         subtitle: format!(
             "NetworkPolicy{}",
             if p.enabled {
@@ -417,7 +418,7 @@ mod tests {
     use crate::focus::drawn_flows;
     use crate::scene::build_scene;
     use crate::state::FlowFilter;
-    use crate::testing::{derived, example};
+    use crate::testing::{derived, example, node, policy};
 
     fn facts(c: &Content) -> Vec<(String, String)> {
         let seg = |s: &Seg| match s {
@@ -447,7 +448,7 @@ mod tests {
     fn a_node_lists_its_labels_ports_and_isolating_policies() {
         let d = derived(example("demo-deny"), &["default/deny-by-default"]);
         let sc = build_scene(&d, &BTreeSet::new());
-        let c = node_facts(&d, &sc, "default/pod-centos");
+        let c = node_facts(&d, &sc, &node("default/pod-centos"));
         assert!(matches!(&c, Content::Facts { title, subtitle, .. }
             if title == "default/pod-centos" && subtitle == "Pod"));
         assert_eq!(fact(&c, "labels").as_deref(), Some("app=healthchecker"));
@@ -458,19 +459,19 @@ mod tests {
             iso.starts_with("default/deny-by-default (switched off) line "),
             "{iso}"
         );
-        let svc = node_facts(&d, &sc, "service:default/svc-clusterip-httpd");
+        let svc = node_facts(&d, &sc, &node("service:default/svc-clusterip-httpd"));
         assert_eq!(
             fact(&svc, "selector").as_deref(),
             Some("component=httpd_webserver")
         );
-        assert_eq!(node_facts(&d, &sc, "default/nobody"), Content::Empty);
+        assert_eq!(node_facts(&d, &sc, &node("default/nobody")), Content::Empty);
     }
 
     #[test]
     fn a_policy_lists_what_it_selects_and_its_defaulted_types() {
         let d = derived(example("demo-deny"), &[]);
         let sc = build_scene(&d, &BTreeSet::new());
-        let c = policy_facts(&d, &sc, "default/deny-by-default");
+        let c = policy_facts(&d, &sc, &policy("default/deny-by-default"));
         let types = fact(&c, "policyTypes").unwrap_or_default();
         assert!(types.starts_with("Ingress, Egress"), "{types}");
         let nodes = fact(&c, "selected nodes").unwrap_or_default();
@@ -479,7 +480,10 @@ mod tests {
             "{nodes}"
         );
         assert!(!nodes.contains("service:"), "Services are not selected");
-        assert_eq!(policy_facts(&d, &sc, "default/other"), Content::Empty);
+        assert_eq!(
+            policy_facts(&d, &sc, &policy("default/other")),
+            Content::Empty
+        );
     }
 
     #[test]
@@ -488,8 +492,8 @@ mod tests {
         let sc = build_scene(&d, &BTreeSet::new());
         let (flows, _) = drawn_flows(&d, &sc, &Focus::All, None, FlowFilter::All);
         let sel = Selection::Flow {
-            from: "default/pod-centos".into(),
-            to: "service:default/svc-clusterip-httpd".into(),
+            from: node("default/pod-centos"),
+            to: node("service:default/svc-clusterip-httpd"),
         };
         let c = content(&sel, &d, &sc, &flows, None, false, false);
         assert!(

@@ -10,6 +10,7 @@ use base64::Engine as _;
 use engine::lesson::{parse_index, parse_lesson, Lesson, StepStatus};
 use engine::Target;
 
+use crate::ids::NodeId;
 use crate::scene::Scene;
 use crate::state::Selection;
 use serde::{Deserialize, Serialize};
@@ -236,7 +237,7 @@ pub fn decode_lesson_link(fragment: &str) -> Result<Option<LessonLink>, String> 
 
 /// The node id (`data-node`) of a target in the scene: the pod's own node, else the collapsed
 /// workload node holding it; Services and outside ranges by their target.
-fn node_id(sc: &Scene, t: Target) -> Option<String> {
+fn node_id(sc: &Scene, t: Target) -> Option<NodeId> {
     sc.nodes
         .iter()
         .find(|n| n.target == t)
@@ -524,8 +525,8 @@ mod tests {
             assert_eq!(
                 st.and_then(|s| goal_selection(s, 0, &sc)),
                 Some(Selection::Flow {
-                    from: "default/pod-centos".into(),
-                    to: "service:default/svc-clusterip-httpd".into()
+                    from: crate::testing::node("default/pod-centos"),
+                    to: crate::testing::node("service:default/svc-clusterip-httpd")
                 })
             );
             // Goal 2 (least privilege) selects the first flow it finds too open, if any.
@@ -533,7 +534,7 @@ mod tests {
             match want_from {
                 None => assert_eq!(lp, None),
                 Some(()) => assert!(
-                    matches!(&lp, Some(Selection::Flow { to, .. }) if to == "default/dep-httpd"),
+                    matches!(&lp, Some(Selection::Flow { to, .. }) if *to == crate::testing::node("default/dep-httpd")),
                     "{lp:?}"
                 ),
             }

@@ -13,6 +13,7 @@ mod examples;
 mod flows;
 mod focus;
 mod highlight;
+mod ids;
 mod inspector;
 mod layout;
 mod lesson_state;

@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{NodeId, PolicyKey};
+
 /// The channel's name (one per origin: every tab of the site hears it).
 pub const CHANNEL: &str = "netpol-playground.present";
 
@@ -24,14 +26,16 @@ pub struct StepView {
 /// What the main window says.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
+// One message per state change: its size does not matter, boxing would only add noise.
+#[allow(clippy::large_enum_variant)]
 pub enum Message {
     /// The main window's state; sent on every change and in answer to `Hello`.
     State {
         text: String,
-        /// Policies switched off (what-if).
-        off: BTreeSet<String>,
-        /// The selected flow (from, to).
-        flow: Option<(String, String)>,
+        /// Policies switched off (what-if); as their strings on the wire.
+        off: BTreeSet<PolicyKey>,
+        /// The selected flow (from, to); as `data-node` strings on the wire.
+        flow: Option<(NodeId, NodeId)>,
         paused: bool,
         lesson: Option<StepView>,
     },
@@ -52,7 +56,7 @@ impl Message {
 }
 
 /// The policies whose what-if switch must flip so that `have` becomes `want`.
-pub fn toggles(have: &BTreeSet<String>, want: &BTreeSet<String>) -> Vec<String> {
+pub fn toggles(have: &BTreeSet<PolicyKey>, want: &BTreeSet<PolicyKey>) -> Vec<PolicyKey> {
     have.symmetric_difference(want).cloned().collect()
 }
 
@@ -76,13 +80,14 @@ pub fn arrow(key: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{node, policy};
 
     #[test]
     fn messages_round_trip_with_a_kind_tag() {
         let m = Message::State {
             text: "kind: Pod\n".into(),
-            off: ["default/deny".to_string()].into_iter().collect(),
-            flow: Some(("default/a".into(), "default/b".into())),
+            off: [policy("default/deny")].into_iter().collect(),
+            flow: Some((node("default/a"), node("service:default/b"))),
             paused: true,
             lesson: Some(StepView {
                 lesson_title: "L".into(),
@@ -94,6 +99,11 @@ mod tests {
         };
         let j = m.to_json();
         assert!(j.contains("\"kind\":\"state\""), "{j}");
+        // Ids travel as their strings, as before they were typed.
+        assert!(
+            j.contains(r#""off":["default/deny"],"flow":["default/a","service:default/b"]"#),
+            "{j}"
+        );
         assert_eq!(Message::from_json(&j), Some(m));
         assert_eq!(
             Message::from_json(r#"{"kind":"step","forward":false}"#),
@@ -108,9 +118,12 @@ mod tests {
 
     #[test]
     fn toggles_flip_exactly_the_differences() {
-        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<BTreeSet<_>>();
-        assert_eq!(toggles(&s(&["a", "b"]), &s(&["b", "c"])), ["a", "c"]);
-        assert!(toggles(&s(&["a"]), &s(&["a"])).is_empty());
+        let s = |v: &[&str]| v.iter().map(|x| policy(x)).collect::<BTreeSet<_>>();
+        assert_eq!(
+            toggles(&s(&["n/a", "n/b"]), &s(&["n/b", "AdminNetworkPolicy:c"])),
+            [policy("n/a"), policy("AdminNetworkPolicy:c")]
+        );
+        assert!(toggles(&s(&["n/a"]), &s(&["n/a"])).is_empty());
     }
 
     #[test]

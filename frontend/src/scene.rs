@@ -9,6 +9,7 @@ use engine::connectivity::{compute, Connectivity};
 use engine::model::{PodId, TargetPort};
 use engine::{Analysis, Target};
 
+use crate::ids::{NodeId, PolicyKey};
 use crate::layout::{self, Group, Layout};
 
 /// Above this many endpoints, only the flows of the focused node (or policy) are drawn.
@@ -35,27 +36,21 @@ impl PartialEq for Derived {
 }
 
 impl Derived {
-    pub fn new(base: Rc<Analysis>, off: &BTreeSet<String>) -> Derived {
+    pub fn new(base: Rc<Analysis>, off: &BTreeSet<PolicyKey>) -> Derived {
         let mut eff = (*base).clone();
         for p in &mut eff.cluster.policies {
-            if off.contains(&p.qualified()) {
+            if off.contains(&PolicyKey::of(p)) {
                 p.enabled = false;
             }
         }
         for p in &mut eff.cluster.admin_policies {
-            if off.contains(&admin_key(p)) {
+            if off.contains(&PolicyKey::of_admin(p)) {
                 p.enabled = false;
             }
         }
         let conn = compute(&eff);
         Derived { base, eff, conn }
     }
-}
-
-/// The what-if key of an admin policy (cluster-scoped: no namespace, so a `:` keeps it apart
-/// from NetworkPolicies' `namespace/name`).
-pub fn admin_key(p: &engine::admin::AdminPolicy) -> String {
-    format!("{}:{}", p.kind.as_str(), p.name)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,7 +65,7 @@ pub enum SlotKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Slot {
     /// The node name (`data-node` of the collapsed node).
-    pub key: String,
+    pub key: NodeId,
     pub namespace: Option<String>,
     pub name: String,
     pub kind: SlotKind,
@@ -86,7 +81,7 @@ pub struct Slot {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
     /// `data-node`: `ns/name`, `service:ns/name`, or a CIDR.
-    pub id: String,
+    pub id: NodeId,
     pub slot: usize,
     pub kind: SlotKind,
     pub target: Target,
@@ -116,17 +111,17 @@ pub struct Scene {
 }
 
 impl Scene {
-    pub fn node_index(&self, id: &str) -> Option<usize> {
-        self.nodes.iter().position(|n| n.id == id)
+    pub fn node_index(&self, id: &NodeId) -> Option<usize> {
+        self.nodes.iter().position(|n| n.id == *id)
     }
 
     /// Nodes a selection name stands for: the node itself, or the pods of an expanded workload.
-    pub fn nodes_of(&self, id: &str) -> Vec<usize> {
-        let slot = self.slots.iter().position(|s| s.key == id);
+    pub fn nodes_of(&self, id: &NodeId) -> Vec<usize> {
+        let slot = self.slots.iter().position(|s| s.key == *id);
         self.nodes
             .iter()
             .enumerate()
-            .filter(|(_, n)| n.id == id || (slot == Some(n.slot)))
+            .filter(|(_, n)| n.id == *id || (slot == Some(n.slot)))
             .map(|(i, _)| i)
             .collect()
     }
@@ -152,41 +147,42 @@ pub fn replica_offsets(n: usize) -> Vec<(f64, f64)> {
 pub const MAX_REPLICAS_SHOWN: usize = 8;
 
 #[cfg(test)]
-pub fn build_scene(d: &Derived, expanded: &BTreeSet<String>) -> Scene {
+pub fn build_scene(d: &Derived, expanded: &BTreeSet<NodeId>) -> Scene {
     build_scene_for(d, expanded, 1.0)
 }
 
 /// The scene for a graph pane of the given aspect ratio (width / height): the namespaces are
 /// arranged to fill it. Policies never change the layout.
-pub fn build_scene_for(d: &Derived, expanded: &BTreeSet<String>, aspect: f64) -> Scene {
+pub fn build_scene_for(d: &Derived, expanded: &BTreeSet<NodeId>, aspect: f64) -> Scene {
     let c = &d.eff.cluster;
     let mut slots: Vec<Slot> = Vec::new();
     let mut seen = BTreeSet::new();
-    let mut unique = |key: String, suffix: &str| {
+    let mut unique = |key: NodeId, suffix: &'static str| {
         if seen.insert(key.clone()) {
             key
         } else {
-            let k = format!("{key}#{suffix}");
+            let k = key.twin(suffix);
             seen.insert(k.clone());
             k
         }
     };
     for w in &c.workloads {
         slots.push(Slot {
-            key: unique(w.qualified(), "workload"),
+            key: unique(NodeId::object(&w.namespace, &w.name), "workload"),
             namespace: Some(w.namespace.clone()),
             name: w.name.clone(),
             kind: SlotKind::Workload,
             detail: w.kind.as_str().to_string(),
             replicas: w.pods.len(),
-            expanded: expanded.contains(&w.qualified()) && !w.pods.is_empty(),
+            expanded: expanded.contains(&NodeId::object(&w.namespace, &w.name))
+                && !w.pods.is_empty(),
             x: 0.0,
             y: 0.0,
         });
     }
     for p in c.pods.iter().filter(|p| p.workload.is_none()) {
         slots.push(Slot {
-            key: unique(p.qualified(), "pod"),
+            key: unique(NodeId::object(&p.namespace, &p.name), "pod"),
             namespace: Some(p.namespace.clone()),
             name: p.name.clone(),
             kind: SlotKind::Pod,
@@ -199,7 +195,7 @@ pub fn build_scene_for(d: &Derived, expanded: &BTreeSet<String>, aspect: f64) ->
     }
     for s in &c.services {
         slots.push(Slot {
-            key: unique(format!("service:{}", s.qualified()), "service"),
+            key: unique(NodeId::service(&s.namespace, &s.name), "service"),
             namespace: Some(s.namespace.clone()),
             name: s.name.clone(),
             kind: SlotKind::Service,
@@ -212,7 +208,7 @@ pub fn build_scene_for(d: &Derived, expanded: &BTreeSet<String>, aspect: f64) ->
     }
     for r in &d.conn.outside {
         slots.push(Slot {
-            key: unique(r.cidr.to_string(), "outside"),
+            key: unique(NodeId::Outside(r.cidr.to_string()), "outside"),
             namespace: None,
             name: r.cidr.to_string(),
             kind: SlotKind::Outside,
@@ -232,7 +228,7 @@ pub fn build_scene_for(d: &Derived, expanded: &BTreeSet<String>, aspect: f64) ->
         };
         let e = groups.entry(g).or_default();
         e.0 |= s.kind == SlotKind::Workload;
-        e.1.push(s.key.clone());
+        e.1.push(s.key.to_string());
     }
     let groups: Vec<Group> = groups
         .into_iter()
@@ -245,7 +241,7 @@ pub fn build_scene_for(d: &Derived, expanded: &BTreeSet<String>, aspect: f64) ->
         .collect();
     let lay = layout::layout(&groups, aspect);
     for s in &mut slots {
-        if let Some(&(x, y)) = lay.slots.get(&s.key) {
+        if let Some(&(x, y)) = lay.slots.get(&s.key.to_string()) {
             s.x = x;
             s.y = y;
         }
@@ -271,9 +267,9 @@ pub fn build_scene_for(d: &Derived, expanded: &BTreeSet<String>, aspect: f64) ->
                     let shown: Vec<PodId> =
                         w.pods.iter().copied().take(MAX_REPLICAS_SHOWN).collect();
                     for (&pid, (dx, dy)) in shown.iter().zip(replica_offsets(shown.len())) {
-                        let id = c.pods.get(pid).map(|p| p.qualified()).unwrap_or_default();
+                        let Some(pod) = c.pods.get(pid) else { continue };
                         nodes.push(Node {
-                            id,
+                            id: NodeId::object(&pod.namespace, &pod.name),
                             slot: idx,
                             kind: SlotKind::Pod,
                             target: Target::Pod(pid),
@@ -407,13 +403,13 @@ pub fn build_scene_for(d: &Derived, expanded: &BTreeSet<String>, aspect: f64) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{derived, example as text};
+    use crate::testing::{derived, example as text, node};
 
     #[test]
     fn demo_nodes_are_named_like_the_cli() {
         let d = derived(text("demo"), &[]);
         let sc = build_scene(&d, &BTreeSet::new());
-        let ids: BTreeSet<&str> = sc.nodes.iter().map(|n| n.id.as_str()).collect();
+        let ids: BTreeSet<String> = sc.nodes.iter().map(|n| n.id.to_string()).collect();
         assert_eq!(
             ids,
             [
@@ -422,6 +418,7 @@ mod tests {
                 "service:default/svc-clusterip-httpd"
             ]
             .into_iter()
+            .map(str::to_string)
             .collect()
         );
         assert_eq!(sc.fans.len(), 1);
@@ -434,17 +431,19 @@ mod tests {
     #[test]
     fn expanding_a_workload_draws_its_pods_in_its_slot() {
         let d = derived(text("demo"), &[]);
-        let ex: BTreeSet<String> = ["default/dep-httpd".to_string()].into_iter().collect();
+        let ex: BTreeSet<NodeId> = [node("default/dep-httpd")].into_iter().collect();
         let sc = build_scene(&d, &ex);
         let collapsed = build_scene(&d, &BTreeSet::new());
         for i in 0..3 {
-            assert!(sc.node_index(&format!("default/dep-httpd-{i}")).is_some());
+            assert!(sc
+                .node_index(&node(&format!("default/dep-httpd-{i}")))
+                .is_some());
         }
         assert_eq!(
             sc.layout, collapsed.layout,
             "expanding never moves other nodes"
         );
-        assert_eq!(sc.nodes_of("default/dep-httpd").len(), 3);
+        assert_eq!(sc.nodes_of(&node("default/dep-httpd")).len(), 3);
     }
 
     #[test]

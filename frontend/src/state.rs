@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use engine::Protocol;
 
+use crate::ids::{NodeId, PolicyKey};
 use crate::share::Shared;
 use crate::versions::Versions;
 
@@ -113,12 +114,12 @@ impl Theme {
 pub enum Selection {
     #[default]
     None,
-    Node(String),
+    Node(NodeId),
     Flow {
-        from: String,
-        to: String,
+        from: NodeId,
+        to: NodeId,
     },
-    Policy(String),
+    Policy(PolicyKey),
     /// A matrix cell (workload or pod names).
     Cell {
         from: String,
@@ -143,12 +144,13 @@ pub struct State {
     pub flow_filter: FlowFilter,
     pub selection: Selection,
     /// The node whose flows are drawn in large scenarios (kept while a flow is inspected).
-    pub focus_node: Option<String>,
-    /// Policies switched off (what-if), by `namespace/name`.
-    pub off: BTreeSet<String>,
+    pub focus_node: Option<NodeId>,
+    /// Policies switched off (what-if).
+    pub off: BTreeSet<PolicyKey>,
     /// Bumped by every what-if switch, so the graph can mark the flows that changed.
     pub whatif_generation: u64,
-    pub expanded: BTreeSet<String>,
+    /// Workloads drawn as their pods.
+    pub expanded: BTreeSet<NodeId>,
     pub theme: Theme,
     pub paused: bool,
     /// Editor lines to highlight (1-based, inclusive) and a nonce to scroll there again.
@@ -215,8 +217,8 @@ pub enum Action {
     Select(Selection),
     /// Clicking the background: clear selection and focus.
     ClearSelection,
-    TogglePolicy(String),
-    ToggleExpand(String),
+    TogglePolicy(PolicyKey),
+    ToggleExpand(NodeId),
     SetTheme(Theme),
     TogglePause,
     /// Highlight these lines and scroll the editor to the first.
@@ -334,15 +336,20 @@ impl State {
                 s.view = View::parse(&sh.view);
                 s.port_filter = sh.port;
                 s.flow_filter = FlowFilter::parse(&sh.flows);
-                s.off = sh.off.into_iter().collect();
-                s.expanded = sh.expand.into_iter().collect();
+                // Strings from the link are read back as ids; what names nothing is dropped
+                // (it matched nothing before either).
+                s.off = sh.off.iter().filter_map(|k| PolicyKey::parse(k)).collect();
+                s.expanded = sh.expand.iter().filter_map(|k| NodeId::parse(k)).collect();
                 s.highlight = None;
-                if sh.select.is_empty() {
-                    s.selection = Selection::None;
-                    s.focus_node = None;
-                } else {
-                    s.focus_node = Some(sh.select.clone());
-                    s.selection = Selection::Node(sh.select);
+                match NodeId::parse(&sh.select) {
+                    Some(id) => {
+                        s.focus_node = Some(id.clone());
+                        s.selection = Selection::Node(id);
+                    }
+                    None => {
+                        s.selection = Selection::None;
+                        s.focus_node = None;
+                    }
                 }
             }
         }
@@ -391,9 +398,13 @@ impl State {
                 FlowFilter::All => String::new(),
                 f => f.as_str().to_string(),
             },
-            select: self.focus_node.clone().unwrap_or_default(),
-            off: self.off.iter().cloned().collect(),
-            expand: self.expanded.iter().cloned().collect(),
+            select: self
+                .focus_node
+                .as_ref()
+                .map(NodeId::to_string)
+                .unwrap_or_default(),
+            off: self.off.iter().map(PolicyKey::to_string).collect(),
+            expand: self.expanded.iter().map(NodeId::to_string).collect(),
         }
     }
 }
@@ -401,6 +412,7 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{node, policy};
 
     fn load(t: &str) -> Action {
         Action::Load(Loaded {
@@ -431,23 +443,23 @@ mod tests {
     fn typing_keeps_selection_and_switches() {
         let mut s = with_text("a");
         s = s
-            .reduce(Action::TogglePolicy("default/p".into()))
+            .reduce(Action::TogglePolicy(policy("default/p")))
             .unwrap_or_default();
         s = s
-            .reduce(Action::Select(Selection::Node("default/x".into())))
+            .reduce(Action::Select(Selection::Node(node("default/x"))))
             .unwrap_or_default();
         let t = s.reduce(Action::Edit("ab".into())).unwrap_or_default();
-        assert!(t.off.contains("default/p"));
-        assert_eq!(t.selection, Selection::Node("default/x".into()));
+        assert!(t.off.contains(&policy("default/p")));
+        assert_eq!(t.selection, Selection::Node(node("default/x")));
         assert_eq!(t.text_generation, s.text_generation);
     }
 
     #[test]
     fn loading_resets_what_belongs_to_the_old_text() {
         let mut s = with_text("a");
-        s.off.insert("default/p".into());
-        s.expanded.insert("default/w".into());
-        s.selection = Selection::Policy("default/p".into());
+        s.off.insert(policy("default/p"));
+        s.expanded.insert(node("default/w"));
+        s.selection = Selection::Policy(policy("default/p"));
         let t = s.reduce(load("b")).unwrap_or_default();
         assert!(t.off.is_empty() && t.expanded.is_empty());
         assert_eq!(t.selection, Selection::None);
@@ -458,35 +470,35 @@ mod tests {
     fn toggles_toggle_and_count() {
         let s = State::default();
         let on = s
-            .reduce(Action::TogglePolicy("ns/p".into()))
+            .reduce(Action::TogglePolicy(policy("ns/p")))
             .unwrap_or_default();
-        assert!(on.off.contains("ns/p"));
+        assert!(on.off.contains(&policy("ns/p")));
         let off = on
-            .reduce(Action::TogglePolicy("ns/p".into()))
+            .reduce(Action::TogglePolicy(policy("ns/p")))
             .unwrap_or_default();
         assert!(off.off.is_empty());
         assert_eq!(off.whatif_generation, 2);
         let ex = s
-            .reduce(Action::ToggleExpand("ns/w".into()))
+            .reduce(Action::ToggleExpand(node("ns/w")))
             .unwrap_or_default();
-        assert!(ex.expanded.contains("ns/w"));
+        assert!(ex.expanded.contains(&node("ns/w")));
         assert!(ex
-            .reduce(Action::ToggleExpand("ns/w".into()))
+            .reduce(Action::ToggleExpand(node("ns/w")))
             .is_some_and(|s| s.expanded.is_empty()));
     }
 
     #[test]
     fn selecting_a_flow_keeps_the_focus_node() {
         let s = State::default()
-            .reduce(Action::Select(Selection::Node("default/a".into())))
+            .reduce(Action::Select(Selection::Node(node("default/a"))))
             .unwrap_or_default();
         let t = s
             .reduce(Action::Select(Selection::Flow {
-                from: "default/a".into(),
-                to: "default/b".into(),
+                from: node("default/a"),
+                to: node("default/b"),
             }))
             .unwrap_or_default();
-        assert_eq!(t.focus_node.as_deref(), Some("default/a"));
+        assert_eq!(t.focus_node, Some(node("default/a")));
         let u = t.reduce(Action::ClearSelection).unwrap_or_default();
         assert_eq!((u.focus_node, u.selection), (None, Selection::None));
     }
@@ -520,9 +532,9 @@ mod tests {
         s.view = View::Matrix;
         s.port_filter = "53/UDP".into();
         s.flow_filter = FlowFilter::Blocked;
-        s.focus_node = Some("default/a".into());
-        s.off.insert("default/p".into());
-        s.expanded.insert("default/w".into());
+        s.focus_node = Some(node("default/a"));
+        s.off.insert(policy("default/p"));
+        s.expanded.insert(node("default/w"));
         let restored = State::default()
             .reduce(Action::Restore(s.to_shared(), 0))
             .unwrap_or_default();
@@ -631,8 +643,8 @@ mod tests {
             "no flow, no trace"
         );
         let flow = Selection::Flow {
-            from: "a".into(),
-            to: "b".into(),
+            from: node("default/a"),
+            to: node("default/b"),
         };
         let t = none
             .reduce(Action::Select(flow.clone()))
@@ -646,7 +658,7 @@ mod tests {
         );
         assert!(!t.reduce(Action::ClearSelection).unwrap_or_default().trace);
         let other = t
-            .reduce(Action::Select(Selection::Node("a".into())))
+            .reduce(Action::Select(Selection::Node(node("default/a"))))
             .unwrap_or_default();
         assert!(!other.trace);
     }

@@ -5,12 +5,13 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use crate::flows::{evaluate_flows, pairs_to_draw, FlowVerdict, Focus, Side};
+use crate::ids::{NodeId, PolicyKey};
 use crate::scene::{build_scene, Derived};
 
 /// The analysis of `text` (one source, `editor`) with the policies in `off` switched off.
 pub fn derived(text: &str, off: &[&str]) -> Derived {
     let a = Rc::new(engine::analyze(&[engine::Source::new("editor", text)]));
-    let off: BTreeSet<String> = off.iter().map(|s| s.to_string()).collect();
+    let off: BTreeSet<PolicyKey> = off.iter().map(|s| policy(s)).collect();
     Derived::new(a, &off)
 }
 
@@ -48,4 +49,14 @@ pub fn flows_of(text: &str, off: &[&str]) -> Vec<(String, String, FlowVerdict, O
             (n(f.from), n(f.to), f.verdict, f.blocked_at)
         })
         .collect()
+}
+
+/// A node id from its `data-node` string.
+pub fn node(s: &str) -> NodeId {
+    NodeId::parse(s).unwrap_or_else(|| unreachable!("not a node id: {s}"))
+}
+
+/// A policy key from its `data-policy-toggle` string.
+pub fn policy(s: &str) -> PolicyKey {
+    PolicyKey::parse(s).unwrap_or_else(|| unreachable!("not a policy key: {s}"))
 }

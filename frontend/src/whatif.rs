@@ -4,21 +4,19 @@
 use std::collections::BTreeMap;
 
 use crate::flows::{Flow, FlowVerdict};
+use crate::ids::NodeId;
 use crate::scene::Scene;
 
-/// The drawn flows' verdicts by (source, destination) node name.
-pub type Verdicts = BTreeMap<(String, String), FlowVerdict>;
+/// The drawn flows' verdicts by (source, destination) node.
+pub type Verdicts = BTreeMap<(NodeId, NodeId), FlowVerdict>;
 
 pub fn verdicts(sc: &Scene, flows: &[Flow]) -> Verdicts {
-    let id = |i: usize| {
-        sc.nodes
-            .get(i)
-            .map(|n| n.id.to_string())
-            .unwrap_or_default()
-    };
     flows
         .iter()
-        .map(|f| ((id(f.from), id(f.to)), f.verdict))
+        .filter_map(|f| {
+            let (a, b) = (sc.nodes.get(f.from)?, sc.nodes.get(f.to)?);
+            Some(((a.id.clone(), b.id.clone()), f.verdict))
+        })
         .collect()
 }
 
@@ -41,7 +39,7 @@ mod tests {
     use crate::focus::drawn_flows;
     use crate::scene::build_scene;
     use crate::state::FlowFilter;
-    use crate::testing::{derived, example};
+    use crate::testing::{derived, example, node};
 
     fn drawn(off: &[&str]) -> Verdicts {
         let d = derived(example("demo-deny"), off);
@@ -59,8 +57,8 @@ mod tests {
         assert!(c.values().all(|v| *v == FlowVerdict::Allowed));
         assert_eq!(
             c.get(&(
-                "default/pod-centos".to_string(),
-                "service:default/svc-clusterip-httpd".to_string()
+                node("default/pod-centos"),
+                node("service:default/svc-clusterip-httpd")
             )),
             Some(&FlowVerdict::Allowed)
         );
@@ -69,10 +67,10 @@ mod tests {
 
     #[test]
     fn a_flow_drawn_on_one_side_only_is_no_change() {
-        let before: Verdicts = [(("a".to_string(), "b".to_string()), FlowVerdict::Blocked)]
+        let before: Verdicts = [((node("n/a"), node("n/b")), FlowVerdict::Blocked)]
             .into_iter()
             .collect();
-        let after: Verdicts = [(("a".to_string(), "c".to_string()), FlowVerdict::Allowed)]
+        let after: Verdicts = [((node("n/a"), node("n/c")), FlowVerdict::Allowed)]
             .into_iter()
             .collect();
         assert!(changed(&before, &after).is_empty());

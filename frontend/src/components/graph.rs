@@ -10,6 +10,7 @@ use yew::prelude::*;
 use crate::aggregate::Aggregate;
 use crate::decision::Gate;
 use crate::flows::{Flow, FlowVerdict, Side};
+use crate::ids::{NodeId, PolicyKey};
 use crate::scene::{Node, Scene, SlotKind};
 use crate::state::Selection;
 
@@ -23,10 +24,10 @@ pub struct Props {
     pub scene: Option<Rc<Scene>>,
     pub flows: Rc<(Vec<Flow>, bool)>,
     pub selection: Selection,
-    pub focus_node: Option<String>,
-    pub policy_nodes: Rc<BTreeSet<String>>,
-    pub selected_policy: Option<String>,
-    pub changes: Rc<BTreeMap<(String, String), FlowVerdict>>,
+    pub focus_node: Option<NodeId>,
+    pub policy_nodes: Rc<BTreeSet<NodeId>>,
+    pub selected_policy: Option<PolicyKey>,
+    pub changes: Rc<BTreeMap<(NodeId, NodeId), FlowVerdict>>,
     pub dimmed: bool,
     pub pending: bool,
     pub hint: Option<String>,
@@ -39,7 +40,7 @@ pub struct Props {
     pub gates: Option<(Gate, Gate)>,
     pub on_select: Callback<Selection>,
     pub on_clear: Callback<()>,
-    pub on_toggle_expand: Callback<String>,
+    pub on_toggle_expand: Callback<NodeId>,
     /// The usable pane's aspect ratio (width / height), whenever it is measured.
     pub on_aspect: Callback<f64>,
     /// How far "Fit" may magnify a small scene (the presenter view draws larger for a room).
@@ -303,12 +304,12 @@ fn mark_t(c: &Curve, from_end: bool, start: f64, half: f64, obstacles: &[Rect]) 
 /// The expand/collapse action of a workload (badge or frame): for the keyboard, and for a click
 /// that must not also select the node underneath.
 fn expand_callbacks(
-    on_toggle: &Callback<String>,
-    key: &str,
+    on_toggle: &Callback<NodeId>,
+    key: &NodeId,
 ) -> (Callback<()>, Callback<MouseEvent>) {
     let toggle = {
         let cb = on_toggle.clone();
-        let key = key.to_string();
+        let key = key.clone();
         Callback::from(move |_: ()| cb.emit(key.clone()))
     };
     let click = {
@@ -710,7 +711,7 @@ pub fn graph(p: &Props) -> Html {
         _ => None,
     };
     let focus_nodes: BTreeSet<usize> = selected_node
-        .as_deref()
+        .as_ref()
         .map(|id| sc.nodes_of(id).into_iter().collect())
         .unwrap_or_default();
 
@@ -850,7 +851,7 @@ pub fn graph(p: &Props) -> Html {
             (html! {}, at)
         } else {
             let node = |r: &crate::layout::Region| Node {
-                id: String::new(),
+                id: NodeId::Outside(String::new()),
                 slot: 0,
                 kind: SlotKind::Outside,
                 target: engine::Target::Pod(0),
@@ -1108,7 +1109,7 @@ pub fn graph(p: &Props) -> Html {
     let nodes = sc.nodes.iter().enumerate().map(|(i, n)| {
         let slot = sc.slots.get(n.slot);
         let replica = slot.is_some_and(|s| s.expanded);
-        let sel = selected_node.as_deref().is_some_and(|id| id == n.id || slot.is_some_and(|s| s.key == id));
+        let sel = selected_node.as_ref().is_some_and(|id| *id == n.id || slot.is_some_and(|s| s.key == *id));
         let by_policy = p.policy_nodes.contains(&n.id);
         let trace_faded = traced_nodes.as_ref().is_some_and(|t| !t.contains(&i));
         let dim = (!focus_nodes.is_empty() && !focus_nodes.contains(&i)
@@ -1178,12 +1179,13 @@ pub fn graph(p: &Props) -> Html {
         let title = match n.kind {
             SlotKind::Workload => format!("{} {} ({} replicas)", detail, n.id, slot.map_or(0, |s| s.replicas)),
             SlotKind::Pod => format!("Pod {}", n.id),
-            SlotKind::Service => format!("Service {}", n.id.trim_start_matches("service:")),
+            SlotKind::Service => format!("Service {}", n.id.to_string().trim_start_matches("service:")),
             SlotKind::Outside => format!("outside the cluster: {}", n.id),
         };
         let label = if replica {
             // Replicas: the suffix after the workload's name.
-            let short = n.id.rsplit('-').next().unwrap_or_default();
+            let id = n.id.to_string();
+            let short = id.rsplit('-').next().unwrap_or_default();
             html! { <text class="replica-label" y={f(r + 10.0)} text-anchor="middle">{format!("-{short}")}</text> }
         } else {
             let (ny, ky) = label_ys(n.kind, r);

@@ -8,16 +8,17 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::source_ref::{LineRef, Ticks};
+use crate::ids::PolicyKey;
 use crate::scene::Derived;
 use crate::state::Selection;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub derived: Option<Rc<Derived>>,
-    pub off: Rc<BTreeSet<String>>,
-    pub selected: Option<String>,
+    pub off: Rc<BTreeSet<PolicyKey>>,
+    pub selected: Option<PolicyKey>,
     pub on_select: Callback<Selection>,
-    pub on_toggle: Callback<String>,
+    pub on_toggle: Callback<PolicyKey>,
     /// Policies written but not applied (an error in them).
     pub rejected: Rc<Vec<crate::documents::Rejected>>,
     /// Jump to a line in the editor.
@@ -27,7 +28,7 @@ pub struct Props {
 /// An admin policy's row: name, kind, priority, and its what-if switch.
 #[derive(Clone, Debug, PartialEq)]
 struct AdminRow {
-    key: String,
+    key: PolicyKey,
     name: String,
     kind: &'static str,
     priority: Option<u32>,
@@ -45,7 +46,7 @@ fn admin_rows(d: &Derived, tier: engine::admin::Tier) -> Vec<AdminRow> {
     v.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     v.into_iter()
         .map(|a| AdminRow {
-            key: crate::scene::admin_key(a),
+            key: PolicyKey::of_admin(a),
             name: a.name.clone(),
             kind: a.kind.as_str(),
             priority: a.priority,
@@ -56,8 +57,8 @@ fn admin_rows(d: &Derived, tier: engine::admin::Tier) -> Vec<AdminRow> {
 fn admin_item(
     r: &AdminRow,
     tier: &'static str,
-    off: &BTreeSet<String>,
-    on_toggle: &Callback<String>,
+    off: &BTreeSet<PolicyKey>,
+    on_toggle: &Callback<PolicyKey>,
 ) -> Html {
     let on = !off.contains(&r.key);
     let toggle = {
@@ -102,7 +103,7 @@ pub fn policies(p: &Props) -> Html {
         )
     });
     let tiers = !admin.is_empty() || !baseline.is_empty();
-    let list: Vec<(String, String)> = p
+    let list: Vec<(PolicyKey, String, String)> = p
         .derived
         .as_ref()
         .map(|d| {
@@ -118,7 +119,7 @@ pub fn policies(p: &Props) -> Html {
                     if pol.affects_egress {
                         t.push("egress");
                     }
-                    (pol.qualified(), t.join(" + "))
+                    (PolicyKey::of(pol), pol.qualified(), t.join(" + "))
                 })
                 .collect()
         })
@@ -139,18 +140,18 @@ pub fn policies(p: &Props) -> Html {
                     { for admin.iter().map(|r| admin_item(r, "Admin", &p.off, &p.on_toggle)) }
                     {tier_head("NetworkPolicy", "then", "the namespaces' own NetworkPolicies, after the Admin tier")}
                 }
-                { for list.into_iter().map(|(name, types)| {
-                    let on = !p.off.contains(&name);
-                    let selected = p.selected.as_deref() == Some(name.as_str());
+                { for list.into_iter().map(|(key, name, types)| {
+                    let on = !p.off.contains(&key);
+                    let selected = p.selected.as_ref() == Some(&key);
                     let sel = {
                         let cb = p.on_select.clone();
-                        let n = name.clone();
+                        let n = key.clone();
                         let already = selected;
                         Callback::from(move |_: MouseEvent| cb.emit(if already { Selection::None } else { Selection::Policy(n.clone()) }))
                     };
                     let toggle = {
                         let cb = p.on_toggle.clone();
-                        let n = name.clone();
+                        let n = key.clone();
                         Callback::from(move |_: Event| cb.emit(n.clone()))
                     };
                     html! {

@@ -10,6 +10,7 @@ use yew::prelude::*;
 
 use crate::components::source_ref::Ticks;
 use crate::flows::Flow;
+use crate::ids::NodeId;
 use crate::lessons::{diff_lines, fold_unchanged, DiffLine, DiffRow};
 use crate::scene::{Derived, Scene};
 
@@ -168,8 +169,8 @@ pub fn for_flow(
     d: &Rc<Derived>,
     sc: &Scene,
     flows: &[Flow],
-    from: &str,
-    to: &str,
+    from: &NodeId,
+    to: &NodeId,
     filter: Option<(u16, Protocol)>,
     text: Rc<String>,
     on_apply: Callback<String>,
