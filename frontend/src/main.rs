@@ -1,6 +1,7 @@
-//! Netpol Playground, the browser UI. The pure modules (state, layout, scene, share, highlight,
-//! explanation view-model) compile natively and are unit-tested with `cargo test -p
-//! netpol-frontend`; the Yew components and DOM glue are compiled for wasm32 only.
+//! Netpol Playground, the browser UI. The pure modules (state, ids, analysis, layout, scene,
+//! flows, focus, what-if, inspector and explanation view-models, share, ...) compile natively
+//! and are unit-tested with `cargo test -p netpol-frontend`; the Yew components, the page
+//! wiring (`app.rs`) and DOM glue are compiled for wasm32 only.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 mod aggregate;
