@@ -429,24 +429,8 @@ pub fn app() -> Html {
                     lesson,
                 } if presenting_now => {
                     let st = latest.borrow().clone();
-                    if text != st.text {
-                        dispatcher.dispatch(Action::Edit(text));
-                    }
-                    for p in crate::present::toggles(&st.off, &off) {
-                        dispatcher.dispatch(Action::TogglePolicy(p));
-                    }
-                    let now = match &st.selection {
-                        Selection::Flow { from, to } => Some((from.clone(), to.clone())),
-                        _ => None,
-                    };
-                    match (flow, now) {
-                        (Some(f), n) if Some(&f) != n.as_ref() => dispatcher
-                            .dispatch(Action::Select(Selection::Flow { from: f.0, to: f.1 })),
-                        (None, Some(_)) => dispatcher.dispatch(Action::ClearSelection),
-                        _ => {}
-                    }
-                    if paused != st.paused {
-                        dispatcher.dispatch(Action::TogglePause);
+                    for a in crate::present::follow(&st, text, &off, flow, paused) {
+                        dispatcher.dispatch(a);
                     }
                     present_step.set(lesson);
                     connected.set(true);

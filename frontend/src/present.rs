@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{NodeId, PolicyKey};
+use crate::state::{Action, Selection, State};
 
 /// The channel's name (one per origin: every tab of the site hears it).
 pub const CHANNEL: &str = "netpol-playground.present";
@@ -58,6 +59,37 @@ impl Message {
 /// The policies whose what-if switch must flip so that `have` becomes `want`.
 pub fn toggles(have: &BTreeSet<PolicyKey>, want: &BTreeSet<PolicyKey>) -> Vec<PolicyKey> {
     have.symmetric_difference(want).cloned().collect()
+}
+
+/// What the presenter dispatches so that its state `st` matches the main window's (text,
+/// what-if switches, selected flow, pause).
+pub fn follow(
+    st: &State,
+    text: String,
+    off: &BTreeSet<PolicyKey>,
+    flow: Option<(NodeId, NodeId)>,
+    paused: bool,
+) -> Vec<Action> {
+    let mut out = Vec::new();
+    if text != st.text {
+        out.push(Action::Edit(text));
+    }
+    out.extend(toggles(&st.off, off).into_iter().map(Action::TogglePolicy));
+    let now = match &st.selection {
+        Selection::Flow { from, to } => Some((from.clone(), to.clone())),
+        _ => None,
+    };
+    match (flow, now) {
+        (Some(f), n) if Some(&f) != n.as_ref() => {
+            out.push(Action::Select(Selection::Flow { from: f.0, to: f.1 }))
+        }
+        (None, Some(_)) => out.push(Action::ClearSelection),
+        _ => {}
+    }
+    if paused != st.paused {
+        out.push(Action::TogglePause);
+    }
+    out
 }
 
 /// `?present` (alone or among other parameters) in a location's search part.
@@ -124,6 +156,43 @@ mod tests {
             [policy("n/a"), policy("AdminNetworkPolicy:c")]
         );
         assert!(toggles(&s(&["n/a"]), &s(&["n/a"])).is_empty());
+    }
+
+    #[test]
+    fn the_presenter_follows_text_switches_flow_and_pause() {
+        let st = State {
+            text: "a".into(),
+            off: [policy("n/x")].into_iter().collect(),
+            ..State::default()
+        };
+        let flow = (node("n/a"), node("service:n/b"));
+        let want: BTreeSet<PolicyKey> = [policy("n/y")].into_iter().collect();
+        assert_eq!(
+            follow(&st, "b".into(), &want, Some(flow.clone()), true),
+            vec![
+                Action::Edit("b".into()),
+                Action::TogglePolicy(policy("n/x")),
+                Action::TogglePolicy(policy("n/y")),
+                Action::Select(Selection::Flow {
+                    from: flow.0.clone(),
+                    to: flow.1.clone()
+                }),
+                Action::TogglePause,
+            ]
+        );
+        // Already there: nothing to do; the main window's selection cleared: cleared too.
+        let there = State {
+            selection: Selection::Flow {
+                from: flow.0.clone(),
+                to: flow.1.clone(),
+            },
+            ..st.clone()
+        };
+        assert!(follow(&there, "a".into(), &st.off, Some(flow), false).is_empty());
+        assert_eq!(
+            follow(&there, "a".into(), &st.off, None, false),
+            vec![Action::ClearSelection]
+        );
     }
 
     #[test]
