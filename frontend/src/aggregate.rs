@@ -31,7 +31,7 @@ pub fn namespace_aggregate(d: &Derived, sc: &Scene) -> Vec<Aggregate> {
             Some((
                 ns,
                 crate::matrix_model::Group {
-                    id: n.id.to_string(),
+                    id: n.id.clone(),
                     target: n.target,
                     pods: n.pods.clone(),
                     detail: String::new(),

@@ -27,7 +27,7 @@ pub fn reach(d: &Derived) -> Reach {
         for to in &groups {
             let c = matrix_model::cell(d, from, to, Ports::Declared, &[]);
             if let Some(v) = c.verdict {
-                out.insert((from.id.clone(), to.id.clone()), v);
+                out.insert((from.id.to_string(), to.id.to_string()), v);
             }
         }
     }

@@ -382,7 +382,7 @@ pub fn content(
         }
         Selection::Cell { from, to } => {
             let groups = matrix_model::groups(d, matrix_by_pod);
-            let g = |id: &str| groups.iter().find(|g| g.id == id);
+            let g = |id: &NodeId| groups.iter().find(|g| g.id == *id);
             let (Some(a), Some(b)) = (g(from), g(to)) else {
                 return Content::Empty;
             };
@@ -502,8 +502,8 @@ mod tests {
             "{c:?}"
         );
         let cell = Selection::Cell {
-            from: "default/pod-centos".into(),
-            to: "default/dep-httpd".into(),
+            from: node("default/pod-centos"),
+            to: node("default/dep-httpd"),
         };
         let c = content(&cell, &d, &sc, &flows, None, false, false);
         assert!(

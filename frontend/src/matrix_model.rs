@@ -6,13 +6,14 @@ use engine::model::PodId;
 use engine::{PortSet, Protocol, Target};
 
 use crate::flows::FlowVerdict;
+use crate::ids::NodeId;
 use crate::scene::Derived;
 
 /// A row / column: a workload (its replicas together) or one pod.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Group {
     /// `data-from` / `data-to`: `ns/name` as the CLI names it.
-    pub id: String,
+    pub id: NodeId,
     pub target: Target,
     pub pods: Vec<PodId>,
     /// `Deployment ×3`, `Pod`.
@@ -68,7 +69,7 @@ pub fn groups(d: &Derived, by_pod: bool) -> Vec<Group> {
     if by_pod {
         for (i, p) in c.pods.iter().enumerate() {
             out.push(Group {
-                id: p.qualified(),
+                id: NodeId::object(&p.namespace, &p.name),
                 target: Target::Pod(i),
                 pods: vec![i],
                 detail: "Pod".into(),
@@ -81,7 +82,7 @@ pub fn groups(d: &Derived, by_pod: bool) -> Vec<Group> {
             continue;
         }
         out.push(Group {
-            id: w.qualified(),
+            id: NodeId::object(&w.namespace, &w.name),
             target: Target::Workload(i),
             pods: w.pods.clone(),
             detail: format!("{} ×{}", w.kind.as_str(), w.pods.len()),
@@ -94,13 +95,14 @@ pub fn groups(d: &Derived, by_pod: bool) -> Vec<Group> {
         .filter(|(_, p)| p.workload.is_none())
     {
         out.push(Group {
-            id: p.qualified(),
+            id: NodeId::object(&p.namespace, &p.name),
             target: Target::Pod(i),
             pods: vec![i],
             detail: "Pod".into(),
         });
     }
-    out.sort_by(|a, b| a.id.cmp(&b.id));
+    // By name as written (`a-b/x` before `a/x`), as the rows always were.
+    out.sort_by_cached_key(|g| g.id.to_string());
     out
 }
 
@@ -218,7 +220,7 @@ mod tests {
 
     fn find<'a>(g: &'a [Group], id: &str) -> &'a Group {
         g.iter()
-            .find(|g| g.id == id)
+            .find(|g| g.id.to_string() == id)
             .unwrap_or_else(|| unreachable!("{id} in {g:?}"))
     }
 
@@ -226,7 +228,7 @@ mod tests {
     fn groups_by_workload_or_pod() {
         let d = derived("demo");
         let g = groups(&d, false);
-        let ids: Vec<&str> = g.iter().map(|g| g.id.as_str()).collect();
+        let ids: Vec<String> = g.iter().map(|g| g.id.to_string()).collect();
         assert_eq!(ids, ["default/dep-httpd", "default/pod-centos"]);
         assert_eq!(find(&g, "default/dep-httpd").pods.len(), 3);
         assert_eq!(groups(&d, true).len(), 4);

@@ -120,10 +120,10 @@ pub enum Selection {
         to: NodeId,
     },
     Policy(PolicyKey),
-    /// A matrix cell (workload or pod names).
+    /// A matrix cell (workloads or pods).
     Cell {
-        from: String,
-        to: String,
+        from: NodeId,
+        to: NodeId,
     },
     /// An aggregate of a large scenario: the flows from one namespace to another.
     Namespaces {

@@ -73,7 +73,7 @@ pub fn matrix(p: &Props) -> Html {
         }).collect::<Html>();
         html! {
             <tr>
-                <th scope="row" title={format!("{} ({})", from.id, from.detail)}><span class="num">{(i + 1).to_string()}</span>{from.id.clone()}</th>
+                <th scope="row" title={format!("{} ({})", from.id, from.detail)}><span class="num">{(i + 1).to_string()}</span>{from.id.to_string()}</th>
                 {cells}
             </tr>
         }
