@@ -548,6 +548,60 @@ mod tests {
     }
 
     #[test]
+    fn the_frozen_v1_link_restores_typed_switches_and_expansions() {
+        let link = include_str!("../tests/share-v1.txt").trim();
+        let frag = link.split_once('#').map_or(link, |(_, f)| f);
+        let sh = crate::share::decode(frag)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        let s = State::default()
+            .reduce(Action::Restore(sh, 0))
+            .unwrap_or_default();
+        assert_eq!(
+            s.off,
+            [policy("default/deny-by-default")].into_iter().collect()
+        );
+        assert_eq!(
+            s.expanded,
+            [node("default/dep-httpd")].into_iter().collect()
+        );
+        assert_eq!(s.view, View::Matrix);
+    }
+
+    #[test]
+    fn link_strings_are_read_back_as_ids_and_unknown_ones_dropped() {
+        let sh = Shared {
+            text: "x".into(),
+            select: "service:shop/api".into(),
+            off: vec![
+                "AdminNetworkPolicy:tenants".into(),
+                "shop/deny".into(),
+                "nonsense".into(),
+            ],
+            expand: vec!["shop/web".into(), "shop/web#pod".into()],
+            ..Shared::default()
+        };
+        let s = State::default()
+            .reduce(Action::Restore(sh.clone(), 0))
+            .unwrap_or_default();
+        assert_eq!(s.selection, Selection::Node(node("service:shop/api")));
+        assert_eq!(
+            s.off,
+            [policy("AdminNetworkPolicy:tenants"), policy("shop/deny")]
+                .into_iter()
+                .collect()
+        );
+        assert_eq!(s.expanded.len(), 2);
+        // And written back as the same strings.
+        let back = s.to_shared();
+        assert_eq!(back.select, sh.select);
+        let mut off = back.off.clone();
+        off.sort();
+        assert_eq!(off, ["AdminNetworkPolicy:tenants", "shop/deny"]);
+    }
+
+    #[test]
     fn storage_problems_are_kept_until_a_save_works() {
         let s = State::default()
             .reduce(Action::StorageFailed("quota".into()))
