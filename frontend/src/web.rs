@@ -1,6 +1,9 @@
 //! Thin DOM glue: storage, location, clipboard, downloads, files. Every call tolerates failure
 //! (a missing API, a denied permission) and reports it as a value; nothing here panics.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -145,23 +148,15 @@ pub fn download_text(text: &str, name: &str, mime: &str) {
 
 /// Reads a file as text and calls `done` with it (or with an error message).
 pub fn read_file(file: web_sys::File, done: impl FnOnce(Result<String, String>) + 'static) {
-    let Ok(reader) = web_sys::FileReader::new() else {
-        done(Err("this browser cannot read files".into()));
-        return;
-    };
-    let r2 = reader.clone();
-    let mut done = Some(done);
-    let onload = Closure::<dyn FnMut()>::new(move || {
-        let text = r2.result().ok().and_then(|v| v.as_string());
-        if let Some(d) = done.take() {
-            d(text.ok_or_else(|| "the file is not text".to_string()));
-        }
+    // gloo's reader aborts the read when dropped: it is kept in `slot` until its callback has
+    // run, then dropped there (wasm-bindgen defers freeing a closure that drops itself).
+    let slot: Rc<RefCell<Option<gloo_file::callbacks::FileReader>>> = Rc::default();
+    let keep = Rc::clone(&slot);
+    let reader = gloo_file::callbacks::read_as_text(&file.into(), move |text| {
+        done(text.map_err(|_| "the file is not text".to_string()));
+        keep.borrow_mut().take();
     });
-    reader.set_onloadend(Some(onload.as_ref().unchecked_ref()));
-    onload.forget();
-    if reader.read_as_text(&file).is_err() {
-        // onloadend still fires with an error result in most browsers; nothing else to do.
-    }
+    *slot.borrow_mut() = Some(reader);
 }
 
 /// The serialised graph as a standalone SVG document (whole graph, no zoom).
@@ -243,7 +238,8 @@ pub fn export_png(name: &'static str, on_error: impl Fn(String) + 'static) {
     let scale = 2.0f64.min(8000.0 / w.max(h).max(1.0)).max(0.25);
     let img2 = img.clone();
     let url2 = url.clone();
-    let onload = Closure::<dyn FnMut()>::new(move || {
+    // Exactly one of `load` and `error` fires; both listeners are left on the image.
+    gloo_events::EventListener::once(&img, "load", move |_| {
         let _ = web_sys::Url::revoke_object_url(&url2);
         let Ok(canvas) = doc.create_element("canvas") else {
             return;
@@ -281,14 +277,12 @@ pub fn export_png(name: &'static str, on_error: impl Fn(String) + 'static) {
             });
         let _ = canvas.to_blob(cb.as_ref().unchecked_ref());
         cb.forget();
-    });
-    let onerror = Closure::<dyn FnMut()>::new(move || {
+    })
+    .forget();
+    gloo_events::EventListener::once(&img, "error", move |_| {
         on_error("the browser could not draw the graph as an image".into())
-    });
-    img.set_onload(Some(onload.as_ref().unchecked_ref()));
-    img.set_onerror(Some(onerror.as_ref().unchecked_ref()));
-    onload.forget();
-    onerror.forget();
+    })
+    .forget();
     img.set_src(&url);
 }
 
@@ -354,8 +348,7 @@ pub fn indent(ta: &web_sys::HtmlTextAreaElement, outdent: bool) -> bool {
 
 /// A `keydown` listener on the document, removed when dropped.
 pub struct KeyListener {
-    doc: Option<web_sys::Document>,
-    cb: Closure<dyn FnMut(web_sys::KeyboardEvent)>,
+    _listener: Option<gloo_events::EventListener>,
 }
 
 impl std::fmt::Debug for KeyListener {
@@ -364,22 +357,19 @@ impl std::fmt::Debug for KeyListener {
     }
 }
 
-impl Drop for KeyListener {
-    fn drop(&mut self) {
-        if let Some(d) = &self.doc {
-            let _ =
-                d.remove_event_listener_with_callback("keydown", self.cb.as_ref().unchecked_ref());
-        }
+pub fn on_document_keydown(mut f: impl FnMut(web_sys::KeyboardEvent) + 'static) -> KeyListener {
+    // Not passive: the handlers call `prevent_default` (gloo's default listener is passive).
+    let options = gloo_events::EventListenerOptions::enable_prevent_default();
+    let listener = document().map(|d| {
+        gloo_events::EventListener::new_with_options(&d, "keydown", options, move |e| {
+            if let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() {
+                f(k.clone());
+            }
+        })
+    });
+    KeyListener {
+        _listener: listener,
     }
-}
-
-pub fn on_document_keydown(f: impl FnMut(web_sys::KeyboardEvent) + 'static) -> KeyListener {
-    let cb = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(f);
-    let doc = document();
-    if let Some(d) = &doc {
-        let _ = d.add_event_listener_with_callback("keydown", cb.as_ref().unchecked_ref());
-    }
-    KeyListener { doc, cb }
 }
 
 /// On a closed `<select>`, arrows (and type-ahead letters) change the value at once, which
