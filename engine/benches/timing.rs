@@ -1,7 +1,9 @@
 //! Criterion-free timings of engine phases on one manifest file (no statistics crate: the median
 //! of N runs, on a shared machine read it beside the CPU load).
 //!
-//! `cargo bench -p netpol-engine --bench timing -- FILE [RUNS]` prints, for FILE:
+//! `cargo bench -p netpol-engine --bench timing -- FILE [RUNS [PHASE]]` prints, for FILE (PHASE
+//! `compute` or `explanation`: that one only, e.g. under `perf stat`, whose instruction counts
+//! a loaded machine does not skew):
 //! - `compute`: `connectivity::compute` (the matrix fast path), median of RUNS (default 5);
 //! - `explanation`: `Analysis::explanation` of one denied verdict (the first source pod to the
 //!   first destination it cannot reach on its first declared port): per run the mean of up to
@@ -31,10 +33,11 @@ fn main() {
         .filter(|a| !a.starts_with("--"))
         .collect();
     let Some(file) = args.first() else {
-        eprintln!("usage: cargo bench -p netpol-engine --bench timing -- FILE [RUNS]");
+        eprintln!("usage: cargo bench -p netpol-engine --bench timing -- FILE [RUNS [compute|explanation]]");
         return;
     };
     let runs: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(5);
+    let phase = args.get(2).map_or("", String::as_str);
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => {
@@ -53,18 +56,23 @@ fn main() {
 
     let mut times = Vec::new();
     let mut classes = 0;
-    for _ in 0..runs {
+    for _ in 0..if phase == "explanation" { 0 } else { runs } {
         let t = Instant::now();
         let c = engine::connectivity::compute(&a);
         times.push(t.elapsed());
         classes = c.classes.len();
         drop(c);
     }
-    println!(
-        "compute: {:?} median of {runs} ({classes} classes)",
-        median(times)
-    );
+    if !times.is_empty() {
+        println!(
+            "compute: {:?} median of {runs} ({classes} classes)",
+            median(times)
+        );
+    }
 
+    if phase == "compute" {
+        return;
+    }
     // One denied verdict with misses to explain.
     let n = a.cluster.pods.len().min(200);
     let denied = (0..n).find_map(|s| {
