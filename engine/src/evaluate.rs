@@ -368,7 +368,7 @@ enum IpMiss {
 }
 
 /// The addresses an endpoint has: the address itself, or the pod's `status.podIPs`.
-fn endpoint_ips(cluster: &Cluster, other: Endpoint) -> Vec<IpAddr> {
+pub(crate) fn endpoint_ips(cluster: &Cluster, other: Endpoint) -> Vec<IpAddr> {
     match other {
         Endpoint::External(ip) => vec![ip],
         Endpoint::Pod(id) => cluster
@@ -418,18 +418,51 @@ pub fn entry_ports(entry: &PolicyPort, dst: Option<&Pod>) -> PortSet {
     set
 }
 
-/// The ports a rule opens toward `dst`, ignoring peers.
-pub fn rule_ports(rule: &Rule, dst: Option<&Pod>) -> PortSet {
-    match &rule.ports {
+/// A port entry of a rule of any tier: the ports it opens toward a destination pod.
+pub(crate) trait PortEntry {
+    fn ports(&self, dst: Option<&Pod>) -> PortSet;
+}
+
+impl PortEntry for PolicyPort {
+    fn ports(&self, dst: Option<&Pod>) -> PortSet {
+        entry_ports(self, dst)
+    }
+}
+
+/// The ports a rule's port list opens toward `dst` (`None`: no list, every port).
+pub(crate) fn entries_ports<E: PortEntry>(entries: Option<&[E]>, dst: Option<&Pod>) -> PortSet {
+    match entries {
         None => PortSet::all(),
         Some(entries) => {
             let mut set = PortSet::none();
             for e in entries {
-                set.union(&entry_ports(e, dst));
+                set.union(&e.ports(dst));
             }
             set
         }
     }
+}
+
+/// The port entry of a rule's port list that admits `port`: `Some(None)` when there is no list
+/// (every port), `Some(Some(i))` for the first entry that does, `None` when none does.
+pub(crate) fn entry_at<E: PortEntry>(
+    entries: Option<&[E]>,
+    dst: Option<&Pod>,
+    protocol: Protocol,
+    port: u16,
+) -> Option<Option<usize>> {
+    match entries {
+        None => Some(None),
+        Some(entries) => entries
+            .iter()
+            .position(|e| e.ports(dst).contains(protocol, port))
+            .map(Some),
+    }
+}
+
+/// The ports a rule opens toward `dst`, ignoring peers.
+pub fn rule_ports(rule: &Rule, dst: Option<&Pod>) -> PortSet {
+    entries_ports(rule.ports.as_deref(), dst)
 }
 
 /// Which peer of `rule` matches `other`: `Some(None)` when the rule has no peer list (every
@@ -455,8 +488,8 @@ pub fn rule_peer_matches(cluster: &Cluster, index: &Index, rule: &Rule, other: E
 }
 
 /// The pod on which named ports resolve: the subject on ingress, the other end on egress
-/// (`None` for an outside address, where a named port means nothing).
-fn destination_pod<'c>(
+/// (`None` for an outside address, where a named port means nothing). Every tier alike.
+pub(crate) fn destination_pod<'c>(
     cluster: &'c Cluster,
     subject: &'c Pod,
     dir: Direction,
@@ -700,15 +733,12 @@ pub fn np_direction(
         index,
         other,
     };
-    matching_rules(cluster, &iso, dir, &mut matcher, |id, ri, rule, _| {
-        let port_entry = match &rule.ports {
-            None => Some(None),
-            Some(entries) => entries
-                .iter()
-                .position(|e| entry_ports(e, dst).contains(protocol, port))
-                .map(Some),
-        };
-        match port_entry {
+    matching_rules(
+        cluster,
+        &iso,
+        dir,
+        &mut matcher,
+        |id, ri, rule, _| match entry_at(rule.ports.as_deref(), dst, protocol, port) {
             Some(entry) => {
                 by = Some(RuleRef {
                     policy: id,
@@ -720,8 +750,8 @@ pub fn np_direction(
                 ControlFlow::Break(())
             }
             None => ControlFlow::Continue(()),
-        }
-    });
+        },
+    );
     if let Some(by) = by {
         return Outcome::Allowed { isolating: iso, by };
     }
@@ -791,10 +821,7 @@ pub fn rule_reasons(
         }
     }
     if let Some(entries) = &rule.ports {
-        if !entries
-            .iter()
-            .any(|e| entry_ports(e, dst).contains(protocol, port))
-        {
+        if entry_at(Some(entries), dst, protocol, port).is_none() {
             for (ei, e) in entries.iter().enumerate() {
                 out.push(port_reason(ei, e, dst, port, protocol));
             }
