@@ -350,6 +350,8 @@ pub struct Policy {
     pub ingress: Vec<Rule>,
     pub egress: Vec<Rule>,
     pub span: Span,
+    /// Its `metadata.name` value (explanations point there).
+    pub name_span: Span,
     /// What-if switch: a disabled policy is kept (for display) but ignored by evaluation.
     pub enabled: bool,
 }

@@ -417,7 +417,7 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
             }
         }
         ObjectKind::NetworkPolicy => {
-            if let Some(p) = lower_policy(ctx, &namespace, &name, spec, span) {
+            if let Some(p) = lower_policy(ctx, &namespace, &name, name_node.span, spec, span) {
                 if ctx.errors == before {
                     out.policies.push(p);
                 }

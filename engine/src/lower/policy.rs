@@ -25,12 +25,14 @@ const IPBLOCK_FIELDS: &[&str] = &["cidr", "except"];
 const SELECTOR_FIELDS: &[&str] = &["matchLabels", "matchExpressions"];
 const REQUIREMENT_FIELDS: &[&str] = &["key", "operator", "values"];
 
-/// Lowers `spec` of a NetworkPolicy named `namespace/name`. `None` when the API server would
-/// reject the object (the diagnostics say where).
+/// Lowers `spec` of a NetworkPolicy named `namespace/name` (`name_span`: its `metadata.name`
+/// value; `span`: the object). `None` when the API server would reject the object (the
+/// diagnostics say where).
 pub fn lower_policy(
     ctx: &mut Ctx<'_>,
     namespace: &str,
     name: &str,
+    name_span: Span,
     spec: Option<&Node>,
     span: Span,
 ) -> Option<Policy> {
@@ -111,6 +113,7 @@ pub fn lower_policy(
         ingress: ingress?,
         egress: egress?,
         span,
+        name_span,
         enabled: true,
     })
 }
