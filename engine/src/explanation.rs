@@ -11,7 +11,7 @@ use crate::analysis::{Analysis, CniFlag, Hop, Problem, Verdict};
 pub use crate::evaluate::ReasonKind;
 use crate::evaluate::{Endpoint, Miss, Outcome, PolicyRef, Reason, RuleRef};
 use crate::model::{Direction, NamespaceMatch, Peer, PeerKind, Policy, PolicyId, PortRef};
-use crate::span::Span;
+use crate::span::{Source, Span};
 
 /// A source range for users: the input's name and 1-based line and column (columns in
 /// characters), end exclusive — as the `lint` JSON.
@@ -317,7 +317,7 @@ impl Analysis {
     pub fn span_ref(&self, span: Span) -> SpanRef {
         let source = self.sources.get(span.source as usize);
         let (end_line, end_column) = source.map_or((span.end.line, span.end.col), |s| {
-            tight_end(&s.text, span.start, span.end)
+            tight_end(s, span.start, span.end)
         });
         SpanRef {
             file: source.map(|s| s.name.clone()).unwrap_or_default(),
@@ -823,17 +823,12 @@ pub fn describe_admin_peer(kind: &crate::admin::AdminPeerKind) -> String {
 
 /// The exclusive end of a node's text: `end` moved back over whitespace, full-line comments and
 /// empty lines, never before `start`.
-fn tight_end(text: &str, start: crate::span::Pos, end: crate::span::Pos) -> (u32, u32) {
+fn tight_end(source: &Source, start: crate::span::Pos, end: crate::span::Pos) -> (u32, u32) {
     let first = start.line.max(1);
     let mut line = end.line;
     let mut col = end.col;
-    let lines: Vec<&str> = text
-        .lines()
-        .skip(first as usize - 1)
-        .take((end.line.saturating_sub(first) + 1) as usize)
-        .collect();
     while line >= first {
-        let Some(l) = lines.get(line.saturating_sub(first) as usize) else {
+        let Some(l) = source.line(line) else {
             return (end.line, end.col);
         };
         let from = if line == start.line {
@@ -856,8 +851,8 @@ fn tight_end(text: &str, start: crate::span::Pos, end: crate::span::Pos) -> (u32
             break;
         }
         line -= 1;
-        col = lines
-            .get(line.saturating_sub(first) as usize)
+        col = source
+            .line(line)
             .map_or(1, |l| l.chars().count() as u32 + 1);
     }
     (end.line, end.col)
@@ -865,8 +860,11 @@ fn tight_end(text: &str, start: crate::span::Pos, end: crate::span::Pos) -> (u32
 
 #[cfg(test)]
 mod tests {
-    use super::tight_end;
-    use crate::span::Pos;
+    use crate::span::{Pos, Source};
+
+    fn tight_end(text: &str, start: Pos, end: Pos) -> (u32, u32) {
+        super::tight_end(&Source::new("t", text), start, end)
+    }
 
     fn pos(line: u32, col: u32) -> Pos {
         Pos { line, col }
