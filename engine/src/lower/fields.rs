@@ -15,6 +15,9 @@ pub struct Ctx<'d> {
     pub validate: crate::lower::Validate,
     /// Where objects without a namespace land.
     pub default_namespace: String,
+    /// `-n NS` given explicitly (`kubectl apply -n`): a namespaced object that declares another
+    /// namespace is refused.
+    pub required_namespace: Option<String>,
     /// Selector keys naming a label controllers compute (`pod-template-hash`, `job-name`, ...),
     /// with the value a `matchLabels` entry asks for (`None` for an expression).
     pub generated_label_keys: Vec<(String, Option<String>, Span)>,
@@ -28,6 +31,7 @@ impl<'d> Ctx<'d> {
             errors: 0,
             validate: crate::lower::Validate::Strict,
             default_namespace: "default".to_string(),
+            required_namespace: None,
             generated_label_keys: Vec::new(),
         }
     }
