@@ -63,7 +63,7 @@ pub fn analyze_sources(sources: &[Source]) -> Analysis {
                 if total == 1 { "" } else { "s" },
             );
             for (kind, n) in &a.ignored {
-                eprintln!("  {kind} ×{n}");
+                eprintln!("  {kind} ×{n}: {}", ignored_names(&a, kind).join(", "));
             }
         } else {
             eprintln!(
@@ -73,6 +73,28 @@ pub fn analyze_sources(sources: &[Source]) -> Analysis {
         }
     }
     a
+}
+
+/// The ignored objects of `kind` as written (`ns/name`, or `name` without a namespace: the
+/// engine does not know whether the kind is namespaced), in input order; an object without a
+/// name by its position.
+fn ignored_names(a: &Analysis, kind: &str) -> Vec<String> {
+    a.cluster
+        .ignored_objects
+        .iter()
+        .filter(|o| o.kind == kind)
+        .map(|o| match (&o.namespace, &o.name) {
+            (Some(ns), Some(name)) => format!("{ns}/{name}"),
+            (None, Some(name)) => name.clone(),
+            (_, None) => {
+                let file = a
+                    .sources
+                    .get(o.span.source as usize)
+                    .map_or("", |s| s.name.as_str());
+                format!("(no name, {file}:{})", o.span.start.line)
+            }
+        })
+        .collect()
 }
 
 /// A Helm chart (a `Chart.yaml`, or templates with `{{ }}`) is not a manifest until rendered.

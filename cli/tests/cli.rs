@@ -963,6 +963,91 @@ fn ignored_kinds_are_summarised_in_one_line() {
     assert!(stderr.contains("ClusterRole ×1"), "{stderr}");
 }
 
+/// `--verbose` names every ignored object under its kind, as written (`ns/name`, `name`), and
+/// places an object without a name by its line.
+#[test]
+fn verbose_lists_ignored_objects_by_kind_and_name() {
+    let m = tmp(
+        "ignored-names.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: shop}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\n---\napiVersion: v1\nkind: Secret\nmetadata: {labels: {x: y}}\n",
+    );
+    let out = netpol(&["lint", s(&m), "--verbose"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("ignored 4 objects of 3 kinds that do not affect traffic:\n"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("  ClusterRole ×1: reader\n"), "{stderr}");
+    assert!(stderr.contains("  ConfigMap ×2: shop/a, b\n"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("  Secret ×1: (no name, {}:13)\n", s(&m))),
+        "{stderr}"
+    );
+}
+
+/// `-n foo` with an object of namespace `bar`: kubectl refuses that object ("the namespace from
+/// the provided object \"bar\" does not match the namespace \"foo\""), applies the rest.
+#[test]
+fn namespace_flag_refuses_objects_of_another_namespace() {
+    let m = tmp(
+        "ns-mismatch.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: web, labels: {app: web}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: client}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: bar\nspec: {podSelector: {}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: shop}\nspec: {podSelector: {}}\n",
+    );
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "explain",
+            s(&m),
+            "--from",
+            "client",
+            "--to",
+            "web",
+            "--port",
+            "80",
+        ];
+        args.extend_from_slice(extra);
+        netpol(&args)
+    };
+    let out = run(&["-n", "shop"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Located at the `namespace` value, and the rest analysed: `shop/deny` blocks.
+    assert!(
+        stderr.contains(&format!(
+            "{}:13:14: error[namespace-mismatch]: the namespace from the provided object `bar` does not match the namespace `shop` given with `-n`",
+            s(&m)
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--namespace=bar"), "{stderr}");
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("`shop/deny`"), "{stdout}");
+    assert!(!stdout.contains("bar/deny"), "{stdout}");
+    // The lint says the same, as an error.
+    let out = netpol(&["lint", s(&m), "-n", "shop", "--output", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"namespace-mismatch"), "{codes:?}");
+    // Without -n, each object keeps its own namespace: nothing is refused.
+    let out = netpol(&[
+        "explain",
+        s(&m),
+        "--from",
+        "default/client",
+        "--to",
+        "default/web",
+        "--port",
+        "80",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("namespace-mismatch"), "{stderr}");
+}
+
 #[test]
 fn helm_chart_directory_says_render_it_first() {
     let chart = std::env::temp_dir().join(format!("netpol-cli-chart-{}", std::process::id()));

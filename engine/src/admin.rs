@@ -12,7 +12,11 @@
 //! [`direction_ports`] (port sets, for matrices) are the same walk.
 
 use crate::analysis::CniFlag;
-use crate::evaluate::{Endpoint, Index, Outcome};
+use std::ops::ControlFlow;
+
+use crate::evaluate::{
+    destination_pod, entries_ports, entry_at, Endpoint, Index, Outcome, PortEntry,
+};
 use crate::model::{Cluster, Direction, Pod, PodId};
 use crate::net::Cidr;
 use crate::ports::{PortSet, Protocol, MAX_PORT, MIN_PORT};
@@ -302,8 +306,15 @@ impl std::fmt::Display for AdminPort {
     }
 }
 
+impl PortEntry for AdminPort {
+    fn ports(&self, dst: Option<&Pod>) -> PortSet {
+        AdminPort::ports(self, dst)
+    }
+}
+
 impl AdminPort {
-    /// The ports this entry opens toward `dst` (named ports resolve on the destination pod).
+    /// The ports this entry opens toward `dst` (named ports resolve on the destination pod, on
+    /// a container port of any protocol: the admin API names no protocol with a named port).
     pub fn ports(&self, dst: Option<&Pod>) -> PortSet {
         let mut set = PortSet::none();
         match &self.kind {
@@ -449,14 +460,7 @@ fn peer_hit(
             None => PeerHit::No,
         },
         AdminPeerKind::Networks(cidrs) => {
-            let ips = match other {
-                Endpoint::External(ip) => vec![ip],
-                Endpoint::Pod(id) => cluster
-                    .pods
-                    .get(id)
-                    .map(|p| p.ips.clone())
-                    .unwrap_or_default(),
-            };
+            let ips = crate::evaluate::endpoint_ips(cluster, other);
             if ips.is_empty() {
                 return PeerHit::NoIp;
             }
@@ -506,33 +510,29 @@ fn rule_peer(
     None
 }
 
-/// The ports a rule covers toward `dst` (all when it has no port list).
-fn rule_ports(rule: &AdminRule, dst: Option<&Pod>) -> PortSet {
-    match &rule.ports {
-        None => PortSet::all(),
-        Some(entries) => {
-            let mut set = PortSet::none();
-            for e in entries {
-                set.union(&e.ports(dst));
-            }
-            set
-        }
-    }
-}
-
-/// The pod on which named ports resolve: the subject on ingress, the other end on egress.
-fn destination<'c>(
-    cluster: &'c Cluster,
-    subject: &'c Pod,
+/// The rule walk of one admin policy, the shape of `evaluate::matching_rules`: visits, in
+/// written order, each rule of `policy` in `dir` whose peers match `other` ([`rule_peer`]), with
+/// the matching peer, the effective action and whether it failed closed (then it covers every
+/// port). The visitor stops the walk with `ControlFlow::Break`.
+#[allow(clippy::too_many_arguments)]
+fn matching_rules<'c>(
+    cluster: &Cluster,
+    index: &Index,
+    subject: &Pod,
+    policy: &'c AdminPolicy,
     dir: Direction,
     other: Endpoint,
-) -> Option<&'c Pod> {
-    match dir {
-        Direction::Ingress => Some(subject),
-        Direction::Egress => match other {
-            Endpoint::Pod(id) => cluster.pods.get(id),
-            Endpoint::External(_) => None,
-        },
+    notes: &mut Notes,
+    mut visit: impl FnMut(usize, &'c AdminRule, usize, Action, bool) -> ControlFlow<()>,
+) {
+    for (ri, rule) in policy.rules(dir).iter().enumerate() {
+        let Some((pi, action, failed)) = rule_peer(cluster, index, subject, rule, other, notes)
+        else {
+            continue;
+        };
+        if visit(ri, rule, pi, action, failed).is_break() {
+            return;
+        }
     }
 }
 
@@ -549,27 +549,32 @@ fn first_match(
     protocol: Protocol,
     notes: &mut Notes,
 ) -> Option<(usize, usize, Option<usize>, Action)> {
-    let dst = destination(cluster, subject, dir, other);
-    for (ri, rule) in policy.rules(dir).iter().enumerate() {
-        let Some((pi, action, failed)) = rule_peer(cluster, index, subject, rule, other, notes)
-        else {
-            continue;
-        };
-        if failed {
-            return Some((ri, pi, None, action));
-        }
-        let entry = match &rule.ports {
-            None => Some(None),
-            Some(entries) => entries
-                .iter()
-                .position(|e| e.ports(dst).contains(protocol, port))
-                .map(Some),
-        };
-        if let Some(entry) = entry {
-            return Some((ri, pi, entry, action));
-        }
-    }
-    None
+    let dst = destination_pod(cluster, subject, dir, other);
+    let mut hit = None;
+    matching_rules(
+        cluster,
+        index,
+        subject,
+        policy,
+        dir,
+        other,
+        notes,
+        |ri, rule, pi, action, failed| {
+            let entry = if failed {
+                Some(None)
+            } else {
+                entry_at(rule.ports.as_deref(), dst, protocol, port)
+            };
+            match entry {
+                Some(entry) => {
+                    hit = Some((ri, pi, entry, action));
+                    ControlFlow::Break(())
+                }
+                None => ControlFlow::Continue(()),
+            }
+        },
+    );
+    hit
 }
 
 /// Walks one tier at one port: the first matching rule (by priority, then rule order).
@@ -737,35 +742,44 @@ fn tier_ports(
     other: Endpoint,
     undecided: &mut PortSet,
 ) -> (PortSet, PortSet) {
-    let dst = destination(cluster, pod, dir, other);
+    let dst = destination_pod(cluster, pod, dir, other);
     let (mut accepted, mut passed) = (PortSet::none(), PortSet::none());
     for id in applicable(cluster, index, pod, tier, dir) {
         let Some(policy) = cluster.admin_policies.get(id) else {
             continue;
         };
-        for rule in policy.rules(dir) {
-            if undecided.is_empty() {
-                return (accepted, passed);
-            }
-            let mut ignore = Notes::default();
-            let Some((_, action, failed)) =
-                rule_peer(cluster, index, pod, rule, other, &mut ignore)
-            else {
-                continue;
-            };
-            let covered = if failed {
-                PortSet::all()
-            } else {
-                rule_ports(rule, dst)
-            };
-            let hit = undecided.intersect(&covered);
-            match action {
-                Action::Accept => accepted.union(&hit),
-                Action::Pass => passed.union(&hit),
-                Action::Deny => {}
-            }
-            *undecided = undecided.intersect(&complement(&covered));
+        if undecided.is_empty() {
+            break;
         }
+        let mut ignore = Notes::default();
+        matching_rules(
+            cluster,
+            index,
+            pod,
+            policy,
+            dir,
+            other,
+            &mut ignore,
+            |_, rule, _, action, failed| {
+                let covered = if failed {
+                    PortSet::all()
+                } else {
+                    entries_ports(rule.ports.as_deref(), dst)
+                };
+                let hit = undecided.intersect(&covered);
+                match action {
+                    Action::Accept => accepted.union(&hit),
+                    Action::Pass => passed.union(&hit),
+                    Action::Deny => {}
+                }
+                *undecided = undecided.intersect(&complement(&covered));
+                if undecided.is_empty() {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            },
+        );
     }
     (accepted, passed)
 }

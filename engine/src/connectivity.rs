@@ -11,8 +11,10 @@
 //! 2. **Rows and columns.** Egress of class a toward class b depends only on a's egress
 //!    policies and on b; ingress of b from a only on b's ingress policies and named ports and on
 //!    a. Each distinct egress policy set gets one row over all classes, each distinct (ingress
-//!    policy set, named ports) one column, filled by walking the classes each rule matches
-//!    (found once, from the classes' peer bitsets).
+//!    policy set, named ports) one column. Each is filled by the rule union single verdicts use
+//!    (`evaluate::rule_union`) with every class (and every outside range) as the other end at
+//!    once: a rule's peers match the classes whose peer bitsets hold them (found once per rule,
+//!    so the work is proportional to the matches, not to rules × classes).
 //! 3. **Cells.** A cell is its row entry intersected with its column entry. Port sets are
 //!    interned ([`crate::intern`]): a cell is a 4-byte id and set algebra is memoised.
 //!
@@ -23,9 +25,11 @@ use std::net::IpAddr;
 use std::ops::Range;
 
 use crate::analysis::Analysis;
-use crate::evaluate::{direction_ports, rule_ports, Endpoint};
+use crate::evaluate::{
+    direction_ports, rule_ports, rule_union, Endpoint, PeerMatcher, RulePortSets,
+};
 use crate::intern::{ones, set_bit, words, FxMap, SetTable, ALL, NONE};
-use crate::model::{Direction, NamespaceMatch, PeerKind, PodId, PolicyId, PortRef, Rule};
+use crate::model::{Direction, NamespaceMatch, PeerKind, Pod, PodId, PolicyId, PortRef, Rule};
 use crate::net::Cidr;
 use crate::ports::{PortSet, Protocol};
 use crate::selector::{Labels, Operator, Requirement, Selector};
@@ -645,68 +649,63 @@ pub fn compute(a: &Analysis) -> Connectivity {
     }
     let k = classes.len();
 
-    // The classes each rule's peers match, from the classes' peer bitsets.
-    let mut peer_rules: Vec<Vec<usize>> = vec![Vec::new(); peers.len()];
-    for (ri, r) in rules.iter().enumerate() {
-        for &p in r.peers.iter().flatten() {
-            if let Some(v) = peer_rules.get_mut(p) {
-                v.push(ri);
-            }
-        }
-    }
-    let mut rule_classes: Vec<Vec<u32>> = vec![Vec::new(); rules.len()];
-    let mut stamp: Vec<usize> = vec![usize::MAX; rules.len()];
-    for (ci, sig) in class_sig.iter().enumerate() {
-        for p in ones(&sig.peers) {
-            for &ri in peer_rules.get(p).into_iter().flatten() {
-                if let (Some(st), Some(v)) = (stamp.get_mut(ri), rule_classes.get_mut(ri)) {
-                    if *st != ci {
-                        *st = ci;
-                        v.push(ci as u32);
-                    }
-                }
-            }
-        }
-    }
-
-    // The outside ranges each rule's peers match (on the ranges' representatives).
+    // The outside ranges, and the ipBlock peers matching each range's representative (a range's
+    // peer bitset, as a class has one).
     let outside = outside_ranges(a);
     let nr = outside.len();
-    let mut ip_peer_ranges: HashMap<usize, Vec<u32>> = HashMap::new();
-    for &(pi, cidr, except) in &ip_peers {
-        let hits = outside
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| {
-                let ip = r.representative;
-                cidr.contains(ip) && !except.iter().any(|e| e.contains(ip))
-            })
-            .map(|(j, _)| j as u32)
-            .collect();
-        ip_peer_ranges.insert(pi, hits);
-    }
-    let rule_ranges: Vec<Vec<u32>> = rules
+    let range_bits: Vec<Vec<u64>> = outside
         .iter()
         .map(|r| {
-            let mut v: Vec<u32> = r
-                .peers
-                .iter()
-                .flatten()
-                .filter_map(|p| ip_peer_ranges.get(p))
-                .flatten()
-                .copied()
-                .collect();
-            v.sort_unstable();
-            v.dedup();
-            v
+            let ip = r.representative;
+            let mut bits = vec![0u64; pw];
+            for &(pi, cidr, except) in &ip_peers {
+                if cidr.contains(ip) && !except.iter().any(|e| e.contains(ip)) {
+                    set_bit(&mut bits, pi);
+                }
+            }
+            bits
         })
         .collect();
 
+    // The classes (and the outside ranges) each rule's peers match, from their peer bitsets.
+    let rule_classes = rule_slots(&rules, peers.len(), class_sig.iter().map(|s| &s.peers[..]));
+    let rule_ranges = rule_slots(&rules, peers.len(), range_bits.iter().map(|b| &b[..]));
+    let flat = FlatRules {
+        rules: &rules,
+        rules_of: &rules_of,
+    };
     let mut ports = RulePorts {
         a,
         named_rep: &named_rep,
         memo: FxMap::default(),
     };
+    // The entries of a row or a column: the rule union of `evaluate` over `policies`, with every
+    // class (`slots` = `rule_classes`) or every outside range (`rule_ranges`) as the other end,
+    // named ports resolved on the destination's named-port signature (`named`).
+    let union = |sets: &mut SetTable,
+                 ports: &mut RulePorts<'_>,
+                 policies: &[PolicyId],
+                 dir: Direction,
+                 slots: &[Vec<u32>],
+                 named: Named<'_>,
+                 acc: &mut [u32]| {
+        let mut matcher = ClassPeers {
+            flat: &flat,
+            dir,
+            slots,
+            all: acc.len(),
+        };
+        let mut interned = InternedPorts {
+            sets,
+            ports,
+            flat: &flat,
+            dir,
+            named,
+            last: None,
+        };
+        rule_union(c, policies, dir, &mut matcher, &mut interned, acc);
+    };
+    let class_named: Vec<usize> = class_sig.iter().map(|s| s.named).collect();
 
     // Ingress columns, one per distinct (isolating ingress policies, named ports), stored
     // transposed (`ing[source class][column]`) so the cell loop reads one row at a time.
@@ -730,38 +729,35 @@ pub fn compute(a: &Analysis) -> Connectivity {
     let nc = col_keys.len();
     let mut ing = vec![NONE; k.saturating_mul(nc)];
     let mut ing_out = vec![NONE; nr.saturating_mul(nc)];
+    let mut column = vec![NONE; k];
     for (col, &(policies, named)) in col_keys.iter().enumerate() {
-        for &pid in policies {
-            for ri in rules_of.get(pid).map_or(0..0, |r| r.ingress.clone()) {
-                let Some(r) = rules.get(ri) else { continue };
-                let set = ports.of(&mut sets, r, ri, Some(named));
-                if set == NONE {
-                    continue;
-                }
-                let mut add = |cells: &mut [u32], at: usize| {
-                    if let Some(cell) = cells.get_mut(at) {
-                        *cell = sets.union(*cell, set);
-                    }
-                };
-                match &r.peers {
-                    None => {
-                        for s in 0..k {
-                            add(&mut ing, s * nc + col);
-                        }
-                        for j in 0..nr {
-                            add(&mut ing_out, col * nr + j);
-                        }
-                    }
-                    Some(_) => {
-                        for &s in rule_classes.get(ri).into_iter().flatten() {
-                            add(&mut ing, s as usize * nc + col);
-                        }
-                        for &j in rule_ranges.get(ri).into_iter().flatten() {
-                            add(&mut ing_out, col * nr + j as usize);
-                        }
-                    }
-                }
+        // Ingress: named ports resolve on the destination, the column's own pods.
+        let named = Named::Fixed(Some(named));
+        union(
+            &mut sets,
+            &mut ports,
+            policies,
+            Direction::Ingress,
+            &rule_classes,
+            named,
+            &mut column,
+        );
+        // Strided writes: only the non-empty entries (`ing` starts empty).
+        for (src, &set) in column.iter().enumerate().filter(|(_, &s)| s != NONE) {
+            if let Some(cell) = ing.get_mut(src * nc + col) {
+                *cell = set;
             }
+        }
+        if let Some(out) = ing_out.get_mut(col * nr..(col + 1) * nr) {
+            union(
+                &mut sets,
+                &mut ports,
+                policies,
+                Direction::Ingress,
+                &rule_ranges,
+                named,
+                out,
+            );
         }
     }
 
@@ -809,42 +805,26 @@ pub fn compute(a: &Analysis) -> Connectivity {
         fill(&mut sets, src, &all_row, &mut cells);
     }
     for (policies, members) in &row_members {
-        row.iter_mut().for_each(|x| *x = NONE);
-        row_out.iter_mut().for_each(|x| *x = NONE);
-        for &pid in *policies {
-            for ri in rules_of.get(pid).map_or(0..0, |r| r.egress.clone()) {
-                let Some(r) = rules.get(ri) else { continue };
-                // Named ports resolve on the destination: per destination class; an outside
-                // address has none.
-                let out_set = ports.of(&mut sets, r, ri, None);
-                match &r.peers {
-                    None => {
-                        for (d, cell) in row.iter_mut().enumerate() {
-                            let named = class_sig.get(d).map(|s| s.named);
-                            let set = ports.of(&mut sets, r, ri, named);
-                            *cell = sets.union(*cell, set);
-                        }
-                        for cell in row_out.iter_mut() {
-                            *cell = sets.union(*cell, out_set);
-                        }
-                    }
-                    Some(_) => {
-                        for &d in rule_classes.get(ri).into_iter().flatten() {
-                            let named = class_sig.get(d as usize).map(|s| s.named);
-                            let set = ports.of(&mut sets, r, ri, named);
-                            if let Some(cell) = row.get_mut(d as usize) {
-                                *cell = sets.union(*cell, set);
-                            }
-                        }
-                        for &j in rule_ranges.get(ri).into_iter().flatten() {
-                            if let Some(cell) = row_out.get_mut(j as usize) {
-                                *cell = sets.union(*cell, out_set);
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        // Egress: named ports resolve on the destination, each class's own; an outside
+        // address has none.
+        union(
+            &mut sets,
+            &mut ports,
+            policies,
+            Direction::Egress,
+            &rule_classes,
+            Named::PerSlot(&class_named),
+            &mut row,
+        );
+        union(
+            &mut sets,
+            &mut ports,
+            policies,
+            Direction::Egress,
+            &rule_ranges,
+            Named::Fixed(None),
+            &mut row_out,
+        );
         for &src in members {
             fill(&mut sets, src, &row, &mut cells);
             if let Some(out) = to_out.get_mut(src * nr..(src + 1) * nr) {
@@ -893,6 +873,148 @@ pub fn compute(a: &Analysis) -> Connectivity {
     }
 }
 
+/// The flat rule list, addressed as the model addresses rules: (policy, direction, rule index).
+struct FlatRules<'x, 'c> {
+    rules: &'x [FlatRule<'c>],
+    rules_of: &'x [PolicyRules],
+}
+
+impl FlatRules<'_, '_> {
+    /// Index into the flat rule list of rule `ri` of `policy` in `dir`.
+    fn index(&self, policy: PolicyId, dir: Direction, ri: usize) -> Option<usize> {
+        let pr = self.rules_of.get(policy)?;
+        let range = match dir {
+            Direction::Ingress => &pr.ingress,
+            Direction::Egress => &pr.egress,
+        };
+        let i = range.start.checked_add(ri)?;
+        (i < range.end).then_some(i)
+    }
+}
+
+/// For each flat rule, the slots (classes or outside ranges, given by their peer bitsets) that
+/// some peer of the rule matches, ascending.
+fn rule_slots<'b>(
+    rules: &[FlatRule<'_>],
+    npeers: usize,
+    bitsets: impl Iterator<Item = &'b [u64]>,
+) -> Vec<Vec<u32>> {
+    let mut peer_rules: Vec<Vec<usize>> = vec![Vec::new(); npeers];
+    for (ri, r) in rules.iter().enumerate() {
+        for &p in r.peers.iter().flatten() {
+            if let Some(v) = peer_rules.get_mut(p) {
+                v.push(ri);
+            }
+        }
+    }
+    let mut out: Vec<Vec<u32>> = vec![Vec::new(); rules.len()];
+    let mut stamp: Vec<usize> = vec![usize::MAX; rules.len()];
+    for (slot, bits) in bitsets.enumerate() {
+        for p in ones(bits) {
+            for &ri in peer_rules.get(p).into_iter().flatten() {
+                if let (Some(st), Some(v)) = (stamp.get_mut(ri), out.get_mut(ri)) {
+                    if *st != slot {
+                        *st = slot;
+                        v.push(slot as u32);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The fast path's [`PeerMatcher`]: a rule matches the slots its peers' bits are set in
+/// ([`rule_slots`], from the classes' or ranges' peer bitsets); a rule without a peer list
+/// matches every slot.
+struct ClassPeers<'x, 'c> {
+    flat: &'x FlatRules<'x, 'c>,
+    dir: Direction,
+    slots: &'x [Vec<u32>],
+    all: usize,
+}
+
+impl<'c> PeerMatcher<'c> for ClassPeers<'_, '_> {
+    fn matches(&mut self, policy: PolicyId, ri: usize, rule: &'c Rule, out: &mut Vec<usize>) {
+        match &rule.peers {
+            None => out.extend(0..self.all),
+            Some(_) => {
+                let hits = self
+                    .flat
+                    .index(policy, self.dir, ri)
+                    .and_then(|i| self.slots.get(i));
+                out.extend(hits.into_iter().flatten().map(|&s| s as usize));
+            }
+        }
+    }
+}
+
+/// The destination's named-port signature: one for every slot (ingress: the column's pods;
+/// egress to outside: `None`), or per slot (egress: each destination class's).
+#[derive(Clone, Copy)]
+enum Named<'x> {
+    Fixed(Option<usize>),
+    PerSlot(&'x [usize]),
+}
+
+/// A rule (policy, rule index) toward a destination named-port signature.
+type RuleAt = (PolicyId, usize, Option<usize>);
+
+/// Interned port sets for [`rule_union`]: a rule's ports toward a destination named-port
+/// signature, memoised per (rule, signature); unions memoised by the [`SetTable`].
+struct InternedPorts<'x, 'a, 'c> {
+    sets: &'x mut SetTable,
+    ports: &'x mut RulePorts<'a>,
+    flat: &'x FlatRules<'x, 'c>,
+    dir: Direction,
+    named: Named<'x>,
+    /// The last rule looked up and its set.
+    last: Option<(RuleAt, u32)>,
+}
+
+impl RulePortSets for InternedPorts<'_, '_, '_> {
+    type Set = u32;
+
+    fn none(&mut self) -> u32 {
+        NONE
+    }
+
+    fn is_all(&self, set: &u32) -> bool {
+        *set == ALL
+    }
+
+    fn rule(&mut self, policy: PolicyId, ri: usize, rule: &Rule, slot: usize) -> u32 {
+        let named = match self.named {
+            Named::Fixed(n) => n,
+            Named::PerSlot(list) => list.get(slot).copied(),
+        };
+        // A rule meets its slots one after the other: look it up once.
+        let key = (policy, ri, named);
+        if let Some((k, set)) = self.last {
+            if k == key {
+                return set;
+            }
+        }
+        let set = match self
+            .flat
+            .index(policy, self.dir, ri)
+            .and_then(|i| Some((i, self.flat.rules.get(i)?)))
+        {
+            Some((i, flat)) => self.ports.of(self.sets, flat, i, named),
+            // Every rule of an isolating direction is in the flat list; kept total.
+            None => self
+                .sets
+                .intern(rule_ports(rule, self.ports.destination(named))),
+        };
+        self.last = Some((key, set));
+        set
+    }
+
+    fn add(&mut self, acc: &mut u32, add: u32) {
+        *acc = self.sets.union(*acc, add);
+    }
+}
+
 /// Port sets of rules toward destinations, interned; a rule with named ports is resolved once
 /// per distinct named-port signature of the destination.
 struct RulePorts<'a> {
@@ -902,6 +1024,13 @@ struct RulePorts<'a> {
 }
 
 impl RulePorts<'_> {
+    /// A pod with the named-port signature `named` (`None`: an address outside).
+    fn destination(&self, named: Option<usize>) -> Option<&Pod> {
+        named
+            .and_then(|nm| self.named_rep.get(nm))
+            .and_then(|&p| self.a.cluster.pods.get(p))
+    }
+
     /// `named`: the destination's named-port signature; `None` for an address outside.
     fn of(
         &mut self,
@@ -917,10 +1046,7 @@ impl RulePorts<'_> {
         if let Some(&id) = self.memo.get(&key) {
             return id;
         }
-        let dst = named
-            .and_then(|nm| self.named_rep.get(nm))
-            .and_then(|&p| self.a.cluster.pods.get(p));
-        let id = sets.intern(rule_ports(r.rule, dst));
+        let id = sets.intern(rule_ports(r.rule, self.destination(named)));
         self.memo.insert(key, id);
         id
     }

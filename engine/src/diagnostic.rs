@@ -33,6 +33,8 @@ pub enum Code {
     UnknownField,
     UnknownKind,
     DuplicateObject,
+    /// `-n NS` given, and the object declares another namespace (kubectl refuses it).
+    NamespaceMismatch,
     /// A lesson file that breaks the lesson format (`netpol lesson check`).
     InvalidLesson,
     // API validation (what the API server rejects)
@@ -98,6 +100,7 @@ impl Code {
             Code::UnknownField => "unknown-field",
             Code::UnknownKind => "unknown-kind",
             Code::DuplicateObject => "duplicate-object",
+            Code::NamespaceMismatch => "namespace-mismatch",
             Code::InvalidLesson => "invalid-lesson",
             Code::InvalidName => "invalid-name",
             Code::InvalidLabel => "invalid-label",

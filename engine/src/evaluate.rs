@@ -2,8 +2,10 @@
 //! policy missed. Answers carry provenance as data ([`RuleRef`], [`Miss`] with every typed
 //! [`Reason`]); `explanation` makes them serializable and `explain` makes prose.
 //!
-//! One rule union ([`matching_rules`]) serves port sets ([`direction_ports`], the matrix fast path)
-//! and single verdicts ([`evaluate_direction`]): the same walk, unioned or looked up at one port.
+//! One rule walk ([`matching_rules`]) serves single verdicts ([`evaluate_direction`]: looked up at
+//! one port) and port sets ([`rule_union`]: unioned), and the union serves both a pod's port set
+//! ([`direction_ports`]) and the matrix fast path (`connectivity::compute`); the walk is
+//! parameterised by how a peer is matched (on an endpoint, or as a bit of a class's peer set).
 //!
 //! The structure is one function per tier: the NetworkPolicy tier is here; when admin policies
 //! exist, [`evaluate_direction`] and [`direction_ports`] run the whole chain (`crate::admin`:
@@ -366,7 +368,7 @@ enum IpMiss {
 }
 
 /// The addresses an endpoint has: the address itself, or the pod's `status.podIPs`.
-fn endpoint_ips(cluster: &Cluster, other: Endpoint) -> Vec<IpAddr> {
+pub(crate) fn endpoint_ips(cluster: &Cluster, other: Endpoint) -> Vec<IpAddr> {
     match other {
         Endpoint::External(ip) => vec![ip],
         Endpoint::Pod(id) => cluster
@@ -416,33 +418,78 @@ pub fn entry_ports(entry: &PolicyPort, dst: Option<&Pod>) -> PortSet {
     set
 }
 
-/// The ports a rule opens toward `dst`, ignoring peers.
-pub fn rule_ports(rule: &Rule, dst: Option<&Pod>) -> PortSet {
-    match &rule.ports {
+/// A port entry of a rule of any tier: the ports it opens toward a destination pod.
+pub(crate) trait PortEntry {
+    fn ports(&self, dst: Option<&Pod>) -> PortSet;
+}
+
+impl PortEntry for PolicyPort {
+    fn ports(&self, dst: Option<&Pod>) -> PortSet {
+        entry_ports(self, dst)
+    }
+}
+
+/// The ports a rule's port list opens toward `dst` (`None`: no list, every port).
+pub(crate) fn entries_ports<E: PortEntry>(entries: Option<&[E]>, dst: Option<&Pod>) -> PortSet {
+    match entries {
         None => PortSet::all(),
         Some(entries) => {
             let mut set = PortSet::none();
             for e in entries {
-                set.union(&entry_ports(e, dst));
+                set.union(&e.ports(dst));
             }
             set
         }
     }
 }
 
-/// True when some peer of the rule matches `other` (or the rule has no peer list).
-pub fn rule_peer_matches(cluster: &Cluster, index: &Index, rule: &Rule, other: Endpoint) -> bool {
-    match &rule.peers {
-        None => true,
-        Some(peers) => peers
+/// The port entry of a rule's port list that admits `port`: `Some(None)` when there is no list
+/// (every port), `Some(Some(i))` for the first entry that does, `None` when none does.
+pub(crate) fn entry_at<E: PortEntry>(
+    entries: Option<&[E]>,
+    dst: Option<&Pod>,
+    protocol: Protocol,
+    port: u16,
+) -> Option<Option<usize>> {
+    match entries {
+        None => Some(None),
+        Some(entries) => entries
             .iter()
-            .any(|p| peer_match(cluster, index, &p.kind, other).is_ok()),
+            .position(|e| e.ports(dst).contains(protocol, port))
+            .map(Some),
     }
 }
 
+/// The ports a rule opens toward `dst`, ignoring peers.
+pub fn rule_ports(rule: &Rule, dst: Option<&Pod>) -> PortSet {
+    entries_ports(rule.ports.as_deref(), dst)
+}
+
+/// Which peer of `rule` matches `other`: `Some(None)` when the rule has no peer list (every
+/// peer), `Some(Some(i))` for the first matching peer, `None` when no peer matches.
+pub fn matching_peer(
+    cluster: &Cluster,
+    index: &Index,
+    rule: &Rule,
+    other: Endpoint,
+) -> Option<Option<usize>> {
+    match &rule.peers {
+        None => Some(None),
+        Some(peers) => peers
+            .iter()
+            .position(|p| peer_match(cluster, index, &p.kind, other).is_ok())
+            .map(Some),
+    }
+}
+
+/// True when some peer of the rule matches `other` (or the rule has no peer list).
+pub fn rule_peer_matches(cluster: &Cluster, index: &Index, rule: &Rule, other: Endpoint) -> bool {
+    matching_peer(cluster, index, rule, other).is_some()
+}
+
 /// The pod on which named ports resolve: the subject on ingress, the other end on egress
-/// (`None` for an outside address, where a named port means nothing).
-fn destination_pod<'c>(
+/// (`None` for an outside address, where a named port means nothing). Every tier alike.
+pub(crate) fn destination_pod<'c>(
     cluster: &'c Cluster,
     subject: &'c Pod,
     dir: Direction,
@@ -457,40 +504,128 @@ fn destination_pod<'c>(
     }
 }
 
-/// The one rule union of the NetworkPolicy tier: visits, in order, every rule of every policy
-/// isolating `pod` for `dir` whose peers match `other`, with the index of the matching peer
-/// (`None`: the rule has no peer list). The visitor stops the walk with `ControlFlow::Break`.
-/// Port sets ([`direction_ports`]) and single verdicts ([`evaluate_direction`]) are both this walk.
-fn matching_rules<'c>(
+/// How the rule walk matches peers: which of the other ends it is asked about ("slots") the
+/// peers of a rule match.
+pub(crate) trait PeerMatcher<'c> {
+    /// Pushes onto `out` every slot whose end some peer of rule `ri` of `policy` matches (every
+    /// slot when the rule has no peer list).
+    fn matches(&mut self, policy: PolicyId, ri: usize, rule: &'c Rule, out: &mut Vec<usize>);
+}
+
+/// One other end, slot 0, matched with [`peer_match`] (single verdicts and a pod's port sets).
+pub(crate) struct EndpointPeers<'c> {
+    pub cluster: &'c Cluster,
+    pub index: &'c Index,
+    pub other: Endpoint,
+}
+
+impl<'c> PeerMatcher<'c> for EndpointPeers<'_> {
+    fn matches(&mut self, _: PolicyId, _: usize, rule: &'c Rule, out: &mut Vec<usize>) {
+        if rule_peer_matches(self.cluster, self.index, rule, self.other) {
+            out.push(0);
+        }
+    }
+}
+
+/// The one rule walk of the NetworkPolicy tier: visits, in order, every rule of every policy in
+/// `iso` (the policies isolating the subject for `dir`) with each slot (other end) its peers
+/// match, as the `matcher` says: [`EndpointPeers`] for one endpoint, the classes' peer bitsets
+/// on the matrix fast path (`connectivity::compute`, every class or outside range at once). The
+/// visitor stops the walk with `ControlFlow::Break`.
+pub(crate) fn matching_rules<'c>(
     cluster: &'c Cluster,
-    index: &Index,
     iso: &[PolicyId],
     dir: Direction,
-    other: Endpoint,
-    mut visit: impl FnMut(PolicyId, usize, &'c Rule, Option<usize>) -> ControlFlow<()>,
+    matcher: &mut impl PeerMatcher<'c>,
+    mut visit: impl FnMut(PolicyId, usize, &'c Rule, usize) -> ControlFlow<()>,
 ) {
+    let mut slots = Vec::new();
     for &id in iso {
         let Some(policy) = cluster.policies.get(id) else {
             continue;
         };
         for (ri, rule) in policy.rules(dir).iter().enumerate() {
-            let peer = match &rule.peers {
-                None => None,
-                Some(peers) => {
-                    match peers
-                        .iter()
-                        .position(|p| peer_match(cluster, index, &p.kind, other).is_ok())
-                    {
-                        Some(pi) => Some(pi),
-                        None => continue,
-                    }
+            slots.clear();
+            matcher.matches(id, ri, rule, &mut slots);
+            for &slot in &slots {
+                if visit(id, ri, rule, slot).is_break() {
+                    return;
                 }
-            };
-            if visit(id, ri, rule, peer).is_break() {
-                return;
             }
         }
     }
+}
+
+/// The port-set arithmetic a rule union is written against: owned [`PortSet`]s toward one
+/// destination pod ([`PlainPorts`]), or interned ids with memoised unions on the matrix fast path.
+pub(crate) trait RulePortSets {
+    type Set;
+    fn none(&mut self) -> Self::Set;
+    fn is_all(&self, set: &Self::Set) -> bool;
+    /// The ports rule `ri` of `policy` opens toward the destination of `slot` (named ports
+    /// resolved there).
+    fn rule(&mut self, policy: PolicyId, ri: usize, rule: &Rule, slot: usize) -> Self::Set;
+    /// `acc ∪= add`.
+    fn add(&mut self, acc: &mut Self::Set, add: Self::Set);
+}
+
+/// Owned port sets, named ports resolved on `dst` (`None`: an address outside the cluster).
+pub(crate) struct PlainPorts<'c> {
+    pub dst: Option<&'c Pod>,
+}
+
+impl RulePortSets for PlainPorts<'_> {
+    type Set = PortSet;
+
+    fn none(&mut self) -> PortSet {
+        PortSet::none()
+    }
+
+    fn is_all(&self, set: &PortSet) -> bool {
+        set.is_all()
+    }
+
+    fn rule(&mut self, _: PolicyId, _: usize, rule: &Rule, _: usize) -> PortSet {
+        rule_ports(rule, self.dst)
+    }
+
+    fn add(&mut self, acc: &mut PortSet, add: PortSet) {
+        acc.union(&add);
+    }
+}
+
+/// The one rule union of the NetworkPolicy tier (a direction `iso` isolates): sets each slot of
+/// `acc` to the union of the ports of every rule whose peers match it ([`matching_rules`]); a slot is left
+/// alone once every port is open, and the walk stops when all are. A pod's port set
+/// ([`np_direction_ports`], one slot) and the matrix fast path (`connectivity::compute`: a
+/// row's or column's classes and outside ranges as slots) are this function.
+pub(crate) fn rule_union<'c, S: RulePortSets>(
+    cluster: &'c Cluster,
+    iso: &[PolicyId],
+    dir: Direction,
+    matcher: &mut impl PeerMatcher<'c>,
+    sets: &mut S,
+    acc: &mut [S::Set],
+) {
+    acc.iter_mut().for_each(|x| *x = sets.none());
+    let mut open = acc.len();
+    matching_rules(cluster, iso, dir, matcher, |id, ri, rule, slot| {
+        let Some(cell) = acc.get_mut(slot) else {
+            return ControlFlow::Continue(());
+        };
+        if sets.is_all(cell) {
+            return ControlFlow::Continue(());
+        }
+        let add = sets.rule(id, ri, rule, slot);
+        sets.add(cell, add);
+        if sets.is_all(cell) {
+            open -= 1;
+            if open == 0 {
+                return ControlFlow::Break(());
+            }
+        }
+        ControlFlow::Continue(())
+    });
 }
 
 /// One direction of one pod: the set of allowed ports toward/from `other`, through every tier.
@@ -534,16 +669,17 @@ pub fn np_direction_ports(
             ports: PortSet::all(),
         };
     }
-    let dst = destination_pod(cluster, pod, dir, other);
-    let mut ports = PortSet::none();
-    matching_rules(cluster, index, &iso, dir, other, |_, _, rule, _| {
-        ports.union(&rule_ports(rule, dst));
-        if ports.is_all() {
-            ControlFlow::Break(())
-        } else {
-            ControlFlow::Continue(())
-        }
-    });
+    let mut sets = PlainPorts {
+        dst: destination_pod(cluster, pod, dir, other),
+    };
+    let mut matcher = EndpointPeers {
+        cluster,
+        index,
+        other,
+    };
+    let mut ports = [PortSet::none()];
+    rule_union(cluster, &iso, dir, &mut matcher, &mut sets, &mut ports);
+    let [ports] = ports;
     DirectionPorts {
         isolated: true,
         ports,
@@ -592,28 +728,30 @@ pub fn np_direction(
     }
     let dst = destination_pod(cluster, pod, dir, other);
     let mut by = None;
-    matching_rules(cluster, index, &iso, dir, other, |id, ri, rule, peer| {
-        let port_entry = match &rule.ports {
-            None => Some(None),
-            Some(entries) => entries
-                .iter()
-                .position(|e| entry_ports(e, dst).contains(protocol, port))
-                .map(Some),
-        };
-        match port_entry {
+    let mut matcher = EndpointPeers {
+        cluster,
+        index,
+        other,
+    };
+    matching_rules(
+        cluster,
+        &iso,
+        dir,
+        &mut matcher,
+        |id, ri, rule, _| match entry_at(rule.ports.as_deref(), dst, protocol, port) {
             Some(entry) => {
                 by = Some(RuleRef {
                     policy: id,
                     direction: dir,
                     rule: ri,
-                    peer,
+                    peer: matching_peer(cluster, index, rule, other).flatten(),
                     port: entry,
                 });
                 ControlFlow::Break(())
             }
             None => ControlFlow::Continue(()),
-        }
-    });
+        },
+    );
     if let Some(by) = by {
         return Outcome::Allowed { isolating: iso, by };
     }
@@ -683,10 +821,7 @@ pub fn rule_reasons(
         }
     }
     if let Some(entries) = &rule.ports {
-        if !entries
-            .iter()
-            .any(|e| entry_ports(e, dst).contains(protocol, port))
-        {
+        if entry_at(Some(entries), dst, protocol, port).is_none() {
             for (ei, e) in entries.iter().enumerate() {
                 out.push(port_reason(ei, e, dst, port, protocol));
             }

@@ -11,7 +11,7 @@ use crate::analysis::{Analysis, CniFlag, Hop, Problem, Verdict};
 pub use crate::evaluate::ReasonKind;
 use crate::evaluate::{Endpoint, Miss, Outcome, PolicyRef, Reason, RuleRef};
 use crate::model::{Direction, NamespaceMatch, Peer, PeerKind, Policy, PolicyId, PortRef};
-use crate::span::Span;
+use crate::span::{Source, Span};
 
 /// A source range for users: the input's name and 1-based line and column (columns in
 /// characters), end exclusive — as the `lint` JSON.
@@ -317,7 +317,7 @@ impl Analysis {
     pub fn span_ref(&self, span: Span) -> SpanRef {
         let source = self.sources.get(span.source as usize);
         let (end_line, end_column) = source.map_or((span.end.line, span.end.col), |s| {
-            tight_end(&s.text, span.start, span.end)
+            tight_end(s, span.start, span.end)
         });
         SpanRef {
             file: source.map(|s| s.name.clone()).unwrap_or_default(),
@@ -328,13 +328,12 @@ impl Analysis {
         }
     }
 
-    /// The span of a policy's `metadata.name` value (the policy's span when it cannot be found).
-    /// Lowering keeps the object's span; the name is found again by parsing the object's lines.
+    /// The span of a policy's `metadata.name` value, kept by lowering.
     pub fn policy_name_span(&self, id: PolicyId) -> Span {
-        let Some(p) = self.cluster.policies.get(id) else {
-            return Span::default();
-        };
-        name_span(self, p).unwrap_or(p.span)
+        self.cluster
+            .policies
+            .get(id)
+            .map_or_else(Span::default, |p| p.name_span)
     }
 
     /// `pods `app=web` in `default``, `ipBlock `10.0.0.0/8` except ...`.
@@ -824,17 +823,12 @@ pub fn describe_admin_peer(kind: &crate::admin::AdminPeerKind) -> String {
 
 /// The exclusive end of a node's text: `end` moved back over whitespace, full-line comments and
 /// empty lines, never before `start`.
-fn tight_end(text: &str, start: crate::span::Pos, end: crate::span::Pos) -> (u32, u32) {
+fn tight_end(source: &Source, start: crate::span::Pos, end: crate::span::Pos) -> (u32, u32) {
     let first = start.line.max(1);
     let mut line = end.line;
     let mut col = end.col;
-    let lines: Vec<&str> = text
-        .lines()
-        .skip(first as usize - 1)
-        .take((end.line.saturating_sub(first) + 1) as usize)
-        .collect();
     while line >= first {
-        let Some(l) = lines.get(line.saturating_sub(first) as usize) else {
+        let Some(l) = source.line(line) else {
             return (end.line, end.col);
         };
         let from = if line == start.line {
@@ -857,65 +851,20 @@ fn tight_end(text: &str, start: crate::span::Pos, end: crate::span::Pos) -> (u32
             break;
         }
         line -= 1;
-        col = lines
-            .get(line.saturating_sub(first) as usize)
+        col = source
+            .line(line)
             .map_or(1, |l| l.chars().count() as u32 + 1);
     }
     (end.line, end.col)
 }
 
-/// Finds `metadata.name` of policy `p` by parsing the lines of its object again.
-fn name_span(a: &Analysis, p: &Policy) -> Option<Span> {
-    let source = a.sources.get(p.span.source as usize)?;
-    let first = p.span.start.line.checked_sub(1)? as usize;
-    let last = p.span.end.line as usize;
-    let text: String = source
-        .text
-        .lines()
-        .skip(first)
-        .take(last.saturating_sub(first).max(1))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let mut scratch = Vec::new();
-    let docs = crate::parse::yaml::parse_documents(p.span.source, &text, &mut scratch);
-    let found = docs
-        .iter()
-        .filter_map(|d| d.root.as_ref())
-        .find_map(|root| find_policy_name(root, p, 0))?;
-    let shift = first as u32;
-    let mut span = found;
-    span.start.line = span.start.line.saturating_add(shift);
-    span.end.line = span.end.line.saturating_add(shift);
-    span.doc = p.span.doc;
-    Some(span)
-}
-
-fn find_policy_name(node: &crate::parse::node::Node, p: &Policy, depth: usize) -> Option<Span> {
-    if depth > 4 {
-        return None;
-    }
-    if let Some(name) = node.get("metadata").and_then(|m| m.get("name")) {
-        if node.get("kind").and_then(|k| k.text()) == Some("NetworkPolicy")
-            && name.text() == Some(p.name.as_str())
-        {
-            return Some(name.span);
-        }
-    }
-    match &node.kind {
-        crate::parse::node::NodeKind::Seq(items) => {
-            items.iter().find_map(|n| find_policy_name(n, p, depth + 1))
-        }
-        crate::parse::node::NodeKind::Map(entries) => entries
-            .iter()
-            .find_map(|(_, v)| find_policy_name(v, p, depth + 1)),
-        crate::parse::node::NodeKind::Scalar { .. } => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::tight_end;
-    use crate::span::Pos;
+    use crate::span::{Pos, Source};
+
+    fn tight_end(text: &str, start: Pos, end: Pos) -> (u32, u32) {
+        super::tight_end(&Source::new("t", text), start, end)
+    }
 
     fn pos(line: u32, col: u32) -> Pos {
         Pos { line, col }

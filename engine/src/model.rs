@@ -32,6 +32,8 @@ pub struct Cluster {
     pub rejected: Vec<Rejected>,
     /// Objects of kinds that do not affect traffic, counted per kind.
     pub ignored: BTreeMap<String, usize>,
+    /// The same objects one by one, in input order.
+    pub ignored_objects: Vec<Ignored>,
     /// AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy (cluster-scoped),
     /// sorted by tier, priority, kind and name (their evaluation order).
     pub admin_policies: Vec<crate::admin::AdminPolicy>,
@@ -99,6 +101,16 @@ pub struct Rejected {
     pub name: String,
     pub span: Span,
     pub reason: String,
+}
+
+/// An object of a kind that does not affect traffic (a ConfigMap, a ClusterRole, ...), as
+/// written: its namespace and name are not checked (the engine does not know the kind's scope).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ignored {
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+    pub span: Span,
 }
 
 /// A workload name that stands for (all the pods of) a top-level workload.
@@ -350,6 +362,8 @@ pub struct Policy {
     pub ingress: Vec<Rule>,
     pub egress: Vec<Rule>,
     pub span: Span,
+    /// Its `metadata.name` value (explanations point there).
+    pub name_span: Span,
     /// What-if switch: a disabled policy is kept (for display) but ignored by evaluation.
     pub enabled: bool,
 }

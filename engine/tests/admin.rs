@@ -790,3 +790,86 @@ fn named_port_toward_networks_warns_as_the_evaluation_decides() {
     let v = a.verdict(from, a.resolve("10.2.0.99").unwrap(), 8080, Protocol::Tcp);
     assert!(!v.allowed, "{}", a.explain(&v));
 }
+
+/// Port fields read by the same code in every kind: a bad port name, a missing port number and
+/// an unknown protocol say the same thing at the field, in a Pod and in the admin tiers.
+#[test]
+fn port_fields_read_alike_in_pods_and_admin_tiers() {
+    let name_rule = "invalid port name `Web_1`: port names have at most 15";
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: x}\nspec:\n  containers:\n  - name: m\n    image: i\n    ports:\n    - {containerPort: 80, name: Web_1}\n    - {containerPort: 81, protocol: tcp}\n    - {name: web}\n";
+    expect(
+        pod,
+        Code::InvalidPort,
+        Severity::Error,
+        "name: |Web_1",
+        name_rule,
+    );
+    expect(
+        pod,
+        Code::InvalidProtocol,
+        Severity::Error,
+        "protocol: |tcp",
+        "unsupported protocol `tcp`",
+    );
+    expect(
+        pod,
+        Code::MissingField,
+        Severity::Error,
+        "- |{name: web}",
+        "`spec.containers[0].ports[2].containerPort` is required",
+    );
+    let t = anp(
+        "AdminNetworkPolicy",
+        "p",
+        &format!("  priority: 1\n{SUBJECT_Y}  ingress:\n  - action: Deny\n    from: [{{namespaces: {{}}}}]\n    ports:\n    - namedPort: Web_1\n    - portNumber: {{protocol: tcp, port: 80}}\n    - portNumber: {{protocol: UDP}}\n"),
+    );
+    expect(
+        &t,
+        Code::InvalidPort,
+        Severity::Error,
+        "namedPort: |Web_1",
+        name_rule,
+    );
+    expect(
+        &t,
+        Code::InvalidProtocol,
+        Severity::Error,
+        "protocol: |tcp",
+        "unsupported protocol `tcp`",
+    );
+    expect(
+        &t,
+        Code::MissingField,
+        Severity::Error,
+        "portNumber: |{protocol: UDP}",
+        ".portNumber.port` is required",
+    );
+    // IntOrString ports (a policy's `port`, a Service's `targetPort`): one reader, one wording.
+    let svc = "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: x}\nspec:\n  selector: {app: a}\n  ports: [{port: 80, targetPort: Web_1}]\n";
+    expect(
+        svc,
+        Code::InvalidPort,
+        Severity::Error,
+        "targetPort: |Web_1",
+        "invalid targetPort `Web_1`: must be a number 1-65535 or a port name",
+    );
+    let np = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np, namespace: x}\nspec:\n  podSelector: {}\n  ingress: [{ports: [{port: Web_1}]}]\n";
+    expect(
+        np,
+        Code::InvalidPort,
+        Severity::Error,
+        "port: |Web_1",
+        "invalid port `Web_1`: must be a number 1-65535 or a port name",
+    );
+    let t = cnp(
+        "p",
+        &format!("  tier: Admin\n  priority: 1\n{SUBJECT_Y}  ingress:\n  - action: Deny\n    from: [{{namespaces: {{}}}}]\n    protocols:\n    - destinationNamedPort: Web_1\n"),
+    );
+    expect(
+        &t,
+        Code::InvalidPort,
+        Severity::Error,
+        "destinationNamedPort: |Web_1",
+        name_rule,
+    );
+}

@@ -1199,3 +1199,51 @@ fn a_service_selector_written_as_a_label_selector_gets_a_hint() {
     );
     assert!(d.help.unwrap().contains("`selector: {app: web}`"));
 }
+
+/// `-n shop` (an explicit namespace): a namespaced object of another namespace is refused at
+/// its `metadata.namespace` value and kept in `rejected`; objects without a namespace, of that
+/// namespace, and cluster-scoped ones (a Namespace, a ClusterNetworkPolicy) are applied.
+#[test]
+fn namespace_flag_refuses_another_namespace() {
+    let text = "apiVersion: v1\nkind: Namespace\nmetadata: {name: bar}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: shop}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: p\n  namespace: bar\nspec: {podSelector: {}}\n---\napiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata: {name: c, namespace: elsewhere}\nspec:\n  tier: Admin\n  priority: 5\n  subject: {namespaces: {}}\n  ingress: [{action: Accept, from: [{namespaces: {}}]}]\n";
+    let a = engine::analyze_with(
+        &[Source::new("t.yaml", text)],
+        &engine::Options {
+            default_namespace: Some("shop".to_string()),
+            validate: engine::Validate::Strict,
+        },
+    );
+    let errors: Vec<&Diagnostic> = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let d = errors[0];
+    assert_eq!(d.code, Code::NamespaceMismatch);
+    let span = d.span.unwrap();
+    assert_eq!(
+        (span.start.line, span.start.col),
+        at(text, "  namespace: |bar")
+    );
+    assert!(
+        d.message.contains(
+            "the namespace from the provided object `bar` does not match the namespace `shop`"
+        ),
+        "{}",
+        d.message
+    );
+    assert!(a.cluster.policies.is_empty());
+    assert_eq!(a.cluster.rejected.len(), 1);
+    assert_eq!(a.cluster.rejected[0].name, "p");
+    let pods: Vec<String> = a.cluster.pods.iter().map(|p| p.qualified()).collect();
+    assert_eq!(pods, ["shop/a", "shop/b"]);
+    assert_eq!(a.cluster.admin_policies.len(), 1);
+    // Without `-n`, nothing is refused.
+    let plain = analyze(&[Source::new("t.yaml", text)]);
+    assert!(!plain
+        .diagnostics
+        .iter()
+        .any(|d| d.code == Code::NamespaceMismatch));
+    assert_eq!(plain.cluster.policies.len(), 1);
+}

@@ -13,8 +13,8 @@ use crate::admin::{
     NamespacePeer, Subject, Tier,
 };
 use crate::diagnostic::{Code, Diagnostic};
-use crate::lower::fields::{is_port_name, Ctx, Fields};
-use crate::lower::policy::{label_selector, port_number};
+use crate::lower::fields::{Ctx, Fields};
+use crate::lower::policy::label_selector;
 use crate::net::Cidr;
 use crate::parse::node::Node;
 use crate::ports::Protocol;
@@ -708,36 +708,9 @@ fn ports(
     ok.then_some(out)
 }
 
-fn protocol(ctx: &mut Ctx<'_>, f: &Fields<'_>, path: &str) -> Option<Protocol> {
-    let Some(p) = f.get("protocol") else {
-        return Some(Protocol::Tcp); // +kubebuilder:default=TCP
-    };
-    let s = ctx.string(p, &format!("{path}.protocol"))?;
-    match Protocol::parse(s) {
-        Some(p) => Some(p),
-        None => {
-            ctx.error(
-                Code::InvalidProtocol,
-                p.span,
-                format!("unsupported protocol `{s}`"),
-            )
-            .help = Some("supported values: `TCP`, `UDP`, `SCTP`".into());
-            None
-        }
-    }
-}
-
 fn number(ctx: &mut Ctx<'_>, f: &Fields<'_>, node: &Node, key: &str, path: &str) -> Option<u16> {
-    let Some(n) = f.get(key) else {
-        ctx.error(
-            Code::MissingField,
-            node.span,
-            format!("missing field `{path}.{key}`"),
-        );
-        return None;
-    };
-    let v = ctx.int(n, &format!("{path}.{key}"))?;
-    port_number(ctx, n, v, &format!("{path}.{key}"))
+    let n = ctx.required(f, node, key, path)?;
+    ctx.port(n, &format!("{path}.{key}"))
 }
 
 /// `start < end` (XValidation on PortRange).
@@ -757,19 +730,7 @@ fn start_end(ctx: &mut Ctx<'_>, f: &Fields<'_>, node: &Node, path: &str) -> Opti
 }
 
 fn named(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<AdminPortKind> {
-    let name = ctx.string(node, path)?;
-    if !is_port_name(name) {
-        ctx.error(
-            Code::InvalidPort,
-            node.span,
-            format!("invalid port name `{name}`"),
-        )
-        .help = Some(
-            "port names have at most 15 lower-case letters, digits and `-`, with at least one letter"
-                .into(),
-        );
-        return None;
-    }
+    let name = ctx.port_name(node, path)?;
     Some(AdminPortKind::Named(name.to_string()))
 }
 
@@ -780,13 +741,13 @@ fn v1_port(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<AdminPortKind> 
     match key {
         "portNumber" => {
             let pf = ctx.fields(value, &p, V1_PORT_NUMBER)?;
-            let proto = protocol(ctx, &pf, &p);
+            let proto = ctx.protocol(&pf, &p);
             let n = number(ctx, &pf, value, "port", &p)?;
             Some(AdminPortKind::Range(proto?, n, n))
         }
         "portRange" => {
             let pf = ctx.fields(value, &p, V1_PORT_RANGE)?;
-            let proto = protocol(ctx, &pf, &p);
+            let proto = ctx.protocol(&pf, &p);
             let (lo, hi) = start_end(ctx, &pf, value, &p)?;
             Some(AdminPortKind::Range(proto?, lo, hi))
         }

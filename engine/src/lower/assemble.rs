@@ -74,6 +74,7 @@ pub(super) fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
         foreign,
         rejected,
         ignored,
+        ignored_objects,
         admin_policies,
     } = c;
     let pods = dedupe(
@@ -395,6 +396,7 @@ pub(super) fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
         foreign_policies: foreign,
         rejected,
         ignored,
+        ignored_objects,
         admin_policies: super::admin::finish(ctx, admin_policies),
     }
 }

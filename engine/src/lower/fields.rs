@@ -3,6 +3,7 @@
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::parse::node::{Node, Scalar};
+use crate::ports::Protocol;
 use crate::selector::Labels;
 use crate::span::Span;
 
@@ -15,6 +16,9 @@ pub struct Ctx<'d> {
     pub validate: crate::lower::Validate,
     /// Where objects without a namespace land.
     pub default_namespace: String,
+    /// `-n NS` given explicitly (`kubectl apply -n`): a namespaced object that declares another
+    /// namespace is refused.
+    pub required_namespace: Option<String>,
     /// Selector keys naming a label controllers compute (`pod-template-hash`, `job-name`, ...),
     /// with the value a `matchLabels` entry asks for (`None` for an expression).
     pub generated_label_keys: Vec<(String, Option<String>, Span)>,
@@ -28,6 +32,7 @@ impl<'d> Ctx<'d> {
             errors: 0,
             validate: crate::lower::Validate::Strict,
             default_namespace: "default".to_string(),
+            required_namespace: None,
             generated_label_keys: Vec::new(),
         }
     }
@@ -169,6 +174,100 @@ impl Ctx<'_> {
                 None
             }
         }
+    }
+
+    /// A required field's value; `missing-field` at the object (`node`) when it is absent.
+    pub fn required<'n>(
+        &mut self,
+        f: &Fields<'n>,
+        node: &Node,
+        key: &str,
+        path: &str,
+    ) -> Option<&'n Node> {
+        let value = f.get(key);
+        if value.is_none() {
+            self.error(
+                Code::MissingField,
+                node.span,
+                format!("`{path}.{key}` is required"),
+            );
+        }
+        value
+    }
+
+    /// A port number (an integer 1-65535, apimachinery `IsValidPortNum`).
+    pub fn port(&mut self, node: &Node, what: &str) -> Option<u16> {
+        let n = self.int(node, what)?;
+        port_number(self, node, n, what)
+    }
+
+    /// The `protocol` field of a port: TCP when absent (the API server's default for container,
+    /// Service and NetworkPolicy ports, `+kubebuilder:default=TCP` for admin `portNumber`), else
+    /// one of `TCP`, `UDP`, `SCTP`.
+    pub fn protocol(&mut self, f: &Fields<'_>, path: &str) -> Option<Protocol> {
+        let Some(p) = f.get("protocol") else {
+            return Some(Protocol::Tcp);
+        };
+        let s = self.string(p, &format!("{path}.protocol"))?;
+        let parsed = Protocol::parse(s);
+        if parsed.is_none() {
+            self.error(
+                Code::InvalidProtocol,
+                p.span,
+                format!("unsupported protocol `{s}`"),
+            )
+            .help = Some("supported values: `TCP`, `UDP`, `SCTP`".into());
+        }
+        parsed
+    }
+
+    /// An IntOrString port (a NetworkPolicy port's `port`, a Service's `targetPort`): a number
+    /// 1-65535, or a port name. A quoted number is a *name* to the API server, and names need a
+    /// letter: refused with the remedy. `key` is the field's name, `what` its path.
+    pub fn number_or_name<'n>(
+        &mut self,
+        node: &'n Node,
+        key: &str,
+        what: &str,
+    ) -> Option<NumberOrName<'n>> {
+        if let Some(n) = node.as_int() {
+            return port_number(self, node, n, what).map(NumberOrName::Number);
+        }
+        let name = self.string(node, what)?;
+        if name.trim().parse::<i64>().is_ok() {
+            self.error(
+                Code::InvalidPort,
+                node.span,
+                format!("invalid {key} `\"{name}\"`: a quoted number is a port *name*, and port names need a letter"),
+            )
+            .help = Some(format!("remove the quotes: `{key}: {}`", name.trim()));
+            return None;
+        }
+        if !is_port_name(name) {
+            self.error(
+                Code::InvalidPort,
+                node.span,
+                format!("invalid {key} `{name}`: must be a number 1-65535 or a port name"),
+            )
+            .help = Some(PORT_NAME_RULE.into());
+            return None;
+        }
+        Some(NumberOrName::Name(name))
+    }
+
+    /// A port name (a container port's `name`, an admin `namedPort`): `invalid-port` unless
+    /// [`is_port_name`].
+    pub fn port_name<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n str> {
+        let name = self.string(node, what)?;
+        if !is_port_name(name) {
+            self.error(
+                Code::InvalidPort,
+                node.span,
+                format!("invalid port name `{name}`: {PORT_NAME_RULE}"),
+            );
+            return None;
+        }
+        Some(name)
     }
 
     pub fn int(&mut self, node: &Node, what: &str) -> Option<i64> {
@@ -426,6 +525,32 @@ pub fn is_dns1123_label(s: &str) -> bool {
 /// RFC 1123 subdomain: dot-separated labels, ≤ 253 chars.
 pub fn is_dns1123_subdomain(s: &str) -> bool {
     s.len() <= 253 && s.split('.').all(is_dns1123_label)
+}
+
+/// A port given by number or by name ([`Ctx::number_or_name`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NumberOrName<'n> {
+    Number(u16),
+    Name(&'n str),
+}
+
+/// What [`is_port_name`] asks, for messages.
+pub const PORT_NAME_RULE: &str =
+    "port names have at most 15 lower-case letters, digits and `-`, with at least one letter";
+
+/// `what` as a port number: 1-65535 (`invalid-port` otherwise).
+pub fn port_number(ctx: &mut Ctx<'_>, node: &Node, n: i64, what: &str) -> Option<u16> {
+    match u16::try_from(n) {
+        Ok(p) if p >= 1 => Some(p),
+        _ => {
+            ctx.error(
+                Code::InvalidPort,
+                node.span,
+                format!("`{what}` {n} is out of range: must be between 1 and 65535"),
+            );
+            None
+        }
+    }
 }
 
 /// IANA service name (named ports): ≤ 15 chars, lower-case alphanumerics and `-`, at least one

@@ -40,7 +40,9 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::lower::fields::{is_dns1123_label, is_dns1123_subdomain, Ctx};
 use crate::lower::kinds::{classify, KindClass, ObjectKind};
 use crate::lower::policy::lower_policy;
-use crate::model::{Backend, Cluster, ForeignPolicy, Namespace, Policy, Rejected, Service};
+use crate::model::{
+    Backend, Cluster, ForeignPolicy, Ignored, Namespace, Policy, Rejected, Service,
+};
 use crate::parse::node::Node;
 use crate::parse::yaml::Document;
 use crate::selector::Labels;
@@ -68,6 +70,7 @@ struct Collected {
     foreign: Vec<ForeignPolicy>,
     rejected: Vec<Rejected>,
     ignored: BTreeMap<String, usize>,
+    ignored_objects: Vec<Ignored>,
     admin_policies: Vec<crate::admin::AdminPolicy>,
 }
 
@@ -115,6 +118,7 @@ pub fn lower_with(docs: &[Document], diags: &mut Vec<Diagnostic>, options: &Opti
             .default_namespace
             .clone()
             .unwrap_or_else(|| "default".to_string()),
+        required_namespace: options.default_namespace.clone(),
         generated_label_keys: Vec::new(),
     };
     let mut out = Collected::default();
@@ -264,6 +268,19 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
             return;
         }
         KindClass::Ignored => {
+            let meta = node.get("metadata");
+            let text = |k: &str| {
+                meta.and_then(|m| m.get(k))
+                    .and_then(Node::text)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string)
+            };
+            out.ignored_objects.push(Ignored {
+                kind: kind.clone(),
+                namespace: text("namespace"),
+                name: text("name"),
+                span: node.span,
+            });
             *out.ignored.entry(kind).or_insert(0) += 1;
             return;
         }
@@ -338,6 +355,21 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
                         n.span,
                         format!("invalid namespace `{ns}`: must be an RFC 1123 label"),
                     );
+                    return;
+                }
+                // `kubectl apply -n foo` refuses an object of namespace `bar` and applies the
+                // others (k8s.io/cli-runtime pkg/resource/visitor.go `RequireNamespace`: "the
+                // namespace from the provided object %q does not match the namespace %q. You
+                // must pass '--namespace=%s' to perform this operation.").
+                if let Some(required) = ctx.required_namespace.clone().filter(|r| r != ns) {
+                    ctx.error(
+                        Code::NamespaceMismatch,
+                        n.span,
+                        format!("the namespace from the provided object `{ns}` does not match the namespace `{required}` given with `-n`: kubectl refuses the object (it asks for `--namespace={ns}`), so it is not applied"),
+                    )
+                    .help = Some(format!(
+                        "drop `-n` to take each object's own namespace, or remove `metadata.namespace` to place it in `{required}`"
+                    ));
                     return;
                 }
                 ns.to_string()
@@ -417,7 +449,7 @@ fn object(ctx: &mut Ctx<'_>, out: &mut Collected, node: &Node, depth: usize) {
             }
         }
         ObjectKind::NetworkPolicy => {
-            if let Some(p) = lower_policy(ctx, &namespace, &name, spec, span) {
+            if let Some(p) = lower_policy(ctx, &namespace, &name, name_node.span, spec, span) {
                 if ctx.errors == before {
                     out.policies.push(p);
                 }

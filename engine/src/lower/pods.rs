@@ -3,11 +3,9 @@
 use std::net::IpAddr;
 
 use crate::diagnostic::Code;
-use crate::lower::fields::{is_port_name, Ctx, Fields};
-use crate::lower::policy::port_number;
+use crate::lower::fields::{Ctx, Fields};
 use crate::model::ContainerPort;
 use crate::parse::node::Node;
-use crate::ports::Protocol;
 use crate::selector::Labels;
 use crate::span::Span;
 
@@ -175,30 +173,11 @@ pub(super) fn pod_spec(
 
 pub(super) fn container_port(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<ContainerPort> {
     let f = ctx.fields(node, path, CONTAINER_PORT_FIELDS)?;
-    let Some(pn) = f.get("containerPort") else {
-        ctx.error(
-            Code::MissingField,
-            node.span,
-            format!("`{path}.containerPort` is required"),
-        );
-        return None;
-    };
-    let n = ctx.int(pn, &format!("{path}.containerPort"))?;
-    let port = port_number(ctx, pn, n, &format!("{path}.containerPort"))?;
-    let protocol = protocol_field(ctx, &f, path)?;
+    let pn = ctx.required(&f, node, "containerPort", path)?;
+    let port = ctx.port(pn, &format!("{path}.containerPort"))?;
+    let protocol = ctx.protocol(&f, path)?;
     let name = match f.get("name") {
-        Some(nn) => {
-            let s = ctx.string(nn, &format!("{path}.name"))?;
-            if !is_port_name(s) {
-                ctx.error(
-                    Code::InvalidPort,
-                    nn.span,
-                    format!("invalid port name `{s}`: at most 15 lower-case letters, digits and `-`, with a letter"),
-                );
-                return None;
-            }
-            Some(s.to_string())
-        }
+        Some(nn) => Some(ctx.port_name(nn, &format!("{path}.name"))?.to_string()),
         None => None,
     };
     Some(ContainerPort {
@@ -206,25 +185,4 @@ pub(super) fn container_port(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Opti
         port,
         protocol,
     })
-}
-
-pub(super) fn protocol_field(ctx: &mut Ctx<'_>, f: &Fields<'_>, path: &str) -> Option<Protocol> {
-    match f.get("protocol") {
-        None => Some(Protocol::Tcp),
-        Some(p) => {
-            let s = ctx.string(p, &format!("{path}.protocol"))?;
-            match Protocol::parse(s) {
-                Some(p) => Some(p),
-                None => {
-                    ctx.error(
-                        Code::InvalidProtocol,
-                        p.span,
-                        format!("unsupported protocol `{s}`"),
-                    )
-                    .help = Some("supported values: `TCP`, `UDP`, `SCTP`".into());
-                    None
-                }
-            }
-        }
-    }
 }

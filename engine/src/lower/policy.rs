@@ -7,7 +7,7 @@
 
 use crate::diagnostic::Code;
 use crate::lower::fields::{
-    is_port_name, selector_hint, suggest, validate_label_key, Ctx, Fields, Hint,
+    selector_hint, suggest, validate_label_key, Ctx, Fields, Hint, NumberOrName,
 };
 use crate::model::{NamespaceMatch, Peer, PeerKind, Policy, PolicyPort, PortRef, Rule};
 use crate::net::{Cidr, CidrError};
@@ -25,12 +25,14 @@ const IPBLOCK_FIELDS: &[&str] = &["cidr", "except"];
 const SELECTOR_FIELDS: &[&str] = &["matchLabels", "matchExpressions"];
 const REQUIREMENT_FIELDS: &[&str] = &["key", "operator", "values"];
 
-/// Lowers `spec` of a NetworkPolicy named `namespace/name`. `None` when the API server would
-/// reject the object (the diagnostics say where).
+/// Lowers `spec` of a NetworkPolicy named `namespace/name` (`name_span`: its `metadata.name`
+/// value; `span`: the object). `None` when the API server would reject the object (the
+/// diagnostics say where).
 pub fn lower_policy(
     ctx: &mut Ctx<'_>,
     namespace: &str,
     name: &str,
+    name_span: Span,
     spec: Option<&Node>,
     span: Span,
 ) -> Option<Policy> {
@@ -111,6 +113,7 @@ pub fn lower_policy(
         ingress: ingress?,
         egress: egress?,
         span,
+        name_span,
         enabled: true,
     })
 }
@@ -281,14 +284,7 @@ fn ip_block(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<PeerKind> {
             )),
         })
     })?;
-    let Some(cidr_node) = f.get("cidr") else {
-        ctx.error(
-            Code::MissingField,
-            node.span,
-            format!("`{path}.cidr` is required"),
-        );
-        return None;
-    };
+    let cidr_node = ctx.required(&f, node, "cidr", path)?;
     let block = cidr(ctx, cidr_node, &format!("{path}.cidr"))?;
     let mut except = Vec::new();
     let mut ok = true;
@@ -366,63 +362,39 @@ fn policy_port(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<PolicyPort>
             }
             PortRef::All
         }
-        Some(p) => {
-            match p.as_int() {
-                Some(n) => {
-                    let lo = port_number(ctx, p, n, &format!("{path}.port"))?;
-                    let hi = match end {
-                        None => lo,
-                        Some(e) => {
-                            let en = ctx.int(e, &format!("{path}.endPort"))?;
-                            let hi = port_number(ctx, e, en, &format!("{path}.endPort"))?;
-                            if hi < lo {
-                                ctx.error(
+        Some(p) => match ctx.number_or_name(p, "port", &format!("{path}.port"))? {
+            NumberOrName::Number(lo) => {
+                let hi = match end {
+                    None => lo,
+                    Some(e) => {
+                        let hi = ctx.port(e, &format!("{path}.endPort"))?;
+                        if hi < lo {
+                            ctx.error(
                                 Code::InvalidEndPort,
                                 e.span,
-                                format!("`endPort` {hi} must be greater than or equal to `port` {lo}"),
+                                format!(
+                                    "`endPort` {hi} must be greater than or equal to `port` {lo}"
+                                ),
                             );
-                                return None;
-                            }
-                            hi
+                            return None;
                         }
-                    };
-                    PortRef::Range(lo, hi)
-                }
-                None => {
-                    let name = ctx.string(p, &format!("{path}.port"))?;
-                    if name.trim().parse::<i64>().is_ok() {
-                        ctx.error(
-                            Code::InvalidPort,
-                            p.span,
-                            format!("invalid port `\"{name}\"`: a quoted number is a port *name*, and port names need a letter"),
-                        )
-                        .help = Some(format!("remove the quotes: `port: {}`", name.trim()));
-                        return None;
+                        hi
                     }
-                    if !is_port_name(name) {
-                        ctx.error(
-                        Code::InvalidPort,
-                        p.span,
-                        format!("invalid port `{name}`: must be a number 1-65535 or a port name"),
-                    )
-                    .help = Some(
-                        "port names have at most 15 lower-case letters, digits and `-`, with at least one letter"
-                            .into(),
-                    );
-                        return None;
-                    }
-                    if let Some(e) = end {
-                        ctx.error(
-                            Code::InvalidEndPort,
-                            e.span,
-                            format!("`endPort` cannot be used with the named port `{name}`"),
-                        );
-                        return None;
-                    }
-                    PortRef::Named(name.to_string())
-                }
+                };
+                PortRef::Range(lo, hi)
             }
-        }
+            NumberOrName::Name(name) => {
+                if let Some(e) = end {
+                    ctx.error(
+                        Code::InvalidEndPort,
+                        e.span,
+                        format!("`endPort` cannot be used with the named port `{name}`"),
+                    );
+                    return None;
+                }
+                PortRef::Named(name.to_string())
+            }
+        },
     };
     Some(PolicyPort {
         protocol,
@@ -431,19 +403,7 @@ fn policy_port(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<PolicyPort>
     })
 }
 
-pub fn port_number(ctx: &mut Ctx<'_>, node: &Node, n: i64, what: &str) -> Option<u16> {
-    match u16::try_from(n) {
-        Ok(p) if p >= 1 => Some(p),
-        _ => {
-            ctx.error(
-                Code::InvalidPort,
-                node.span,
-                format!("`{what}` {n} is out of range: must be between 1 and 65535"),
-            );
-            None
-        }
-    }
-}
+pub use crate::lower::fields::port_number;
 
 /// A metav1.LabelSelector, validated (ValidateLabelSelector) and normalised.
 pub fn label_selector(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Selector> {
@@ -498,14 +458,7 @@ fn entry_spans(map: &Node, labels: &[(String, String)]) -> Vec<Span> {
 
 fn requirement(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Requirement> {
     let f = ctx.strict_fields(node, path, REQUIREMENT_FIELDS, &|_| None)?;
-    let Some(key_node) = f.get("key") else {
-        ctx.error(
-            Code::MissingField,
-            node.span,
-            format!("`{path}.key` is required"),
-        );
-        return None;
-    };
+    let key_node = ctx.required(&f, node, "key", path)?;
     let key = ctx.string(key_node, &format!("{path}.key"))?;
     crate::lower::note_generated_label(ctx, key, None, key_node.span);
     if let Err(why) = validate_label_key(key) {
@@ -516,14 +469,7 @@ fn requirement(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Requirement
         );
         return None;
     }
-    let Some(op_node) = f.get("operator") else {
-        ctx.error(
-            Code::MissingField,
-            node.span,
-            format!("`{path}.operator` is required"),
-        );
-        return None;
-    };
+    let op_node = ctx.required(&f, node, "operator", path)?;
     let op_text = ctx.string(op_node, &format!("{path}.operator"))?;
     let Some(op) = Operator::parse(op_text) else {
         let d = ctx.error(

@@ -3,14 +3,12 @@
 use std::net::IpAddr;
 
 use crate::diagnostic::Code;
-use crate::lower::fields::{is_port_name, Ctx, Fields, Hint};
-use crate::lower::policy::port_number;
+use crate::lower::fields::{Ctx, Fields, Hint, NumberOrName};
 use crate::model::{Backend, BackendPort, Service, ServicePort, TargetPort};
 use crate::parse::node::Node;
 use crate::selector::Labels;
 use crate::span::Span;
 
-use super::pods::protocol_field;
 use super::schema::{SERVICE_PORT_FIELDS, SERVICE_SPEC_FIELDS};
 use super::workloads::note_generated_labels;
 
@@ -33,7 +31,7 @@ pub(super) fn backend_ports(ctx: &mut Ctx<'_>, node: Option<&Node>) -> Vec<Backe
             continue;
         };
         let saved = ctx.errors;
-        let protocol = protocol_field(ctx, &f, "ports[]");
+        let protocol = ctx.protocol(&f, "ports[]");
         ctx.errors = saved;
         let Some(protocol) = protocol else { continue };
         out.push(BackendPort {
@@ -145,42 +143,14 @@ pub(super) fn service(
 
 pub(super) fn service_port(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<ServicePort> {
     let f = ctx.strict_fields(node, path, SERVICE_PORT_FIELDS, &|_| None)?;
-    let Some(pn) = f.get("port") else {
-        ctx.error(
-            Code::MissingField,
-            node.span,
-            format!("`{path}.port` is required"),
-        );
-        return None;
-    };
-    let n = ctx.int(pn, &format!("{path}.port"))?;
-    let port = port_number(ctx, pn, n, &format!("{path}.port"))?;
-    let protocol = protocol_field(ctx, &f, path)?;
+    let pn = ctx.required(&f, node, "port", path)?;
+    let port = ctx.port(pn, &format!("{path}.port"))?;
+    let protocol = ctx.protocol(&f, path)?;
     let target = match f.get("targetPort") {
         None => TargetPort::Number(port),
-        Some(t) => match t.as_int() {
-            Some(n) => TargetPort::Number(port_number(ctx, t, n, &format!("{path}.targetPort"))?),
-            None => {
-                let s = ctx.string(t, &format!("{path}.targetPort"))?;
-                if s.trim().parse::<i64>().is_ok() {
-                    ctx.error(
-                        Code::InvalidPort,
-                        t.span,
-                        format!("invalid targetPort `\"{s}\"`: a quoted number is a port *name*, and port names need a letter"),
-                    )
-                    .help = Some(format!("remove the quotes: `targetPort: {}`", s.trim()));
-                    return None;
-                }
-                if !is_port_name(s) {
-                    ctx.error(
-                        Code::InvalidPort,
-                        t.span,
-                        format!("invalid targetPort `{s}`: must be a number or a port name"),
-                    );
-                    return None;
-                }
-                TargetPort::Name(s.to_string())
-            }
+        Some(t) => match ctx.number_or_name(t, "targetPort", &format!("{path}.targetPort"))? {
+            NumberOrName::Number(n) => TargetPort::Number(n),
+            NumberOrName::Name(s) => TargetPort::Name(s.to_string()),
         },
     };
     let name = f.get("name").and_then(Node::as_str).map(str::to_string);
