@@ -4,10 +4,12 @@
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 mod announce;
+mod calls;
 mod completion_code;
 mod decision;
 mod documents;
 mod examples;
+mod geometry;
 mod highlight;
 mod layout;
 mod lesson_state;
@@ -16,6 +18,8 @@ mod matrix_model;
 mod present;
 mod quickfix;
 mod scene;
+#[cfg(test)]
+mod scene_layout_tests;
 mod share;
 mod state;
 mod templates;

@@ -152,6 +152,11 @@ pub fn replica_offsets(n: usize) -> Vec<(f64, f64)> {
 /// Expanded workloads show at most this many replicas (the rest are summarised).
 pub const MAX_REPLICAS_SHOWN: usize = 8;
 
+/// Pods drawn in slots of their own (not part of a workload).
+fn bare_count(c: &engine::model::Cluster) -> usize {
+    c.pods.iter().filter(|p| p.workload.is_none()).count()
+}
+
 #[cfg(test)]
 pub fn build_scene(d: &Derived, expanded: &BTreeSet<String>) -> Scene {
     build_scene_for(d, expanded, 1.0)
@@ -244,7 +249,34 @@ pub fn build_scene_for(d: &Derived, expanded: &BTreeSet<String>, aspect: f64) ->
             keys,
         })
         .collect();
-    let lay = layout::layout(&groups, aspect);
+    // Who calls whom (objects only): the layout's left-to-right order.
+    let order = {
+        let (n_w, n_b) = (c.workloads.len(), bare_count(c));
+        let workload_keys: Vec<&str> = slots.iter().take(n_w).map(|s| s.key.as_str()).collect();
+        let bare_keys: BTreeMap<PodId, &str> = c
+            .pods
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.workload.is_none())
+            .map(|(i, _)| i)
+            .zip(slots.iter().skip(n_w).take(n_b).map(|s| s.key.as_str()))
+            .collect();
+        let service_keys: Vec<String> = slots
+            .iter()
+            .skip(n_w + n_b)
+            .take(c.services.len())
+            .map(|s| s.key.clone())
+            .collect();
+        let pod_key = |pid: PodId| -> Option<String> {
+            let p = c.pods.get(pid)?;
+            match p.workload {
+                Some(w) => workload_keys.get(w).map(|k| k.to_string()),
+                None => bare_keys.get(&pid).map(|k| k.to_string()),
+            }
+        };
+        crate::calls::call_order(&d.eff, &pod_key, &service_keys)
+    };
+    let lay = layout::layout_ordered(&groups, &order, aspect);
     for s in &mut slots {
         if let Some(&(x, y)) = lay.slots.get(&s.key) {
             s.x = x;
