@@ -72,6 +72,9 @@ pub struct Curve {
     pub p2: (f64, f64),
 }
 
+/// Half the width assumed for a node's name when a curve leaves or arrives below it.
+const LABEL_HALF_W: f64 = 28.0;
+
 /// How far a flow's curve bends by default: a fifth of its length, within 18..60 units.
 pub fn default_bend(a: &Node, b: &Node) -> f64 {
     let len = (b.x - a.x).hypot(b.y - a.y).max(1.0);
@@ -101,15 +104,29 @@ impl Curve {
             (a.x + b.x) / 2.0 + nx * bend + dx * skew,
             (a.y + b.y) / 2.0 + ny * bend + dy * skew,
         );
-        let trim = |p: (f64, f64), r: f64| {
-            let (vx, vy) = (c.0 - p.0, c.1 - p.1);
+        // Trimmed to the node's circle, or, where the curve leaves or arrives from below, past
+        // the node's name and caption (an arrowhead never ends inside them).
+        let trim = |n: &Node, gap: f64| {
+            let (vx, vy) = (c.0 - n.x, c.1 - n.y);
             let l = (vx * vx + vy * vy).sqrt().max(1.0);
-            (p.0 + vx / l * r, p.1 + vy / l * r)
+            let (ux, uy) = (vx / l, vy / l);
+            let mut d = n.r + gap;
+            if uy > 0.0 {
+                let (_, caption) = label_ys(n.kind, n.r);
+                let bottom = if n.kind == SlotKind::Workload {
+                    caption
+                } else {
+                    caption - 13.0
+                } + 3.0;
+                let out = (LABEL_HALF_W / ux.abs().max(1e-6)).min(bottom / uy);
+                d = d.max(out + gap);
+            }
+            (n.x + ux * d, n.y + uy * d)
         };
         Curve {
-            p0: trim((a.x, a.y), a.r + 3.0),
+            p0: trim(a, 3.0),
             c,
-            p2: trim((b.x, b.y), b.r + 6.0),
+            p2: trim(b, 6.0),
         }
     }
 
@@ -778,6 +795,19 @@ mod tests {
                 assert!(!hits(*x, *y), "labels {i} and {j} overlap: {x:?} {y:?}");
             }
         }
+    }
+
+    #[test]
+    fn an_arrow_from_below_ends_below_the_caption() {
+        // A workload above its caller: the arrowhead must not end in "name / Deployment".
+        let mut w = node(0.0, 0.0, 20.0);
+        w.kind = SlotKind::Workload;
+        let (_, caption) = label_ys(SlotKind::Workload, 20.0);
+        let c = Curve::bent(&node(10.0, 200.0, 15.0), &w, 0.0);
+        assert!(c.p2.1 > caption + 3.0, "{c:?}");
+        // From the side, it ends at the card.
+        let side = Curve::bent(&node(-200.0, 0.0, 15.0), &w, 0.0);
+        assert!((side.p2.0 + 26.0).abs() < 1e-6, "{side:?}");
     }
 
     #[test]
