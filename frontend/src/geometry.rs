@@ -476,12 +476,24 @@ impl Placer {
     }
 }
 
+/// The boxes of the region titles ("namespace shop").
+pub fn region_titles(sc: &Scene) -> Vec<Rect> {
+    sc.layout
+        .regions
+        .iter()
+        .map(|r| {
+            let w =
+                text_w(&format!("namespace {}", r.name), 12.0).min(text_w(&"x".repeat(40), 12.0));
+            (r.x + 10.0, r.y + 8.0, r.x + 18.0 + w, r.y + 28.0)
+        })
+        .collect()
+}
+
 /// The placer of a scene: its nodes' boxes and its region titles are taken.
 pub fn scene_placer(sc: &Scene, boxes: &[NodeBox]) -> Placer {
     let mut placer = Placer::new(all_boxes(boxes));
-    for r in &sc.layout.regions {
-        let w = text_w(&format!("namespace {}", r.name), 12.0).min(text_w(&"x".repeat(40), 12.0));
-        placer.block((r.x + 10.0, r.y + 8.0, r.x + 18.0 + w, r.y + 28.0));
+    for r in region_titles(sc) {
+        placer.block(r);
     }
     placer
 }
@@ -551,30 +563,19 @@ pub struct FlowShape {
     pub label_at: (f64, f64),
 }
 
-/// Half the size of a ✕ mark.
-pub fn stop_half(many: bool) -> f64 {
-    if many {
-        6.0
-    } else {
-        9.0
-    }
-}
-
-/// Places every flow: routes the curves (shown flows first; each keeps off the nodes it does
-/// not connect and off the curves routed before it), then the ✕ marks, then the ⚠, the tier
-/// badges and the port labels, each off everything placed before. Hidden flows (and, with
-/// `many`, every flow: labels show on hover only) take no room from the others.
-pub fn flow_shapes(
+/// The flows' curves: shown flows first, each routed clear of the nodes it does not connect
+/// and of the region titles, and off the curves routed before it (see [`route`]); beyond 120
+/// flows (a large scenario's selected node), the default bends.
+pub fn route_flows(
     sc: &Scene,
     boxes: &[NodeBox],
     flows: &[Flow],
     hidden: &[bool],
-    many: bool,
-    placer: &mut Placer,
-) -> Vec<Option<FlowShape>> {
+) -> Vec<Option<Curve>> {
     let is_hidden = |i: usize| hidden.get(i).copied().unwrap_or(false);
     let mut curves: Vec<Option<Curve>> = vec![None; flows.len()];
     let mut taken: Vec<Curve> = Vec::new();
+    let titles = region_titles(sc);
     let mut order: Vec<usize> = (0..flows.len()).collect();
     order.sort_by_key(|&i| is_hidden(i));
     for i in order {
@@ -584,7 +585,9 @@ pub fn flow_shapes(
         };
         // Beyond a few dozen flows (a large scenario's selected node): the default bends.
         let c = if flows.len() <= 120 {
-            route(a, b, &obstacles_for(boxes, fl.from, fl.to), &taken)
+            let mut obstacles = obstacles_for(boxes, fl.from, fl.to);
+            obstacles.extend(titles.iter().copied());
+            route(a, b, &obstacles, &taken)
         } else {
             Curve::new(a, b)
         };
@@ -593,6 +596,66 @@ pub fn flow_shapes(
             *slot = Some(c);
         }
     }
+    curves
+}
+
+/// Blocks the arrowheads of the shown flows' curves (and of their legs through a Service), so
+/// that the labels placed next (fan labels) keep off them.
+pub fn block_arrowheads(
+    sc: &Scene,
+    curves: &[Option<Curve>],
+    flows: &[Flow],
+    hidden: &[bool],
+    placer: &mut Placer,
+) {
+    for (i, (fl, c)) in flows.iter().zip(curves).enumerate() {
+        let Some(c) = c else { continue };
+        if hidden.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let mut ends = vec![c.p2];
+        if sc
+            .nodes
+            .get(fl.to)
+            .is_some_and(|b| b.kind == SlotKind::Service)
+        {
+            ends.extend(
+                sc.fans
+                    .iter()
+                    .filter(|fan| fan.service == fl.to && fan.node != fl.from)
+                    .filter_map(|fan| {
+                        let (s, n) = (sc.nodes.get(fan.service)?, sc.nodes.get(fan.node)?);
+                        Some(Curve::straight(s, n).p2)
+                    }),
+            );
+        }
+        for p in ends {
+            placer.block((p.0 - 8.0, p.1 - 8.0, p.0 + 8.0, p.1 + 8.0));
+        }
+    }
+}
+
+/// Half the size of a ✕ mark.
+pub fn stop_half(many: bool) -> f64 {
+    if many {
+        6.0
+    } else {
+        9.0
+    }
+}
+
+/// Places every flow's marks on its curve (from [`route_flows`]): the ✕ marks first, then the
+/// ⚠, the tier badges and the port labels, each off everything placed before. Hidden flows (and, with
+/// `many`, every flow: labels show on hover only) take no room from the others.
+pub fn flow_shapes(
+    sc: &Scene,
+    curves: &[Option<Curve>],
+    flows: &[Flow],
+    hidden: &[bool],
+    many: bool,
+    placer: &mut Placer,
+) -> Vec<Option<FlowShape>> {
+    let is_hidden = |i: usize| hidden.get(i).copied().unwrap_or(false);
     let half = stop_half(many);
     // The ✕ marks first: they sit at a fixed distance from the side that blocks.
     let mut partial: Vec<Option<FlowShape>> = flows

@@ -34,6 +34,10 @@ pub const HEADER: f64 = 22.0;
 pub const GAP: f64 = 22.0;
 /// Slots of small namespaces (4 slots or fewer) are this much roomier.
 pub const SMALL_K: f64 = 1.45;
+/// Column pitch of a layered namespace of a dozen nodes or fewer: room for a port label between
+/// two columns, and narrow enough that a chain of three (client → Service → pods, the classic
+/// demo) still draws its names at 18 px in the presenter view at 1280×720.
+pub const LAYER_W: f64 = 138.0;
 
 /// One region to lay out: a namespace, or the outside of the cluster.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -540,7 +544,7 @@ fn size_layered<'a>(g: &'a Group, order: &Order) -> Sized<'a> {
     // Few nodes: roomy slots (flows and their labels run between the columns).
     let roomy = n <= 12;
     let (sw, sh) = if roomy {
-        (SLOT_W * SMALL_K, SLOT_H_TALL * SMALL_K)
+        (LAYER_W, SLOT_H_TALL * SMALL_K)
     } else {
         (SLOT_W, if g.tall { SLOT_H_TALL } else { SLOT_H })
     };
@@ -899,7 +903,7 @@ mod tests {
                 (svc.1 - be.1).abs() < 1e-9,
                 "svc-{s} {svc:?} backend {be:?}"
             );
-            assert!(be.0 > svc.0 && be.0 - svc.0 < SLOT_W * SMALL_K + 1.0);
+            assert!(be.0 > svc.0 && be.0 - svc.0 < LAYER_W + 1.0);
             assert!(at("ns/client-000").0 < svc.0 && at("ns/client-007").0 < svc.0);
         }
         // svc-2 is the Service nearest to the row of its caller.

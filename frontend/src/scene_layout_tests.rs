@@ -7,7 +7,8 @@ use std::rc::Rc;
 
 use crate::examples::EXAMPLES;
 use crate::geometry::{
-    fan_shapes, flow_shapes, hits, intrusion, label_w, node_boxes, scene_placer, text_box, Rect,
+    block_arrowheads, fan_shapes, flow_shapes, hits, intrusion, label_w, node_boxes, route_flows,
+    scene_placer, text_box, Rect,
 };
 use crate::scene::{
     build_scene_for, evaluate_flows, mark_noise, pairs_to_draw, Derived, Focus, Scene, SlotKind,
@@ -208,8 +209,10 @@ fn drawn(text: &str, aspect: f64, all_labels: bool) -> Vec<String> {
     let many = flows.len() > 24 && !all_labels;
     let boxes = node_boxes(&sc);
     let mut placer = scene_placer(&sc, &boxes);
+    let curves = route_flows(&sc, &boxes, &flows, &hidden);
+    block_arrowheads(&sc, &curves, &flows, &hidden, &mut placer);
     let fans = fan_shapes(&sc, &mut placer);
-    let shapes = flow_shapes(&sc, &boxes, &flows, &hidden, many, &mut placer);
+    let shapes = flow_shapes(&sc, &curves, &flows, &hidden, many, &mut placer);
     let mut problems = Vec::new();
     let mut labels: Vec<(String, Rect)> = boxes
         .iter()

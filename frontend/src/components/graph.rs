@@ -8,8 +8,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::geometry::{
-    f, fan_shapes, flow_shapes, hits, label_ys, node_boxes, scene_placer, text_w, truncate, Curve,
-    FlowShape, Rect,
+    block_arrowheads, f, fan_shapes, flow_shapes, hits, label_ys, node_boxes, route_flows,
+    scene_placer, text_w, truncate, Curve, FlowShape, Rect,
 };
 use crate::scene::{Aggregate, Flow, FlowVerdict, Gate, Node, Scene, Side, SlotKind};
 use crate::state::Selection;
@@ -518,6 +518,24 @@ pub fn graph(p: &Props) -> Html {
     // flow labels, each blocking its box for the next.
     let boxes = node_boxes(&sc);
     let mut placer = scene_placer(&sc, &boxes);
+    let many = p.flows.0.len() > 24;
+    let tracing = p.gates.is_some();
+    let hidden: Vec<bool> = p
+        .flows
+        .0
+        .iter()
+        .map(|fl| {
+            let selected = match (sc.nodes.get(fl.from), sc.nodes.get(fl.to)) {
+                (Some(a), Some(b)) => selected_flow
+                    .as_ref()
+                    .is_some_and(|(x, y)| *x == a.id && *y == b.id),
+                _ => false,
+            };
+            fl.noise.is_some() && !p.show_all_flows && !(tracing && selected)
+        })
+        .collect();
+    let curves = route_flows(&sc, &boxes, &p.flows.0, &hidden);
+    block_arrowheads(&sc, &curves, &p.flows.0, &hidden, &mut placer);
 
     // Service fan-out: each line (drawn under the flows) and its label (above them).
     let fan_parts: Vec<(Html, Option<Html>)> = sc.fans.iter().zip(fan_shapes(&sc, &mut placer)).filter_map(|(fan, shape)| {
@@ -638,23 +656,7 @@ pub fn graph(p: &Props) -> Html {
 
     // Flows: routed, marked and labelled by `geometry::flow_shapes`.
     placer.placed = placed;
-    let many = p.flows.0.len() > 24;
-    let tracing = p.gates.is_some();
-    let hidden: Vec<bool> = p
-        .flows
-        .0
-        .iter()
-        .map(|fl| {
-            let selected = match (sc.nodes.get(fl.from), sc.nodes.get(fl.to)) {
-                (Some(a), Some(b)) => selected_flow
-                    .as_ref()
-                    .is_some_and(|(x, y)| *x == a.id && *y == b.id),
-                _ => false,
-            };
-            fl.noise.is_some() && !p.show_all_flows && !(tracing && selected)
-        })
-        .collect();
-    let shapes = flow_shapes(&sc, &boxes, &p.flows.0, &hidden, many, &mut placer);
+    let shapes = flow_shapes(&sc, &curves, &p.flows.0, &hidden, many, &mut placer);
     let gate_obstacles = placer.placed.clone();
     let flows = p.flows.0.iter().enumerate().filter_map(|(i, fl)| {
         let (a, b) = (sc.nodes.get(fl.from)?, sc.nodes.get(fl.to)?);
