@@ -239,6 +239,13 @@ impl Curve {
         acc
     }
 
+    /// `n + 1` points along the curve, evenly in `t`.
+    pub fn polyline(&self, n: usize) -> Vec<(f64, f64)> {
+        (0..=n)
+            .map(|i| self.at(i as f64 / n.max(1) as f64))
+            .collect()
+    }
+
     /// Points along the curve, about every 5 units (at least 16).
     pub fn samples(&self) -> Vec<(f64, f64)> {
         let chord = (self.p2.0 - self.p0.0).hypot(self.p2.1 - self.p0.1);
@@ -351,6 +358,30 @@ pub fn intrusion(c: &Curve, obstacles: &[Rect], margin: f64) -> usize {
         .count()
 }
 
+/// How many times two polylines cross (proper crossings of their segments).
+pub fn crossings(a: &[(f64, f64)], b: &[(f64, f64)]) -> usize {
+    let cross = |o: (f64, f64), p: (f64, f64), q: (f64, f64)| {
+        (p.0 - o.0) * (q.1 - o.1) - (p.1 - o.1) * (q.0 - o.0)
+    };
+    let mut n = 0;
+    for s in a.windows(2) {
+        let (Some(&p1), Some(&p2)) = (s.first(), s.get(1)) else {
+            continue;
+        };
+        for t in b.windows(2) {
+            let (Some(&q1), Some(&q2)) = (t.first(), t.get(1)) else {
+                continue;
+            };
+            let (d1, d2) = (cross(q1, q2, p1), cross(q1, q2, p2));
+            let (d3, d4) = (cross(p1, p2, q1), cross(p1, p2, q2));
+            if d1 * d2 < 0.0 && d3 * d4 < 0.0 {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
 /// The curve of a flow from `a` to `b` that runs clear of the obstacles (the boxes of third
 /// nodes, see [`obstacles_for`]) and of the curves already routed (`taken`): the default bend
 /// when it is clear, else the least bend, right of the direction first, that is; when none is,
@@ -383,11 +414,21 @@ pub fn route(a: &Node, b: &Node, obstacles: &[Rect], taken: &[Curve]) -> Curve {
                 (m.0 - mid.0).hypot(m.1 - mid.1) < 14.0
             })
             .count() as f64;
-        let cost = crossing * 100.0 + crowded * 60.0 + i as f64;
+        // Crossing the curves routed before (a few dozen at most: beyond, not counted).
+        let crossed = if taken.len() <= 24 {
+            let poly = c.polyline(12);
+            taken
+                .iter()
+                .map(|t| crossings(&poly, &t.polyline(12)))
+                .sum::<usize>() as f64
+        } else {
+            0.0
+        };
+        let cost = crossing * 100.0 + crowded * 60.0 + crossed * 12.0 + i as f64;
         if best.as_ref().is_none_or(|(b, _)| cost < *b) {
             best = Some((cost, c));
         }
-        if crossing == 0.0 && crowded == 0.0 {
+        if crossing == 0.0 && crowded == 0.0 && crossed == 0.0 {
             break;
         }
     }
@@ -455,6 +496,14 @@ impl Placer {
         at
     }
 
+    /// The first candidate whose text box is clear, if any (nothing is blocked).
+    pub fn clear_spot(&self, candidates: &[(f64, f64)], w: f64, font: f64) -> Option<(f64, f64)> {
+        candidates
+            .iter()
+            .copied()
+            .find(|&(x, y)| self.cost(text_box(x, y, w, font)) == 0.0)
+    }
+
     /// A label on a curve: from the middle outwards, just above or below the line, then a
     /// little further off it.
     pub fn place_on_curve(&mut self, c: &Curve, w: f64, font: f64) -> (f64, f64) {
@@ -508,8 +557,16 @@ pub struct FanShape {
 
 /// The fan lines (straight, so that they never run along a curved flow between the same
 /// nodes) and their labels, placed beside the line off everything placed before.
-pub fn fan_shapes(sc: &Scene, placer: &mut Placer) -> Vec<Option<FanShape>> {
+pub fn fan_shapes(sc: &Scene, curves: &[Curve], placer: &mut Placer) -> Vec<Option<FanShape>> {
     let mut labelled = std::collections::BTreeSet::new();
+    // The labels also keep off the flows' lines where they can (a flow's own label, placed
+    // later, sits on its line: these boxes are not kept for it).
+    let mut beside = placer.clone();
+    for c in curves {
+        for p in c.samples() {
+            beside.block((p.0 - 2.0, p.1 - 2.0, p.0 + 2.0, p.1 + 2.0));
+        }
+    }
     sc.fans
         .iter()
         .map(|fan| {
@@ -535,7 +592,14 @@ pub fn fan_shapes(sc: &Scene, placer: &mut Placer) -> Vec<Option<FanShape>> {
                         (x + nx * off, y + ny * off + 3.5)
                     })
                     .collect();
-                let at = placer.place(&cands, w, 10.0);
+                let at = match beside.clear_spot(&cands, w, 10.0) {
+                    Some(at) => {
+                        placer.block(text_box(at.0, at.1, w, 10.0));
+                        at
+                    }
+                    None => placer.place(&cands, w, 10.0),
+                };
+                beside.block(text_box(at.0, at.1, w, 10.0));
                 (text, at)
             });
             Some(FanShape { p0, p1, label })
@@ -871,6 +935,15 @@ mod tests {
         // From the side, it ends at the card.
         let side = Curve::bent(&node(-200.0, 0.0, 15.0), &w, 0.0);
         assert!((side.p2.0 + 26.0).abs() < 1e-6, "{side:?}");
+    }
+
+    #[test]
+    fn polylines_that_cross_count_once() {
+        let a = [(0.0, 0.0), (10.0, 10.0)];
+        let b = [(0.0, 10.0), (10.0, 0.0)];
+        let c = [(20.0, 0.0), (30.0, 10.0)];
+        assert_eq!(crossings(&a, &b), 1);
+        assert_eq!(crossings(&a, &c), 0);
     }
 
     #[test]

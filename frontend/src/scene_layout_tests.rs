@@ -211,7 +211,13 @@ fn drawn(text: &str, aspect: f64, all_labels: bool) -> Vec<String> {
     let mut placer = scene_placer(&sc, &boxes);
     let curves = route_flows(&sc, &boxes, &flows, &hidden);
     block_arrowheads(&sc, &curves, &flows, &hidden, &mut placer);
-    let fans = fan_shapes(&sc, &mut placer);
+    let shown: Vec<crate::geometry::Curve> = curves
+        .iter()
+        .zip(&hidden)
+        .filter(|(_, h)| !**h)
+        .filter_map(|(c, _)| *c)
+        .collect();
+    let fans = fan_shapes(&sc, &shown, &mut placer);
     let shapes = flow_shapes(&sc, &curves, &flows, &hidden, many, &mut placer);
     let mut problems = Vec::new();
     let mut labels: Vec<(String, Rect)> = boxes

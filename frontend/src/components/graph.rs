@@ -538,7 +538,13 @@ pub fn graph(p: &Props) -> Html {
     block_arrowheads(&sc, &curves, &p.flows.0, &hidden, &mut placer);
 
     // Service fan-out: each line (drawn under the flows) and its label (above them).
-    let fan_parts: Vec<(Html, Option<Html>)> = sc.fans.iter().zip(fan_shapes(&sc, &mut placer)).filter_map(|(fan, shape)| {
+    let shown_curves: Vec<Curve> = curves
+        .iter()
+        .zip(&hidden)
+        .filter(|(_, h)| !**h)
+        .filter_map(|(c, _)| *c)
+        .collect();
+    let fan_parts: Vec<(Html, Option<Html>)> = sc.fans.iter().zip(fan_shapes(&sc, &shown_curves, &mut placer)).filter_map(|(fan, shape)| {
         let (s, n, shape) = (sc.nodes.get(fan.service)?, sc.nodes.get(fan.node)?, shape?);
         let d = format!("M{} {} L{} {}", f(shape.p0.0), f(shape.p0.1), f(shape.p1.0), f(shape.p1.1));
         let dim = !focus_nodes.is_empty() && !focus_nodes.contains(&fan.service) && !focus_nodes.contains(&fan.node);
