@@ -387,6 +387,18 @@ pub fn crossings(a: &[(f64, f64)], b: &[(f64, f64)]) -> usize {
 /// when it is clear, else the least bend, right of the direction first, that is; when none is,
 /// the one crossing least. Deterministic.
 pub fn route(a: &Node, b: &Node, obstacles: &[Rect], taken: &[Curve]) -> Curve {
+    route_within(a, b, obstacles, taken, None)
+}
+
+/// [`route`], keeping the curve inside `bounds` where it can (the drawing's frame: a curve
+/// swerving out of it would leave the fitted view).
+pub fn route_within(
+    a: &Node,
+    b: &Node,
+    obstacles: &[Rect],
+    taken: &[Curve],
+    bounds: Option<Rect>,
+) -> Curve {
     let base = default_bend(a, b);
     let len = (b.x - a.x).hypot(b.y - a.y).max(1.0);
     // Candidates in order of preference: the default, straight, then growing bends, the
@@ -405,7 +417,13 @@ pub fn route(a: &Node, b: &Node, obstacles: &[Rect], taken: &[Curve]) -> Curve {
         .flat_map(|skew| bends.iter().map(move |&bend| (bend, skew)));
     for (i, (bend, skew)) in candidates.enumerate() {
         let c = Curve::skewed(a, b, bend, skew);
-        let crossing = intrusion(&c, obstacles, 3.0) as f64;
+        let outside = bounds.map_or(0, |r| {
+            c.samples()
+                .into_iter()
+                .filter(|p| p.0 < r.0 || p.0 > r.2 || p.1 < r.1 || p.1 > r.3)
+                .count()
+        });
+        let crossing = (intrusion(&c, obstacles, 3.0) + outside) as f64;
         let mid = c.at(0.5);
         let crowded = taken
             .iter()
@@ -510,7 +528,16 @@ impl Placer {
         let ts = [
             0.5, 0.45, 0.55, 0.4, 0.6, 0.35, 0.65, 0.3, 0.7, 0.25, 0.75, 0.2, 0.8, 0.15, 0.85,
         ];
-        let dys = [-5.0, font + 4.0, -16.0, font + 15.0, -27.0, font + 26.0];
+        let dys = [
+            -5.0,
+            font + 4.0,
+            -16.0,
+            font + 15.0,
+            -27.0,
+            font + 26.0,
+            -38.0,
+            font + 37.0,
+        ];
         let mut cands: Vec<(f64, f64)> = Vec::new();
         // Last, beside the line rather than over it.
         for dx in [0.0, -0.6 * w, 0.6 * w, -1.1 * w, 1.1 * w] {
@@ -651,7 +678,13 @@ pub fn route_flows(
         let c = if flows.len() <= 120 {
             let mut obstacles = obstacles_for(boxes, fl.from, fl.to);
             obstacles.extend(titles.iter().copied());
-            route(a, b, &obstacles, &taken)
+            let frame = (
+                -10.0,
+                -10.0,
+                sc.layout.width + 10.0,
+                sc.layout.height + 10.0,
+            );
+            route_within(a, b, &obstacles, &taken, Some(frame))
         } else {
             Curve::new(a, b)
         };

@@ -252,6 +252,16 @@ fn drawn(text: &str, aspect: f64, all_labels: bool) -> Vec<String> {
         if crossing > 0 {
             problems.push(format!("{what} crosses a third node ({crossing} points)"));
         }
+        // Inside the drawing's frame (the fitted view keeps a 16-unit margin).
+        let (w, h) = (sc.layout.width, sc.layout.height);
+        if let Some(p) = shape
+            .curve
+            .samples()
+            .into_iter()
+            .find(|p| p.0 < -16.0 || p.1 < -16.0 || p.0 > w + 16.0 || p.1 > h + 16.0)
+        {
+            problems.push(format!("{what} leaves the frame at {p:?}"));
+        }
     }
     for (i, (a, ra)) in labels.iter().enumerate() {
         for (b, rb) in labels.iter().skip(i + 1) {
