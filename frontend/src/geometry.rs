@@ -386,6 +386,7 @@ pub fn crossings(a: &[(f64, f64)], b: &[(f64, f64)]) -> usize {
 /// nodes, see [`obstacles_for`]) and of the curves already routed (`taken`): the default bend
 /// when it is clear, else the least bend, right of the direction first, that is; when none is,
 /// the one crossing least. Deterministic.
+#[cfg(test)]
 pub fn route(a: &Node, b: &Node, obstacles: &[Rect], taken: &[Curve]) -> Curve {
     route_within(a, b, obstacles, taken, None)
 }
