@@ -12,11 +12,13 @@ use engine::Analysis;
 use crate::layout::Order;
 
 /// The call order between slot keys. `pod_key` gives the slot drawing a pod (its workload's,
-/// or its own); `service_keys[i]` is the slot of Service `i`.
+/// or its own); `service_keys[i]` is the slot of Service `i`, `service_pods[i]` the pods behind
+/// it (`Analysis::service_pods`, computed once by the caller).
 pub fn call_order(
     a: &Analysis,
     pod_key: &dyn Fn(PodId) -> Option<String>,
     service_keys: &[String],
+    service_pods: &[Vec<PodId>],
 ) -> Order {
     let c = &a.cluster;
     let mut edges: BTreeSet<(String, String)> = BTreeSet::new();
@@ -24,7 +26,7 @@ pub fn call_order(
     // would put a Service right of its own backends).
     let mut behind: BTreeMap<PodId, BTreeSet<usize>> = BTreeMap::new();
     for (si, key) in service_keys.iter().enumerate() {
-        for pid in a.service_pods(si) {
+        for &pid in service_pods.get(si).into_iter().flatten() {
             behind.entry(pid).or_default().insert(si);
             if let Some(p) = pod_key(pid) {
                 edges.insert((key.clone(), p));
@@ -138,7 +140,8 @@ mod tests {
                 None => p.qualified(),
             })
         };
-        call_order(&a, &pod_key, &keys)
+        let pods: Vec<Vec<PodId>> = (0..keys.len()).map(|si| a.service_pods(si)).collect();
+        call_order(&a, &pod_key, &keys, &pods)
     }
 
     #[test]

@@ -249,6 +249,10 @@ pub fn build_scene_for(d: &Derived, expanded: &BTreeSet<String>, aspect: f64) ->
             keys,
         })
         .collect();
+    // The pods behind each Service (the engine's selection), once for the order and the nodes.
+    let service_pods: Vec<Vec<PodId>> = (0..c.services.len())
+        .map(|si| d.eff.service_pods(si))
+        .collect();
     // Who calls whom (objects only): the layout's left-to-right order.
     let order = {
         let (n_w, n_b) = (c.workloads.len(), bare_count(c));
@@ -274,7 +278,7 @@ pub fn build_scene_for(d: &Derived, expanded: &BTreeSet<String>, aspect: f64) ->
                 None => bare_keys.get(&pid).map(|k| k.to_string()),
             }
         };
-        crate::calls::call_order(&d.eff, &pod_key, &service_keys)
+        crate::calls::call_order(&d.eff, &pod_key, &service_keys, &service_pods)
     };
     let lay = layout::layout_ordered(&groups, &order, aspect);
     for s in &mut slots {
@@ -353,7 +357,7 @@ pub fn build_scene_for(d: &Derived, expanded: &BTreeSet<String>, aspect: f64) ->
                     slot: idx,
                     kind: SlotKind::Service,
                     target: Target::Service(si),
-                    pods: d.eff.service_pods(si),
+                    pods: service_pods.get(si).cloned().unwrap_or_default(),
                     outside: None,
                     x: s.x,
                     y: s.y,
