@@ -154,6 +154,10 @@ pub struct Pod {
     /// workload whose replicas exceed `lower::MAX_GENERATED_REPLICAS` (identical replicas, so
     /// one evaluation answers for all of them).
     pub stands_for: u32,
+    /// The containers' `env[].value`, `command` and `args` strings, in document order: where a
+    /// pod names the Services it calls (`mysql`, `http://api.shop:8080`). Evaluation ignores
+    /// them; the page's layout reads them to place callers before what they call.
+    pub call_hints: Vec<String>,
 }
 
 impl Pod {

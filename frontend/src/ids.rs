@@ -41,6 +41,18 @@ impl NodeId {
         }
     }
 
+    /// The object's own name as people write it: `namespace/name` for pods, workloads and
+    /// Services alike (no `service:` tag), the CIDR for an outside range.
+    pub fn display_name(&self) -> String {
+        match self {
+            NodeId::Object { namespace, name } | NodeId::Service { namespace, name } => {
+                format!("{namespace}/{name}")
+            }
+            NodeId::Outside(cidr) => cidr.clone(),
+            NodeId::Twin(base, _) => base.display_name(),
+        }
+    }
+
     /// This id for a second slot of the same name (`what`: one of [`NodeId::TWINS`]).
     pub fn twin(self, what: &'static str) -> NodeId {
         NodeId::Twin(Box::new(self), what)
@@ -182,6 +194,20 @@ as_attr!(PolicyKey);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_names_drop_the_service_tag_only() {
+        assert_eq!(NodeId::service("shop", "api").display_name(), "shop/api");
+        assert_eq!(NodeId::object("shop", "api").display_name(), "shop/api");
+        assert_eq!(
+            NodeId::Outside("10.0.0.0/8".into()).display_name(),
+            "10.0.0.0/8"
+        );
+        assert_eq!(
+            NodeId::service("a", "b").twin("service").display_name(),
+            "a/b"
+        );
+    }
 
     #[test]
     fn node_ids_print_as_data_node_and_parse_back() {

@@ -7,12 +7,14 @@
 mod aggregate;
 mod analysis;
 mod announce;
+mod calls;
 mod completion_code;
 mod decision;
 mod documents;
 mod examples;
 mod flows;
 mod focus;
+mod geometry;
 mod highlight;
 mod ids;
 mod inspector;
@@ -24,6 +26,8 @@ mod matrix_model;
 mod present;
 mod quickfix;
 mod scene;
+#[cfg(test)]
+mod scene_layout_tests;
 mod share;
 mod state;
 mod templates;

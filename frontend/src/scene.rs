@@ -146,6 +146,11 @@ pub fn replica_offsets(n: usize) -> Vec<(f64, f64)> {
 /// Expanded workloads show at most this many replicas (the rest are summarised).
 pub const MAX_REPLICAS_SHOWN: usize = 8;
 
+/// Pods drawn in slots of their own (not part of a workload).
+fn bare_count(c: &engine::model::Cluster) -> usize {
+    c.pods.iter().filter(|p| p.workload.is_none()).count()
+}
+
 #[cfg(test)]
 pub fn build_scene(d: &Derived, expanded: &BTreeSet<NodeId>) -> Scene {
     build_scene_for(d, expanded, 1.0)
@@ -239,7 +244,39 @@ pub fn build_scene_for(d: &Derived, expanded: &BTreeSet<NodeId>, aspect: f64) ->
             keys,
         })
         .collect();
-    let lay = layout::layout(&groups, aspect);
+    // The pods behind each Service (the engine's selection), once for the order and the nodes.
+    let service_pods: Vec<Vec<PodId>> = (0..c.services.len())
+        .map(|si| d.eff.service_pods(si))
+        .collect();
+    // Who calls whom (objects only): the layout's left-to-right order.
+    let order = {
+        let (n_w, n_b) = (c.workloads.len(), bare_count(c));
+        let workload_keys: Vec<String> =
+            slots.iter().take(n_w).map(|s| s.key.to_string()).collect();
+        let bare_keys: BTreeMap<PodId, String> = c
+            .pods
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.workload.is_none())
+            .map(|(i, _)| i)
+            .zip(slots.iter().skip(n_w).take(n_b).map(|s| s.key.to_string()))
+            .collect();
+        let service_keys: Vec<String> = slots
+            .iter()
+            .skip(n_w + n_b)
+            .take(c.services.len())
+            .map(|s| s.key.to_string())
+            .collect();
+        let pod_key = |pid: PodId| -> Option<String> {
+            let p = c.pods.get(pid)?;
+            match p.workload {
+                Some(w) => workload_keys.get(w).map(|k| k.to_string()),
+                None => bare_keys.get(&pid).map(|k| k.to_string()),
+            }
+        };
+        crate::calls::call_order(&d.eff, &pod_key, &service_keys, &service_pods)
+    };
+    let lay = layout::layout_ordered(&groups, &order, aspect);
     for s in &mut slots {
         if let Some(&(x, y)) = lay.slots.get(&s.key.to_string()) {
             s.x = x;
@@ -316,7 +353,7 @@ pub fn build_scene_for(d: &Derived, expanded: &BTreeSet<NodeId>, aspect: f64) ->
                     slot: idx,
                     kind: SlotKind::Service,
                     target: Target::Service(si),
-                    pods: d.eff.service_pods(si),
+                    pods: service_pods.get(si).cloned().unwrap_or_default(),
                     outside: None,
                     x: s.x,
                     y: s.y,

@@ -173,6 +173,7 @@ pub(super) fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
                     ports: Vec::new(),
                     host_network: false,
                     span: p.shape.span,
+                    call_hints: Vec::new(),
                 },
                 owner: None,
                 uid: None,
@@ -232,6 +233,7 @@ pub(super) fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
             workload: wid,
             span: p.shape.span,
             stands_for: 1,
+            call_hints: p.shape.call_hints,
         });
     }
     let mut out_workloads: Vec<Workload> = Vec::with_capacity(top.len());
@@ -313,6 +315,7 @@ pub(super) fn assemble(ctx: &mut Ctx<'_>, c: Collected) -> Cluster {
                 } else {
                     1
                 },
+                call_hints: w.template.call_hints.clone(),
             });
             if let Some(p) = out_pods.last() {
                 taken.insert((p.namespace.clone(), p.name.clone()));

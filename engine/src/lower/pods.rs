@@ -18,6 +18,8 @@ pub(super) struct PodShape {
     pub(super) ports: Vec<ContainerPort>,
     pub(super) host_network: bool,
     pub(super) span: Span,
+    /// See `model::Pod::call_hints`.
+    pub(super) call_hints: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -108,6 +110,7 @@ pub(super) fn pod_spec(
         ports: Vec::new(),
         host_network: false,
         span,
+        call_hints: Vec::new(),
     };
     let Some(spec) = spec else { return Some(shape) };
     let f = ctx.fields(spec, path, POD_SPEC_FIELDS)?;
@@ -126,6 +129,7 @@ pub(super) fn pod_spec(
             let Some(cf) = ctx.fields(c, &cpath, CONTAINER_FIELDS) else {
                 continue;
             };
+            call_hints(c, &mut shape.call_hints);
             let Some(ports) = cf.get("ports") else {
                 continue;
             };
@@ -171,6 +175,29 @@ pub(super) fn pod_spec(
     Some(shape)
 }
 
+/// The strings of a container that may name a Service it calls: `env[].value`, `command[]`,
+/// `args[]` (any scalar, read leniently: these fields do not affect traffic, so a value of
+/// another shape is skipped without a diagnostic).
+fn call_hints(container: &Node, out: &mut Vec<String>) {
+    let values = container
+        .get("env")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| e.get("value"));
+    let words = ["command", "args"]
+        .into_iter()
+        .filter_map(|k| container.get(k).and_then(Node::as_seq))
+        .flatten();
+    out.extend(
+        values
+            .chain(words)
+            .filter_map(Node::text)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string),
+    );
+}
+
 pub(super) fn container_port(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<ContainerPort> {
     let f = ctx.fields(node, path, CONTAINER_PORT_FIELDS)?;
     let pn = ctx.required(&f, node, "containerPort", path)?;
@@ -185,4 +212,72 @@ pub(super) fn container_port(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Opti
         port,
         protocol,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{analyze, Source};
+
+    #[test]
+    fn call_hints_keep_env_values_command_and_args_of_pods_and_templates() {
+        let text = r#"
+apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec:
+  containers:
+    - name: c
+      image: busybox
+      command: ["/bin/sh", "-c", "curl http://web"]
+      env:
+        - {name: DB_HOST, value: mysql.db.svc.cluster.local}
+        - {name: FROM_REF, valueFrom: {fieldRef: {fieldPath: status.podIP}}}
+        - {name: PORT, value: "3306"}
+  initContainers:
+    - name: wait
+      image: busybox
+      args: [api:8080, 42]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - {name: web, image: nginx, env: [{name: UPSTREAM, value: "api.shop:8080"}]}
+"#;
+        let a = analyze(&[Source::new("t.yaml", text)]);
+        let hints = |name: &str| {
+            a.cluster
+                .pods
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| p.call_hints.clone())
+        };
+        assert_eq!(
+            hints("client"),
+            Some(
+                [
+                    "mysql.db.svc.cluster.local",
+                    "3306",
+                    "/bin/sh",
+                    "-c",
+                    "curl http://web",
+                    "api:8080",
+                    "42"
+                ]
+                .map(String::from)
+                .to_vec()
+            )
+        );
+        // Every replica of a workload carries its template's strings.
+        for p in a.cluster.pods.iter().filter(|p| p.workload.is_some()) {
+            assert_eq!(p.call_hints, vec!["api.shop:8080".to_string()]);
+        }
+        assert_eq!(a.cluster.pods.len(), 3);
+    }
 }

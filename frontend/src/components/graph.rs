@@ -10,6 +10,10 @@ use yew::prelude::*;
 use crate::aggregate::Aggregate;
 use crate::decision::Gate;
 use crate::flows::{Flow, FlowVerdict, Side};
+use crate::geometry::{
+    block_arrowheads, f, fan_shapes, flow_shapes, hits, label_ys, node_boxes, route_flows,
+    scene_placer, text_w, truncate, Curve, FlowShape, Rect,
+};
 use crate::ids::{NodeId, PolicyKey};
 use crate::scene::{Node, Scene, SlotKind};
 use crate::state::Selection;
@@ -57,248 +61,6 @@ pub fn usable_aspect(w: f64, h: f64) -> f64 {
     let h = (h - TOP_BAND - BOTTOM_BAND).max(50.0);
     // Quantised, so that a pixel of resizing does not rebuild the scene.
     ((w.max(50.0) / h) * 10.0).round() / 10.0
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let head: String = s.chars().take(n.saturating_sub(1)).collect();
-        format!("{head}…")
-    }
-}
-
-fn f(v: f64) -> String {
-    format!("{:.1}", v)
-}
-
-/// Quadratic curve from `a` to `b`, bent to the right of the direction (so the two directions
-/// between a pair of nodes do not overlap), trimmed to the node radii.
-struct Curve {
-    p0: (f64, f64),
-    c: (f64, f64),
-    p2: (f64, f64),
-}
-
-impl Curve {
-    fn new(a: &Node, b: &Node) -> Curve {
-        let (dx, dy) = (b.x - a.x, b.y - a.y);
-        let len = (dx * dx + dy * dy).sqrt().max(1.0);
-        let bend = (len * 0.2).clamp(18.0, 60.0);
-        let (nx, ny) = (-dy / len, dx / len);
-        let c = ((a.x + b.x) / 2.0 + nx * bend, (a.y + b.y) / 2.0 + ny * bend);
-        let trim = |p: (f64, f64), r: f64| {
-            let (vx, vy) = (c.0 - p.0, c.1 - p.1);
-            let l = (vx * vx + vy * vy).sqrt().max(1.0);
-            (p.0 + vx / l * r, p.1 + vy / l * r)
-        };
-        Curve {
-            p0: trim((a.x, a.y), a.r + 3.0),
-            c,
-            p2: trim((b.x, b.y), b.r + 6.0),
-        }
-    }
-
-    fn at(&self, t: f64) -> (f64, f64) {
-        let u = 1.0 - t;
-        (
-            u * u * self.p0.0 + 2.0 * u * t * self.c.0 + t * t * self.p2.0,
-            u * u * self.p0.1 + 2.0 * u * t * self.c.1 + t * t * self.p2.1,
-        )
-    }
-
-    fn d(&self) -> String {
-        format!(
-            "M{} {} Q{} {} {} {}",
-            f(self.p0.0),
-            f(self.p0.1),
-            f(self.c.0),
-            f(self.c.1),
-            f(self.p2.0),
-            f(self.p2.1)
-        )
-    }
-
-    /// The part from the start to `t`.
-    fn head(&self, t: f64) -> String {
-        let q0 = (
-            self.p0.0 + t * (self.c.0 - self.p0.0),
-            self.p0.1 + t * (self.c.1 - self.p0.1),
-        );
-        let e = self.at(t);
-        format!(
-            "M{} {} Q{} {} {} {}",
-            f(self.p0.0),
-            f(self.p0.1),
-            f(q0.0),
-            f(q0.1),
-            f(e.0),
-            f(e.1)
-        )
-    }
-}
-
-// room2: arrowheads
-impl Curve {
-    /// A filled arrowhead drawn as its own shape at the end of the curve (not an SVG marker, so
-    /// that it is large enough to read at a glance and has a box the layout and tests can see):
-    /// its tip 2 units past the curve's end, still clear of the node circle (the curve ends 6
-    /// units off it), pointing along the end tangent.
-    fn arrowhead(&self, len: f64, width: f64) -> String {
-        let (mut ux, mut uy) = (self.p2.0 - self.c.0, self.p2.1 - self.c.1);
-        if ux.hypot(uy) < 1e-6 {
-            (ux, uy) = (self.p2.0 - self.p0.0, self.p2.1 - self.p0.1);
-        }
-        let l = ux.hypot(uy).max(1e-6);
-        let (ux, uy) = (ux / l, uy / l);
-        let tip = (self.p2.0 + ux * 2.0, self.p2.1 + uy * 2.0);
-        let base = (tip.0 - ux * len, tip.1 - uy * len);
-        let (nx, ny) = (-uy * width / 2.0, ux * width / 2.0);
-        format!(
-            "M{} {} L{} {} L{} {} Z",
-            f(tip.0),
-            f(tip.1),
-            f(base.0 + nx),
-            f(base.1 + ny),
-            f(base.0 - nx),
-            f(base.1 - ny)
-        )
-    }
-}
-// end room2: arrowheads
-
-impl Curve {
-    /// A straight segment from `a`'s edge to `b`'s edge (the second leg of a call through a
-    /// Service, over its fan line).
-    fn straight(a: &Node, b: &Node) -> Curve {
-        let (dx, dy) = (b.x - a.x, b.y - a.y);
-        let len = (dx * dx + dy * dy).sqrt().max(1.0);
-        let (ux, uy) = (dx / len, dy / len);
-        let p0 = (a.x + ux * (a.r + 2.0), a.y + uy * (a.r + 2.0));
-        let p2 = (b.x - ux * (b.r + 6.0), b.y - uy * (b.r + 6.0));
-        Curve {
-            p0,
-            c: ((p0.0 + p2.0) / 2.0, (p0.1 + p2.1) / 2.0),
-            p2,
-        }
-    }
-
-    /// `t` of the point at arc length `len` from the start (clamped to the curve).
-    fn t_at_len(&self, len: f64) -> f64 {
-        const N: usize = 48;
-        let mut acc = 0.0;
-        let mut prev = self.p0;
-        for i in 1..=N {
-            let t = i as f64 / N as f64;
-            let p = self.at(t);
-            let seg = ((p.0 - prev.0).powi(2) + (p.1 - prev.1).powi(2)).sqrt();
-            if acc + seg >= len {
-                let frac = if seg > 0.0 { (len - acc) / seg } else { 0.0 };
-                return (t - (1.0 - frac) / N as f64).clamp(0.0, 1.0);
-            }
-            acc += seg;
-            prev = p;
-        }
-        1.0
-    }
-
-    fn length(&self) -> f64 {
-        const N: usize = 48;
-        let mut acc = 0.0;
-        let mut prev = self.p0;
-        for i in 1..=N {
-            let p = self.at(i as f64 / N as f64);
-            acc += ((p.0 - prev.0).powi(2) + (p.1 - prev.1).powi(2)).sqrt();
-            prev = p;
-        }
-        acc
-    }
-}
-
-/// An axis-aligned box `(x0, y0, x1, y1)` in graph units.
-type Rect = (f64, f64, f64, f64);
-
-fn hits(a: Rect, b: Rect) -> bool {
-    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
-}
-
-/// Name and caption baselines below a node's shape: (name y, caption y), relative to its centre.
-pub fn label_ys(kind: SlotKind, r: f64) -> (f64, f64) {
-    let bottom = match kind {
-        SlotKind::Workload => r * 0.7,
-        SlotKind::Outside => r * 0.75,
-        _ => r,
-    };
-    (bottom + 12.0, bottom + 25.0)
-}
-
-/// Rough width of a label (system sans, average advance ≈ 0.6 em).
-fn text_w(s: &str, font: f64) -> f64 {
-    s.chars().count() as f64 * font * 0.6
-}
-
-/// Where a node's drawing (shape and labels) sits, for keeping flow marks off it.
-fn node_boxes(sc: &Scene) -> Vec<Rect> {
-    let mut out = Vec::new();
-    for n in &sc.nodes {
-        let slot = sc.slots.get(n.slot);
-        let replica = slot.is_some_and(|s| s.expanded);
-        let r = n.r;
-        let half_w = if n.kind == SlotKind::Outside {
-            r * 1.5
-        } else {
-            r
-        };
-        out.push((
-            n.x - half_w - 2.0,
-            n.y - r - 2.0,
-            n.x + half_w + 2.0,
-            n.y + r + 2.0,
-        ));
-        let name = slot.map(|s| truncate(&s.name, 19)).unwrap_or_default();
-        if replica {
-            let w = text_w(&name, 9.0) / 2.0 + 4.0;
-            out.push((n.x - w, n.y + r, n.x + w, n.y + r + 13.0));
-            continue;
-        }
-        let (ny, ky) = label_ys(n.kind, r);
-        let mut w = text_w(&name, 10.5);
-        let mut bottom = ny + 3.0;
-        if n.kind == SlotKind::Workload {
-            w = w.max(text_w(slot.map_or("", |s| s.detail.as_str()), 9.5));
-            bottom = ky + 3.0;
-        }
-        out.push((
-            n.x - w / 2.0 - 2.0,
-            n.y + ny - 10.5,
-            n.x + w / 2.0 + 2.0,
-            n.y + bottom,
-        ));
-    }
-    out
-}
-
-/// The `t` of a mark on the curve: `start` units of arc from the given end, moved along the
-/// curve (towards the middle) until its box of half-size `half` is clear of every obstacle.
-fn mark_t(c: &Curve, from_end: bool, start: f64, half: f64, obstacles: &[Rect]) -> f64 {
-    let len = c.length();
-    let mut d = start;
-    let clear = |t: f64| {
-        let p = c.at(t);
-        let b = (p.0 - half, p.1 - half, p.0 + half, p.1 + half);
-        !obstacles.iter().any(|o| hits(b, *o))
-    };
-    let t_of = |d: f64| {
-        let l = if from_end { len - d } else { d };
-        c.t_at_len(l.clamp(0.0, len))
-    };
-    while d < len * 0.5 {
-        if clear(t_of(d)) {
-            return t_of(d);
-        }
-        d += 3.0;
-    }
-    t_of(start.min(len * 0.5))
 }
 
 /// The expand/collapse action of a workload (badge or frame): for the keyboard, and for a click
@@ -755,32 +517,49 @@ pub fn graph(p: &Props) -> Html {
         }
     });
 
-    // Service fan-out.
-    let mut labelled_slots = BTreeSet::new();
-    // Each fan: its line (drawn under the flows) and its label (drawn above them).
-    let fan_parts: Vec<(Html, Option<Html>)> = sc.fans.iter().filter_map(|fan| {
-        let (s, n) = (sc.nodes.get(fan.service)?, sc.nodes.get(fan.node)?);
-        // One label per Service and slot (the replicas of an expanded workload share it).
-        let show_label = labelled_slots.insert((fan.service, n.slot));
-        // Straight, so that it never runs along a (curved) flow between the same nodes.
-        let (dx, dy) = (n.x - s.x, n.y - s.y);
-        let len = (dx * dx + dy * dy).sqrt().max(1.0);
-        let (ux, uy) = (dx / len, dy / len);
-        let p0 = (s.x + ux * (s.r + 2.0), s.y + uy * (s.r + 2.0));
-        let p1 = (n.x - ux * (n.r + 6.0), n.y - uy * (n.r + 6.0));
-        let d = format!("M{} {} L{} {}", f(p0.0), f(p0.1), f(p1.0), f(p1.1));
-        // The label sits on the Service's side, away from the destination's own labels.
-        let t = 0.5;
-        let mid = (p0.0 + (p1.0 - p0.0) * t - uy * 10.0, p0.1 + (p1.1 - p0.1) * t + ux * 10.0);
+    // Labels go where they cover no node text and no other label (`geometry::Placer`): the
+    // nodes' boxes and the region titles first, then fan labels, aggregates, flow marks and
+    // flow labels, each blocking its box for the next.
+    let boxes = node_boxes(&sc);
+    let mut placer = scene_placer(&sc, &boxes);
+    let many = p.flows.0.len() > 24;
+    let tracing = p.gates.is_some();
+    let hidden: Vec<bool> = p
+        .flows
+        .0
+        .iter()
+        .map(|fl| {
+            let selected = match (sc.nodes.get(fl.from), sc.nodes.get(fl.to)) {
+                (Some(a), Some(b)) => selected_flow
+                    .as_ref()
+                    .is_some_and(|(x, y)| *x == a.id && *y == b.id),
+                _ => false,
+            };
+            fl.noise.is_some() && !p.show_all_flows && !(tracing && selected)
+        })
+        .collect();
+    let curves = route_flows(&sc, &boxes, &p.flows.0, &hidden);
+    block_arrowheads(&sc, &curves, &p.flows.0, &hidden, &mut placer);
+
+    // Service fan-out: each line (drawn under the flows) and its label (above them).
+    let shown_curves: Vec<Curve> = curves
+        .iter()
+        .zip(&hidden)
+        .filter(|(_, h)| !**h)
+        .filter_map(|(c, _)| *c)
+        .collect();
+    let fan_parts: Vec<(Html, Option<Html>)> = sc.fans.iter().zip(fan_shapes(&sc, &shown_curves, &mut placer)).filter_map(|(fan, shape)| {
+        let (s, n, shape) = (sc.nodes.get(fan.service)?, sc.nodes.get(fan.node)?, shape?);
+        let d = format!("M{} {} L{} {}", f(shape.p0.0), f(shape.p0.1), f(shape.p1.0), f(shape.p1.1));
         let dim = !focus_nodes.is_empty() && !focus_nodes.contains(&fan.service) && !focus_nodes.contains(&fan.node);
         let line = html! {
             <g class={classes!("fan", dim.then_some("dim"))} data-service={s.id.clone()} data-fan-to={n.id.clone()}>
                 <path d={d} marker-end="url(#arrow-fan)" />
             </g>
         };
-        let label = show_label.then(|| html! {
+        let label = shape.label.map(|(text, at)| html! {
             <g class={classes!("fan-text", dim.then_some("dim"))} data-service={s.id.clone()} data-fan-to={n.id.clone()}>
-                <text class="fan-label" x={f(mid.0)} y={f(mid.1 + 4.0)} text-anchor={if ux.abs() < 0.3 { "start" } else { "middle" }}>{truncate(&fan.label, 30)}</text>
+                <text class="fan-label" x={f(at.0)} y={f(at.1)} text-anchor="middle">{text}</text>
             </g>
         });
         Some((line, label))
@@ -806,12 +585,7 @@ pub fn graph(p: &Props) -> Html {
             .iter()
             .find(|r| !r.outside && r.name == ns)
     };
-    // Labels go where they cover no node text and no other label.
-    let mut placed: Vec<Rect> = node_boxes(&sc);
-    for r in &sc.layout.regions {
-        let w = text_w(&format!("namespace {}", r.name), 12.0).min(text_w(&"x".repeat(40), 12.0));
-        placed.push((r.x + 10.0, r.y + 8.0, r.x + 18.0 + w, r.y + 28.0));
-    }
+    let mut placed: Vec<Rect> = std::mem::take(&mut placer.placed);
     // In-namespace notes first: they have a fixed place (the region's top right corner).
     let mut ordered: Vec<&Aggregate> = p.aggregate.iter().collect();
     ordered.sort_by_key(|ag| ag.from != ag.to);
@@ -890,12 +664,13 @@ pub fn graph(p: &Props) -> Html {
         })
     }).collect::<Vec<Html>>();
 
-    // Flows.
-    let obstacles = node_boxes(&sc);
-    let many = p.flows.0.len() > 24;
-    let flows = p.flows.0.iter().filter_map(|fl| {
+    // Flows: routed, marked and labelled by `geometry::flow_shapes`.
+    placer.placed = placed;
+    let shapes = flow_shapes(&sc, &curves, &p.flows.0, &hidden, many, &mut placer);
+    let gate_obstacles = placer.placed.clone();
+    let flows = p.flows.0.iter().enumerate().filter_map(|(i, fl)| {
         let (a, b) = (sc.nodes.get(fl.from)?, sc.nodes.get(fl.to)?);
-        let c = Curve::new(a, b);
+        let FlowShape { curve: c, legs2, crosses, packets, packets2, warn, tier_at, label: flow_label, label_at } = shapes.get(i)?.clone()?;
         let v = fl.verdict.as_str();
         let key = (a.id.clone(), b.id.clone());
         let selected = selected_flow.as_ref() == Some(&key);
@@ -903,24 +678,8 @@ pub fn graph(p: &Props) -> Html {
         let decided = p.selected_policy.as_ref().is_none_or(|pol| fl.decided_by.contains(pol));
         let dim = !selected && (!involved || !decided || (selected_flow.is_some() && focus_nodes.is_empty()));
         let changed = p.changes.get(&key).map(|v| v.as_str());
-        let tracing = p.gates.is_some();
-        let hidden = fl.noise.is_some() && !p.show_all_flows && !(tracing && selected);
+        let hidden = hidden.get(i).copied().unwrap_or(false);
         let faded = tracing && !selected;
-        // A call to a Service is drawn as the two legs it is: client → Service, then Service →
-        // each backing node (over the fan line). The ✕ sits on the leg and at the side that
-        // blocks: near the client when its egress is denied, near the pods when their
-        // ingress is denied; at a fixed distance from that node's edge (further along only
-        // where that would cover a label).
-        let legs2: Vec<Curve> = if b.kind == SlotKind::Service {
-            sc.fans
-                .iter()
-                .filter(|fan| fan.service == fl.to && fan.node != fl.from)
-                .filter_map(|fan| sc.nodes.get(fan.node))
-                .map(|n| Curve::straight(b, n))
-                .collect()
-        } else {
-            Vec::new()
-        };
         // The ingress gate belongs to the pods (behind the Service, for a call to a Service).
         let ingress_node = if b.kind == SlotKind::Service {
             sc.fans
@@ -930,34 +689,6 @@ pub fn graph(p: &Props) -> Html {
         } else {
             None
         };
-        let stop_half = if many { 6.0 } else { 9.0 };
-        let mut crosses: Vec<(f64, f64)> = Vec::new();
-        let mut packets2: Vec<String> = Vec::new();
-        let packets = match fl.blocked_at {
-            Some(Side::Source) => {
-                let t = mark_t(&c, false, 12.0, stop_half, &obstacles);
-                crosses.push(c.at(t));
-                c.head(t)
-            }
-            Some(Side::Destination) if !legs2.is_empty() => {
-                for l in &legs2 {
-                    let t = mark_t(l, true, 16.0, stop_half, &obstacles);
-                    crosses.push(l.at(t));
-                    packets2.push(l.head(t));
-                }
-                c.d()
-            }
-            Some(Side::Destination) => {
-                let t = mark_t(&c, true, 16.0, stop_half, &obstacles);
-                crosses.push(c.at(t));
-                c.head(t)
-            }
-            None => {
-                packets2.extend(legs2.iter().map(Curve::d));
-                c.d()
-            }
-        };
-        let cross = crosses.first().copied();
         let where_ = match fl.blocked_at {
             Some(Side::Source) => " at the source (egress denied)",
             Some(Side::Destination) => " at the destination (ingress denied)",
@@ -989,53 +720,6 @@ pub fn graph(p: &Props) -> Html {
             })
         };
         let mid = c.at(0.5);
-        // The ⚠ of CNI-dependent flows: near the middle, off every label.
-        let warn = fl.cni.then(|| {
-            [0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73]
-                .into_iter()
-                .map(|t| c.at(t))
-                .find(|p| {
-                    let b = (p.0 - 7.0, p.1 + 2.0, p.0 + 7.0, p.1 + 18.0);
-                    let off_cross = cross.is_none_or(|x| !hits(b, (x.0 - 9.0, x.1 - 9.0, x.0 + 9.0, x.1 + 9.0)));
-                    off_cross && !obstacles.iter().any(|o| hits(b, *o))
-                })
-                .unwrap_or(mid)
-        });
-        // The admin-tier badge: along the curve, off labels, the ✕ and the ⚠.
-        let tier_at = fl.tier.map(|_| {
-            [0.3, 0.7, 0.22, 0.78, 0.38, 0.62]
-                .into_iter()
-                .map(|t| c.at(t))
-                .find(|p| {
-                    let b = (p.0 - 8.0, p.1 - 7.0, p.0 + 8.0, p.1 + 7.0);
-                    let off_warn = warn.is_none_or(|w| !hits(b, (w.0 - 7.0, w.1 + 2.0, w.0 + 7.0, w.1 + 18.0)));
-                    off_warn
-                        && crosses.iter().all(|x| !hits(b, (x.0 - 9.0, x.1 - 9.0, x.0 + 9.0, x.1 + 9.0)))
-                        && !obstacles.iter().any(|o| hits(b, *o))
-                })
-                .unwrap_or_else(|| c.at(0.3))
-        });
-        // The port label (shown on hover and selection): the first spot along the curve, from
-        // the middle outwards, where it covers no node's name or subtitle and no ✕.
-        let flow_label = truncate(&fl.label, 28);
-        let label_at = {
-            let half_w = text_w(&flow_label, 10.5) / 2.0 + 2.0;
-            let spot = |t: f64, dy: f64| {
-                let q = c.at(t);
-                (q.0, q.1 + dy)
-            };
-            let clear = |(x, y): (f64, f64)| {
-                let b = (x - half_w, y - 10.0, x + half_w, y + 3.0);
-                !obstacles.iter().any(|o| hits(b, *o))
-                    && crosses.iter().all(|x2| !hits(b, (x2.0 - 9.0, x2.1 - 9.0, x2.0 + 9.0, x2.1 + 9.0)))
-                    && tier_at.is_none_or(|t| !hits(b, (t.0 - 8.0, t.1 - 7.0, t.0 + 8.0, t.1 + 7.0)))
-            };
-            [0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74]
-                .into_iter()
-                .flat_map(|t| [spot(t, -7.0), spot(t, 15.0)])
-                .find(|p| clear(*p))
-                .unwrap_or((mid.0, mid.1 - 7.0))
-        };
         Some(html! {
             <g class={classes!("flow", v, selected.then_some("selected"), dim.then_some("dim"), changed.map(|_| "changed"), fl.cni.then_some("cni"), hidden.then_some("hidden"), faded.then_some("trace-faded"))}
                 data-from={a.id.clone()} data-to={b.id.clone()} data-verdict={v}
@@ -1058,7 +742,7 @@ pub fn graph(p: &Props) -> Html {
                 { for std::iter::once(&c).chain(legs2.iter()).map(|l| html! {
                     <path class="head" data-mark="arrowhead" d={if many { l.arrowhead(9.0, 7.0) } else { l.arrowhead(12.0, 10.0) }} />
                 }) }
-                <path class="packets" d={packets} />
+                <path class="packets" d={packets.clone()} />
                 { for packets2.iter().map(|d| html! { <path class="packets leg2" d={d.clone()} /> }) }
                 { for crosses.iter().map(|&(x, y)| html! {
                     <g class="stop" data-mark="blocked" transform={format!("translate({} {})", f(x), f(y))}>
@@ -1072,11 +756,11 @@ pub fn graph(p: &Props) -> Html {
                     </g>
                 }) }
                 if let (true, Some((eg, ing))) = (selected, p.gates.as_ref()) {
-                    {gate_label("egress", eg, a, &obstacles)}
-                    {gate_label("ingress", ing, ingress_node.unwrap_or(b), &obstacles)}
+                    {gate_label("egress", eg, a, &gate_obstacles)}
+                    {gate_label("ingress", ing, ingress_node.unwrap_or(b), &gate_obstacles)}
                 }
                 if let Some(w) = warn {
-                    <text class="cni-mark" x={f(w.0)} y={f(w.1 + 14.0)} text-anchor="middle">{"⚠"}</text>
+                    <text class="cni-mark" x={f(w.0)} y={f(w.1)} text-anchor="middle">{"⚠"}</text>
                 }
                 if let (Some(t), Some(at)) = (fl.tier, tier_at) {
                     <g class="tier-mark" data-tier-badge={t} transform={format!("translate({} {})", f(at.0), f(at.1))}>
@@ -1179,7 +863,7 @@ pub fn graph(p: &Props) -> Html {
         let title = match n.kind {
             SlotKind::Workload => format!("{} {} ({} replicas)", detail, n.id, slot.map_or(0, |s| s.replicas)),
             SlotKind::Pod => format!("Pod {}", n.id),
-            SlotKind::Service => format!("Service {}", n.id.to_string().trim_start_matches("service:")),
+            SlotKind::Service => format!("Service {}", n.id.display_name()),
             SlotKind::Outside => format!("outside the cluster: {}", n.id),
         };
         let label = if replica {
