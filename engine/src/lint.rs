@@ -567,22 +567,37 @@ fn lint_rule(
                         let Some(sp) = svc.ports.get(pi) else {
                             continue;
                         };
-                        {
-                            let tp = match &sp.target {
-                                TargetPort::Number(t) => Some(*t),
-                                TargetPort::Name(_) => None,
-                            };
-                            let selects_same = tp.is_some_and(|t| t != *lo)
-                                && selected.iter().any(|&i| {
-                                    cluster.pods.get(i).is_some_and(|pod| svc.selects(pod))
-                                });
-                            if selects_same {
-                                out.push(Diagnostic::warning(
-                                    Code::LintServicePortInPolicy,
-                                    p.span,
-                                    format!("{} rule {n} of `{q}`: port {lo} is the port of Service `{}`; its pods listen on {} (targetPort), which is what policies see", dir.as_str(), svc.qualified(), tp.unwrap_or(0)),
-                                ).with_help(format!("use port {}", tp.unwrap_or(0))));
+                        // What the Service's pods among the selected ones listen on: a
+                        // number as given; a name as each pod resolves it (by name and
+                        // protocol, as the endpoints controller does).
+                        let backing = selected
+                            .iter()
+                            .filter_map(|&i| cluster.pods.get(i).filter(|pod| svc.selects(pod)));
+                        let (listen, shown) = match &sp.target {
+                            TargetPort::Number(t) => (
+                                (*t != *lo && backing.count() > 0).then(|| t.to_string()),
+                                t.to_string(),
+                            ),
+                            TargetPort::Name(name) => {
+                                let nums: std::collections::BTreeSet<u16> =
+                                    backing.filter_map(|pod| sp.target_on(pod)).collect();
+                                let listed: Vec<String> = nums.iter().map(u16::to_string).collect();
+                                // A policy's named port resolves on the destination pod exactly
+                                // as the Service's named targetPort does: name the name.
+                                (
+                                    nums.iter()
+                                        .any(|t| t != lo)
+                                        .then(|| crate::suggest::scalar(name)),
+                                    format!("`{name}` ({})", listed.join(", ")),
+                                )
                             }
+                        };
+                        if let Some(use_port) = listen {
+                            out.push(Diagnostic::warning(
+                                Code::LintServicePortInPolicy,
+                                p.span,
+                                format!("{} rule {n} of `{q}`: port {lo} is the port of Service `{}`; its pods listen on {shown} (targetPort), which is what policies see", dir.as_str(), svc.qualified()),
+                            ).with_help(format!("use port {use_port}")));
                         }
                     }
                 }
