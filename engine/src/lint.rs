@@ -392,17 +392,33 @@ fn mentions_system(selector: &str) -> bool {
 }
 
 fn allows_dns(rules: &[Rule]) -> bool {
-    rules.iter().any(|r| match &r.ports {
-        None => true,
-        Some(ports) => ports.iter().any(|p| {
-            p.protocol == Protocol::Udp
-                && match &p.port {
-                    PortRef::All => true,
-                    PortRef::Range(lo, hi) => *lo <= 53 && 53 <= *hi,
-                    PortRef::Named(n) => n.contains("dns"),
-                }
-        }),
-    })
+    // A peer list of pods of the policy's own namespace only (no namespaceSelector, no
+    // ipBlock) cannot reach the cluster DNS, which runs in `kube-system`; anything wider may.
+    let may_reach_dns = |r: &Rule| {
+        r.peers.as_ref().is_none_or(|peers| {
+            peers.iter().any(|p| match &p.kind {
+                PeerKind::Pods {
+                    namespaces: NamespaceMatch::Own(ns),
+                    ..
+                } => ns == "kube-system",
+                PeerKind::Pods { .. } | PeerKind::IpBlock { .. } => true,
+            })
+        })
+    };
+    rules
+        .iter()
+        .filter(|r| may_reach_dns(r))
+        .any(|r| match &r.ports {
+            None => true,
+            Some(ports) => ports.iter().any(|p| {
+                p.protocol == Protocol::Udp
+                    && match &p.port {
+                        PortRef::All => true,
+                        PortRef::Range(lo, hi) => *lo <= 53 && 53 <= *hi,
+                        PortRef::Named(n) => n.contains("dns"),
+                    }
+            }),
+        })
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -187,6 +187,8 @@ fn add_the_dns_egress_rule_in_every_style() {
         "spec:\n  podSelector:\n    matchLabels: {app: client}\n  policyTypes:\n  - Egress\n",
         // flow spec
         "spec: {podSelector: {matchLabels: {app: client}}, policyTypes: [Egress], egress: []}\n",
+        // every port, but to the policy's own namespace only: no DNS (kube-system) either
+        "spec:\n  podSelector: {matchLabels: {app: client}}\n  policyTypes: [Egress]\n  egress:\n  - to: [{podSelector: {}}]\n",
     ];
     for p in policies {
         let text = format!(
@@ -224,13 +226,11 @@ fn add_the_dns_egress_rule_in_every_style() {
             80,
             Protocol::Tcp
         ));
-        assert!(!allowed(
-            &out,
-            "default/client",
-            "default/other",
-            53,
-            Protocol::Udp
-        ));
+        // Nothing else changes (the last policy already reached its own namespace).
+        assert_eq!(
+            allowed(&out, "default/client", "default/other", 53, Protocol::Udp),
+            allowed(&text, "default/client", "default/other", 53, Protocol::Udp)
+        );
     }
 }
 
