@@ -348,11 +348,21 @@ pub fn suggest_allow(
         if let Some(svc) = a.cluster.services.get(sid) {
             let ports: BTreeSet<u16> = region.iter().map(|r| r.2).collect();
             let ports: Vec<String> = ports.iter().map(u16::to_string).collect();
-            notes.push(format!(
-                "through Service `{}` port {port}/{protocol}, the rules name the port its pods listen on (targetPort {}): policies see the pod port",
-                svc.qualified(),
-                ports.join(", ")
-            ));
+            // An ExternalName Service is a DNS alias: no pods, no targetPort, the client dials
+            // the address itself on the port it names.
+            if let Some(ext) = &svc.external_name {
+                notes.push(format!(
+                    "Service `{}` is an ExternalName alias for `{ext}`: there are no pods behind it, so the rule names that address on port {}",
+                    svc.qualified(),
+                    ports.join(", ")
+                ));
+            } else {
+                notes.push(format!(
+                    "through Service `{}` port {port}/{protocol}, the rules name the port its pods listen on (targetPort {}): policies see the pod port",
+                    svc.qualified(),
+                    ports.join(", ")
+                ));
+            }
         }
     }
     notes.push("selectors name each end's namespace and exact label set: pods added later with other labels are not covered".to_string());

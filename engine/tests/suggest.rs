@@ -332,6 +332,33 @@ fn block_isolates_the_open_side_and_closes_only_the_flow() {
     );
 }
 
+/// Through an ExternalName Service the note names the alias, not pods and a targetPort it has not.
+#[test]
+fn allow_through_an_external_name_service_says_what_the_rule_names() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: default, labels: {app: b}}\nspec: {containers: [{name: c, image: x}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: ext, namespace: default}\nspec: {type: ExternalName, externalName: 1.2.3.4}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: d, namespace: default}\nspec: {podSelector: {}, policyTypes: [Egress]}\n";
+    let a = analyze(&[Source::new("t.yaml", text)]);
+    let s = suggested(allow(
+        &a,
+        "default/b",
+        "service:default/ext",
+        443,
+        Protocol::Tcp,
+    ));
+    assert!(s.yaml.contains("cidr: 1.2.3.4/32"), "{}", s.yaml);
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.contains("ExternalName alias for `1.2.3.4`") && n.contains("port 443")),
+        "{:?}",
+        s.notes
+    );
+    assert!(
+        !s.notes.iter().any(|n| n.contains("targetPort")),
+        "{:?}",
+        s.notes
+    );
+}
+
 /// The outside is allowed back by `0.0.0.0/0`: without the blocked pods' IPs it cannot except
 /// them, and on CNIs where an ipBlock matches pod IPs the block would not hold: said so. With
 /// their IPs in the manifests they are excepted and nothing needs saying.
