@@ -467,8 +467,11 @@ for f in "$WORK"/pod-*.yaml "$WORK"/np-*.yaml; do
   [ -e "$f" ] || continue
   ns=()
   case "$f" in */np-*.yaml) i="${f##*/np-}"; ns=(-n "${NP_NS[${i%.yaml}]}");; esac
-  if [ "$DRY_RUN" != 1 ] && [ -n "$("$KUBECTL" get -f "$f" ${ns[@]+"${ns[@]}"} --ignore-not-found -o name 2>/dev/null)" ]; then
-    echo "error: $(grep -m1 '^  name:' "$f" | sed 's/^  name: //') exists already in the cluster; run on a scratch cluster" >&2
+  found=""
+  [ "$DRY_RUN" = 1 ] || found="$("$KUBECTL" get -f "$f" ${ns[@]+"${ns[@]}"} --ignore-not-found -o name 2>/dev/null)"
+  if [ -n "$found" ]; then
+    # kubectl names what it found (`networkpolicy.networking.k8s.io/deny`), whatever the YAML style.
+    echo "error: $found exists already in the cluster; run on a scratch cluster" >&2
     rm -rf "$WORK"
     exit 2
   fi

@@ -212,7 +212,12 @@ fn existing_objects_stop_the_script_before_it_creates_anything() {
     let text = script(CASE, &[]);
     let (out, calls) = run(&text, "exists", ALLOW, &[("FAKE_EXISTS", "1")]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("exists already"));
+    // Named as kubectl names it (the fake answers `pod/x`), not grepped from the YAML.
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("error: pod/x exists already"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(
         !calls
             .iter()
