@@ -340,6 +340,9 @@ fn script(a: &Analysis, assertions: &[Assertion], keep: bool, dry_run: bool) -> 
     s.push_str(
         r#"WORK="$(mktemp -d "${TMPDIR:-/tmp}/netpol-probe.XXXXXX")" || exit 2
 CREATED_NS=()
+# The namespace of each np-I.yaml: a policy written without `metadata.namespace` lives in
+# `default`, not in whatever namespace the kubeconfig context names.
+NP_NS=()
 # Under DRY_RUN=1 commands are printed here (the script's stdout), whatever they are piped to.
 exec 3>&1
 
@@ -357,7 +360,10 @@ cleanup() {
     echo "kept the scenario (files in $WORK)"
     return
   fi
-  for f in "$WORK"/np-*.yaml "$WORK"/pod-*.yaml; do
+  for i in ${NP_NS[@]+"${!NP_NS[@]}"}; do
+    [ -e "$WORK/np-$i.yaml" ] && k delete -f "$WORK/np-$i.yaml" -n "${NP_NS[$i]}" --ignore-not-found --wait=false >/dev/null
+  done
+  for f in "$WORK"/pod-*.yaml; do
     [ -e "$f" ] && k delete -f "$f" --ignore-not-found --wait=false >/dev/null
   done
   for ns in ${CREATED_NS[@]+"${CREATED_NS[@]}"}; do
@@ -438,8 +444,9 @@ probe() {
         heredoc(&mut s, &format!("pod-{i}.yaml"), &pod_yaml(a, *id, serve));
     }
     let (policies, skipped) = policy_documents(a);
-    for (i, (_, _, body)) in policies.iter().enumerate() {
+    for (i, (ns, _, body)) in policies.iter().enumerate() {
         heredoc(&mut s, &format!("np-{i}.yaml"), body);
+        let _ = writeln!(s, "NP_NS[{i}]={}", q(ns));
     }
     // Admin tiers need their CRDs and a CNI that implements them: not recreated, said so.
     let mut skipped = skipped;
@@ -458,8 +465,13 @@ probe() {
 # Refuse to touch objects that exist already: cleaning up would delete them.
 for f in "$WORK"/pod-*.yaml "$WORK"/np-*.yaml; do
   [ -e "$f" ] || continue
-  if [ "$DRY_RUN" != 1 ] && [ -n "$("$KUBECTL" get -f "$f" --ignore-not-found -o name 2>/dev/null)" ]; then
-    echo "error: $(grep -m1 '^  name:' "$f" | sed 's/^  name: //') exists already in the cluster; run on a scratch cluster" >&2
+  ns=()
+  case "$f" in */np-*.yaml) i="${f##*/np-}"; ns=(-n "${NP_NS[${i%.yaml}]}");; esac
+  found=""
+  [ "$DRY_RUN" = 1 ] || found="$("$KUBECTL" get -f "$f" ${ns[@]+"${ns[@]}"} --ignore-not-found -o name 2>/dev/null)"
+  if [ -n "$found" ]; then
+    # kubectl names what it found (`networkpolicy.networking.k8s.io/deny`), whatever the YAML style.
+    echo "error: $found exists already in the cluster; run on a scratch cluster" >&2
     rm -rf "$WORK"
     exit 2
   fi

@@ -212,7 +212,12 @@ fn existing_objects_stop_the_script_before_it_creates_anything() {
     let text = script(CASE, &[]);
     let (out, calls) = run(&text, "exists", ALLOW, &[("FAKE_EXISTS", "1")]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("exists already"));
+    // Named as kubectl names it (the fake answers `pod/x`), not grepped from the YAML.
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("error: pod/x exists already"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(
         !calls
             .iter()
@@ -285,4 +290,46 @@ fn admin_policies_are_not_recreated_and_the_script_says_so() {
         "{text}"
     );
     assert!(!text.contains("kind: AdminNetworkPolicy"), "{text}");
+}
+
+/// A NetworkPolicy written without `metadata.namespace` lives in `default`: the existence check
+/// and the clean-up must say so, not fall back to the kubeconfig context's namespace (where they
+/// would miss it, or delete a user's policy of the same name).
+#[test]
+fn a_policy_without_a_namespace_is_checked_and_deleted_in_default() {
+    let d = dir("no-namespace");
+    let m = d.join("m.yaml");
+    std::fs::write(
+        &m,
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: a, labels: {app: a}}\nspec:\n  containers: [{name: c, image: x, ports: [{containerPort: 80}]}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, labels: {app: b}}\nspec:\n  containers: [{name: c, image: x}]\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny}\nspec:\n  podSelector: {}\n",
+    )
+    .unwrap();
+    let e = d.join("e.yaml");
+    std::fs::write(
+        &e,
+        "expect:\n- {from: default/b, to: default/a, port: 80, allowed: false}\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_netpol"))
+        .args([
+            "probe-script",
+            m.to_str().unwrap(),
+            "--expect",
+            e.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (out, calls) = run(&text, "no-namespace-run", "", &[]);
+    assert_eq!(out.status.code(), Some(0), "{calls:#?}");
+    let np = |verb: &str| {
+        calls
+            .iter()
+            .find(|c| c.starts_with(verb) && c.contains("np-0.yaml"))
+            .unwrap_or_else(|| panic!("no `{verb}` of np-0.yaml in {calls:#?}"))
+            .clone()
+    };
+    assert!(np("get -f").contains(" -n default "), "{calls:#?}");
+    assert!(np("delete -f").contains(" -n default "), "{calls:#?}");
 }

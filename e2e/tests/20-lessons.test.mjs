@@ -154,6 +154,17 @@ test('lesson 1, the classic demo, walked to completion; reload keeps the step an
   await waitGoals(page, ['true', 'true', 'true']);
   assert.equal(await page.$eval('#lesson', (e) => e.getAttribute('data-complete')), 'true');
   assert.match(await page.$eval('#goals-summary', (e) => e.textContent), /3 of 3 goals met/);
+  // The live region names which goals are met (for screen readers), so that one goal met while
+  // another comes undone — the same count — is announced too.
+  assert.match(await page.$eval('#goals-summary .sr-only', (e) => e.textContent), /met: goal 1, 2, 3/);
+  const metAtStart = before.map((m, i) => (m === 'true' ? String(i + 1) : null)).filter(Boolean);
+  await setEditorText(page, start2);
+  await page.waitForFunction((want) => {
+    const t = document.querySelector('#goals-summary .sr-only')?.textContent ?? '';
+    return want.length === 0 ? /none met yet/.test(t) : t.includes(`met: goal ${want.join(', ')})`);
+  }, metAtStart, { timeout: TIMEOUT });
+  await setEditorText(page, appendDocs(start2, DENY_INGRESS_ONLY));
+  await waitGoals(page, ['true', 'true', 'true']);
   // Clicking a goal says why and selects its flow in the graph.
   await page.click('#goals li[data-goal="1"] button');
   await page.waitForSelector('#goal-why', { timeout: TIMEOUT });

@@ -110,6 +110,14 @@ test('lesson and step follow; notes only in the main window; arrow keys step in 
   await main.focus('#editor');
   await main.keyboard.press('ArrowRight');
   assert.equal(await main.getAttribute('#lesson-step', 'data-step'), '1');
+  // Arrow keys on a focused splitter resize the pane, and do not step the lesson too.
+  await main.focus('#split-editor');
+  const width = await main.getAttribute('#split-editor', 'aria-valuenow');
+  await main.keyboard.press('ArrowRight');
+  await main.waitForFunction((w) => document.querySelector('#split-editor')?.getAttribute('aria-valuenow') !== w, width, { timeout: TIMEOUT });
+  await main.waitForTimeout(300);
+  assert.equal(await main.getAttribute('#lesson-step', 'data-step'), '1', 'the splitter took the arrow key');
+  assert.equal(await presenter.getAttribute('#presenter-counter', 'data-step'), '1');
   await main.context().close();
 });
 

@@ -396,8 +396,12 @@ fn add_dns_rule(t: &Text<'_>, root: &Node, span: Span) -> Option<Fix> {
 }
 
 fn target_port(t: &Text<'_>, root: &Node, span: Span, help: &str) -> Option<Fix> {
-    // The lint's help names the number: `use port N`.
-    let n: u16 = help.strip_prefix("use port ")?.trim().parse().ok()?;
+    // The lint's help names the port: `use port N`, or a named targetPort as a YAML scalar
+    // (`use port http`), which the policy resolves on the pod just as the Service does.
+    let n = help.strip_prefix("use port ")?.trim();
+    if n.is_empty() {
+        return None;
+    }
     let entry = node_at(root, span)?;
     let port = entry.get("port")?;
     Some(Fix {

@@ -392,17 +392,33 @@ fn mentions_system(selector: &str) -> bool {
 }
 
 fn allows_dns(rules: &[Rule]) -> bool {
-    rules.iter().any(|r| match &r.ports {
-        None => true,
-        Some(ports) => ports.iter().any(|p| {
-            p.protocol == Protocol::Udp
-                && match &p.port {
-                    PortRef::All => true,
-                    PortRef::Range(lo, hi) => *lo <= 53 && 53 <= *hi,
-                    PortRef::Named(n) => n.contains("dns"),
-                }
-        }),
-    })
+    // A peer list of pods of the policy's own namespace only (no namespaceSelector, no
+    // ipBlock) cannot reach the cluster DNS, which runs in `kube-system`; anything wider may.
+    let may_reach_dns = |r: &Rule| {
+        r.peers.as_ref().is_none_or(|peers| {
+            peers.iter().any(|p| match &p.kind {
+                PeerKind::Pods {
+                    namespaces: NamespaceMatch::Own(ns),
+                    ..
+                } => ns == "kube-system",
+                PeerKind::Pods { .. } | PeerKind::IpBlock { .. } => true,
+            })
+        })
+    };
+    rules
+        .iter()
+        .filter(|r| may_reach_dns(r))
+        .any(|r| match &r.ports {
+            None => true,
+            Some(ports) => ports.iter().any(|p| {
+                p.protocol == Protocol::Udp
+                    && match &p.port {
+                        PortRef::All => true,
+                        PortRef::Range(lo, hi) => *lo <= 53 && 53 <= *hi,
+                        PortRef::Named(n) => n.contains("dns"),
+                    }
+            }),
+        })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -567,22 +583,37 @@ fn lint_rule(
                         let Some(sp) = svc.ports.get(pi) else {
                             continue;
                         };
-                        {
-                            let tp = match &sp.target {
-                                TargetPort::Number(t) => Some(*t),
-                                TargetPort::Name(_) => None,
-                            };
-                            let selects_same = tp.is_some_and(|t| t != *lo)
-                                && selected.iter().any(|&i| {
-                                    cluster.pods.get(i).is_some_and(|pod| svc.selects(pod))
-                                });
-                            if selects_same {
-                                out.push(Diagnostic::warning(
-                                    Code::LintServicePortInPolicy,
-                                    p.span,
-                                    format!("{} rule {n} of `{q}`: port {lo} is the port of Service `{}`; its pods listen on {} (targetPort), which is what policies see", dir.as_str(), svc.qualified(), tp.unwrap_or(0)),
-                                ).with_help(format!("use port {}", tp.unwrap_or(0))));
+                        // What the Service's pods among the selected ones listen on: a
+                        // number as given; a name as each pod resolves it (by name and
+                        // protocol, as the endpoints controller does).
+                        let backing = selected
+                            .iter()
+                            .filter_map(|&i| cluster.pods.get(i).filter(|pod| svc.selects(pod)));
+                        let (listen, shown) = match &sp.target {
+                            TargetPort::Number(t) => (
+                                (*t != *lo && backing.count() > 0).then(|| t.to_string()),
+                                t.to_string(),
+                            ),
+                            TargetPort::Name(name) => {
+                                let nums: std::collections::BTreeSet<u16> =
+                                    backing.filter_map(|pod| sp.target_on(pod)).collect();
+                                let listed: Vec<String> = nums.iter().map(u16::to_string).collect();
+                                // A policy's named port resolves on the destination pod exactly
+                                // as the Service's named targetPort does: name the name.
+                                (
+                                    nums.iter()
+                                        .any(|t| t != lo)
+                                        .then(|| crate::suggest::scalar(name)),
+                                    format!("`{name}` ({})", listed.join(", ")),
+                                )
                             }
+                        };
+                        if let Some(use_port) = listen {
+                            out.push(Diagnostic::warning(
+                                Code::LintServicePortInPolicy,
+                                p.span,
+                                format!("{} rule {n} of `{q}`: port {lo} is the port of Service `{}`; its pods listen on {shown} (targetPort), which is what policies see", dir.as_str(), svc.qualified()),
+                            ).with_help(format!("use port {use_port}")));
                         }
                     }
                 }

@@ -348,11 +348,21 @@ pub fn suggest_allow(
         if let Some(svc) = a.cluster.services.get(sid) {
             let ports: BTreeSet<u16> = region.iter().map(|r| r.2).collect();
             let ports: Vec<String> = ports.iter().map(u16::to_string).collect();
-            notes.push(format!(
-                "through Service `{}` port {port}/{protocol}, the rules name the port its pods listen on (targetPort {}): policies see the pod port",
-                svc.qualified(),
-                ports.join(", ")
-            ));
+            // An ExternalName Service is a DNS alias: no pods, no targetPort, the client dials
+            // the address itself on the port it names.
+            if let Some(ext) = &svc.external_name {
+                notes.push(format!(
+                    "Service `{}` is an ExternalName alias for `{ext}`: there are no pods behind it, so the rule names that address on port {}",
+                    svc.qualified(),
+                    ports.join(", ")
+                ));
+            } else {
+                notes.push(format!(
+                    "through Service `{}` port {port}/{protocol}, the rules name the port its pods listen on (targetPort {}): policies see the pod port",
+                    svc.qualified(),
+                    ports.join(", ")
+                ));
+            }
         }
     }
     notes.push("selectors name each end's namespace and exact label set: pods added later with other labels are not covered".to_string());
@@ -479,10 +489,37 @@ pub fn suggest_block(
         }
         policies.push(proposed(a, namespace, &name, *dir, subject, &rules));
     }
-    let notes = vec![
+    let mut notes = vec![
         "the new policy isolates pods that were not isolated in that direction, and allows back every other port and every other peer that exists in the manifests: pods added later with other labels, in a namespace already listed, are not allowed back".to_string(),
         "the other ports are allowed back with port ranges (`endPort`): some CNIs ignore `endPort`".to_string(),
     ];
+    // Outside addresses are allowed back by `0.0.0.0/0` and `::/0`, which `except` the blocked
+    // pods' IPs only when the manifests give them. Whether an ipBlock matches pod IPs is left to
+    // the CNI (the NetworkPolicy docs: ipBlocks are meant for cluster-external IPs; Calico, for
+    // one, matches pod IPs too), so without the IPs the block may not hold there.
+    let unknown_ip: BTreeSet<String> = wanted
+        .values()
+        .flatten()
+        .filter(|(g, _)| matches!(g, Group::Pods { .. }))
+        .flat_map(|(g, _)| {
+            a.cluster
+                .pods
+                .iter()
+                .enumerate()
+                .filter(|(i, p)| g.contains(a, Endpoint::Pod(*i)) && p.ips.is_empty())
+                .map(|(_, p)| p.qualified())
+        })
+        .collect();
+    if !unknown_ip.is_empty() {
+        let mut named: Vec<String> = unknown_ip.iter().take(5).cloned().collect();
+        if unknown_ip.len() > 5 {
+            named.push(format!("{} more", unknown_ip.len() - 5));
+        }
+        notes.push(format!(
+            "outside addresses are allowed back by the ipBlocks `0.0.0.0/0` and `::/0`, which cannot `except` {} (no IP in the manifests): on CNIs where an ipBlock also matches pod IPs (Calico does), the flow stays open there; add the pods' IPs, or the cluster's pod CIDR, to `except`",
+            named.join(", ")
+        ));
+    }
     prove(a, options, policies, notes, |after, changes| {
         if after.verdict(from, to, port, protocol).allowed {
             return Err("the flow is still allowed with the policies added".to_string());

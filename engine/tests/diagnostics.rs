@@ -356,6 +356,39 @@ fn lint_no_dns_egress() {
     assert!(d.help.unwrap().contains("kube-dns"));
 }
 
+/// Egress to every port counts as allowing DNS only when its peers may be the cluster DNS: pods
+/// of the policy's own namespace only cannot (DNS runs in `kube-system`); another namespace's
+/// or an ipBlock may.
+#[test]
+fn lint_no_dns_egress_looks_at_the_peers() {
+    for (egress, flagged) in [
+        ("  - to: [{podSelector: {}}]\n", true),
+        (
+            "  - to: [{podSelector: {}}]\n    ports: [{port: 53, protocol: UDP}]\n",
+            true,
+        ),
+        ("  - to: [{namespaceSelector: {}}]\n", false),
+        ("  - to: [{ipBlock: {cidr: 10.0.0.0/8}}]\n", false),
+        ("  - {}\n", false),
+    ] {
+        let text = format!(
+            "{NS_AND_PODS}{}",
+            policy(&format!(
+                "  podSelector: {{}}\n  policyTypes: [Egress]\n  egress:\n{egress}"
+            ))
+        );
+        let a = analyze(&[Source::new("t.yaml", &text)]);
+        assert_eq!(
+            a.diagnostics
+                .iter()
+                .any(|d| d.code == Code::LintNoDnsEgress),
+            flagged,
+            "{egress}: {:#?}",
+            a.diagnostics
+        );
+    }
+}
+
 #[test]
 fn lint_dns_port_tcp_only() {
     let text = format!(

@@ -145,6 +145,39 @@ fn point_the_port_at_the_target_port() {
     ));
 }
 
+/// A named targetPort: the lint fires too (it used to stay silent), and the fix names the name,
+/// which the policy resolves on each pod as the Service does — even one named like a YAML 1.1
+/// boolean (`on`), quoted.
+#[test]
+fn point_the_port_at_a_named_target_port() {
+    for (name, written) in [("http", "http"), ("on", "\"on\"")] {
+        let text = format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: web, namespace: default, labels: {{app: web}}}}\nspec: {{containers: [{{name: c, image: nginx, ports: [{{name: {written}, containerPort: 8080}}]}}]}}\n---\n{}apiVersion: v1\nkind: Service\nmetadata: {{name: web, namespace: default}}\nspec:\n  selector: {{app: web}}\n  ports: [{{port: 80, targetPort: {written}}}]\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: web, namespace: default}}\nspec:\n  podSelector: {{matchLabels: {{app: web}}}}\n  ingress:\n  - from: [{{podSelector: {{matchLabels: {{app: client}}}}}}]\n    ports:\n    - protocol: TCP\n      port: 80\n",
+            PODS.split_once("---\n").map(|(_, rest)| rest).unwrap()
+        );
+        let to = "service:default/web";
+        assert!(!allowed(&text, "default/client", to, 80, Protocol::Tcp));
+        let a = run(&text);
+        let d = a
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::LintServicePortInPolicy)
+            .unwrap_or_else(|| panic!("no lint for `{name}`: {:#?}", a.diagnostics));
+        assert!(
+            d.message.contains(&format!("`{name}` (8080)")),
+            "{}",
+            d.message
+        );
+        let out = fixed(&text, Code::LintServicePortInPolicy, written);
+        assert!(out.contains(&format!("      port: {written}\n")), "{out}");
+        assert!(
+            allowed(&out, "default/client", to, 80, Protocol::Tcp),
+            "{out}"
+        );
+        assert!(!allowed(&out, "default/other", to, 80, Protocol::Tcp));
+    }
+}
+
 #[test]
 fn add_the_dns_egress_rule_in_every_style() {
     let policies = [
@@ -154,6 +187,8 @@ fn add_the_dns_egress_rule_in_every_style() {
         "spec:\n  podSelector:\n    matchLabels: {app: client}\n  policyTypes:\n  - Egress\n",
         // flow spec
         "spec: {podSelector: {matchLabels: {app: client}}, policyTypes: [Egress], egress: []}\n",
+        // every port, but to the policy's own namespace only: no DNS (kube-system) either
+        "spec:\n  podSelector: {matchLabels: {app: client}}\n  policyTypes: [Egress]\n  egress:\n  - to: [{podSelector: {}}]\n",
     ];
     for p in policies {
         let text = format!(
@@ -191,13 +226,11 @@ fn add_the_dns_egress_rule_in_every_style() {
             80,
             Protocol::Tcp
         ));
-        assert!(!allowed(
-            &out,
-            "default/client",
-            "default/other",
-            53,
-            Protocol::Udp
-        ));
+        // Nothing else changes (the last policy already reached its own namespace).
+        assert_eq!(
+            allowed(&out, "default/client", "default/other", 53, Protocol::Udp),
+            allowed(&text, "default/client", "default/other", 53, Protocol::Udp)
+        );
     }
 }
 

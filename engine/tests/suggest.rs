@@ -332,6 +332,66 @@ fn block_isolates_the_open_side_and_closes_only_the_flow() {
     );
 }
 
+/// Through an ExternalName Service the note names the alias, not pods and a targetPort it has not.
+#[test]
+fn allow_through_an_external_name_service_says_what_the_rule_names() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: default, labels: {app: b}}\nspec: {containers: [{name: c, image: x}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: ext, namespace: default}\nspec: {type: ExternalName, externalName: 1.2.3.4}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: d, namespace: default}\nspec: {podSelector: {}, policyTypes: [Egress]}\n";
+    let a = analyze(&[Source::new("t.yaml", text)]);
+    let s = suggested(allow(
+        &a,
+        "default/b",
+        "service:default/ext",
+        443,
+        Protocol::Tcp,
+    ));
+    assert!(s.yaml.contains("cidr: 1.2.3.4/32"), "{}", s.yaml);
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.contains("ExternalName alias for `1.2.3.4`") && n.contains("port 443")),
+        "{:?}",
+        s.notes
+    );
+    assert!(
+        !s.notes.iter().any(|n| n.contains("targetPort")),
+        "{:?}",
+        s.notes
+    );
+}
+
+/// The outside is allowed back by `0.0.0.0/0`: without the blocked pods' IPs it cannot except
+/// them, and on CNIs where an ipBlock matches pod IPs the block would not hold: said so. With
+/// their IPs in the manifests they are excepted and nothing needs saying.
+#[test]
+fn block_says_when_the_blocked_pods_ips_cannot_be_excepted() {
+    let pods = |ip_b: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: a, namespace: default, labels: {{app: a}}}}\nspec: {{containers: [{{name: c, image: x, ports: [{{containerPort: 80}}]}}]}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {{name: b, namespace: default, labels: {{app: b}}}}\nspec: {{containers: [{{name: c, image: x}}]}}\n{ip_b}"
+        )
+    };
+    let run = |text: &str| analyze(&[Source::new("t.yaml", text)]);
+    let a = run(&pods(""));
+    let s = suggested(block(&a, "default/b", "default/a", 80, Protocol::Tcp));
+    assert!(s.yaml.contains("cidr: 0.0.0.0/0\n"), "{}", s.yaml);
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.contains("cannot `except` default/b") && n.contains("pod IPs")),
+        "{:?}",
+        s.notes
+    );
+    let a = run(&pods(
+        "status: {podIP: 10.0.0.7, podIPs: [{ip: 10.0.0.7}]}\n",
+    ));
+    let s = suggested(block(&a, "default/b", "default/a", 80, Protocol::Tcp));
+    assert!(s.yaml.contains("- 10.0.0.7/32"), "{}", s.yaml);
+    assert!(
+        !s.notes.iter().any(|n| n.contains("cannot `except`")),
+        "{:?}",
+        s.notes
+    );
+}
+
 #[test]
 fn block_is_impossible_when_rules_on_both_isolated_sides_allow_it() {
     let a = corpus("demo-three-tier");

@@ -106,6 +106,19 @@ pub fn lesson_panel(p: &Props) -> Html {
         .status
         .as_ref()
         .map_or(0, |s| s.goals.iter().filter(|g| g.met()).count());
+    let met_list = p.status.as_ref().map(|s| {
+        let met: Vec<String> = s
+            .goals
+            .iter()
+            .filter(|g| g.met())
+            .map(|g| (g.index + 1).to_string())
+            .collect();
+        if met.is_empty() {
+            " (none met yet)".to_string()
+        } else {
+            format!(" (met: goal {})", met.join(", "))
+        }
+    });
     let summary = if reading {
         "a reading step: move on when ready".to_string()
     } else if p.status.is_none() {
@@ -298,7 +311,11 @@ pub fn lesson_panel(p: &Props) -> Html {
                 }
                 if !reading {
                     <h4 class="goals-head">{"Goals"}</h4>
-                    <p id="goals-summary" class="goals-summary" aria-live="polite" role="status">{summary.clone()}</p>
+                    <p id="goals-summary" class="goals-summary" aria-live="polite" role="status">{summary.clone()}
+                        // Which goals are met, for screen readers: one goal met while another
+                        // comes undone keeps the count, and must still be announced.
+                        if let Some(list) = &met_list { <span class="sr-only">{list.clone()}</span> }
+                    </p>
                     <ul id="goals" class="goals">{goals}</ul>
                     {locked}
                     {why}

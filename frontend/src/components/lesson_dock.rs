@@ -321,7 +321,13 @@ pub fn lesson_dock(p: &Props) -> Html {
                         .is_some_and(|el| {
                             matches!(el.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT")
                         });
-                    let modified = e.alt_key() || e.ctrl_key() || e.meta_key() || e.shift_key();
+                    // A control that took the key already (a splitter resizing with the
+                    // arrows) keeps it: the page's handlers run before this document one.
+                    let modified = e.alt_key()
+                        || e.ctrl_key()
+                        || e.meta_key()
+                        || e.shift_key()
+                        || e.default_prevented();
                     if let (false, false, Some(f)) =
                         (in_field, modified, crate::present::arrow(&e.key()))
                     {
