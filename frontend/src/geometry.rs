@@ -430,12 +430,20 @@ pub fn route_within(
         });
         let crossing = (intrusion(&c, obstacles, 3.0) + outside) as f64;
         let mid = c.at(0.5);
+        let probes = [c.at(0.3), c.at(0.7)];
         let crowded = taken
             .iter()
             .chain(pair)
             .filter(|t| {
                 let m = t.at(0.5);
-                (m.0 - mid.0).hypot(m.1 - mid.1) < 14.0
+                // Mid to mid, or running along it (a skewed straight candidate lies on a
+                // straight curve with its mid elsewhere): both probes near its line.
+                (m.0 - mid.0).hypot(m.1 - mid.1) < 14.0 || {
+                    let line = t.polyline(24);
+                    probes
+                        .iter()
+                        .all(|p| line.iter().any(|q| (q.0 - p.0).hypot(q.1 - p.1) < 10.0))
+                }
             })
             .count() as f64;
         // Crossing the curves routed before (a few dozen at most: beyond, not counted).
@@ -1084,6 +1092,31 @@ mod tests {
             c.c.1 < 0.0,
             "over the top, across its own pair's line: {c:?}"
         );
+    }
+
+    #[test]
+    fn a_flow_does_not_run_along_the_straight_reverse_of_its_pair() {
+        // The reverse runs straight; above is blocked, below two third flows cross every arc.
+        // A straight candidate skewed along the chord has its middle elsewhere but lies on the
+        // reverse: crossing the third flows reads better than two arrows on one line.
+        let (a, b) = (node(0.0, 0.0, 15.0), node(300.0, 0.0, 15.0));
+        let above = [(60.0, -200.0, 240.0, -6.0)];
+        let down = |x: f64| Curve {
+            p0: (x, 6.0),
+            c: (x, 200.0),
+            p2: (x, 400.0),
+        };
+        let reverse = Curve::straight(&b, &a);
+        let c = route_within(
+            &a,
+            &b,
+            &above,
+            &[down(100.0), down(200.0)],
+            &[reverse],
+            None,
+        );
+        assert_eq!(intrusion(&c, &above, 3.0), 0, "{c:?}");
+        assert!(c.c.1 > 10.0, "bent below, off the reverse: {c:?}");
     }
 
     #[test]
