@@ -657,7 +657,8 @@ pub fn fan_shapes(sc: &Scene, curves: &[Curve], placer: &mut Placer) -> Vec<Opti
                 let w = bold_w(&text, 10.0);
                 let (nx, ny) = (-uy, ux);
                 let reach = nx.abs() * w / 2.0 + ny.abs() * 6.5;
-                let cands: Vec<(f64, f64)> = [8.0, 20.0]
+                // Beside the line, then further off (where flows cross the nearer spots).
+                let cands: Vec<(f64, f64)> = [8.0, 20.0, 32.0]
                     .into_iter()
                     .flat_map(|dist| [0.5, 0.38, 0.62, 0.26, 0.74].map(move |t| (dist, t)))
                     .flat_map(|(dist, t)| [1.0, -1.0].map(move |side| (dist, t, side)))
