@@ -389,16 +389,19 @@ pub fn crossings(a: &[(f64, f64)], b: &[(f64, f64)]) -> usize {
 /// the one crossing least. Deterministic.
 #[cfg(test)]
 pub fn route(a: &Node, b: &Node, obstacles: &[Rect], taken: &[Curve]) -> Curve {
-    route_within(a, b, obstacles, taken, None)
+    route_within(a, b, obstacles, taken, &[], None)
 }
 
 /// [`route`], keeping the curve inside `bounds` where it can (the drawing's frame: a curve
-/// swerving out of it would leave the fitted view).
+/// swerving out of it would leave the fitted view). `pair`: curves routed before between the
+/// same two nodes; crossing one of them costs less than crossing a flow of other nodes (that
+/// one mixes two conversations, the reader's "who talks to whom").
 pub fn route_within(
     a: &Node,
     b: &Node,
     obstacles: &[Rect],
     taken: &[Curve],
+    pair: &[Curve],
     bounds: Option<Rect>,
 ) -> Curve {
     let base = default_bend(a, b);
@@ -427,20 +430,31 @@ pub fn route_within(
         });
         let crossing = (intrusion(&c, obstacles, 3.0) + outside) as f64;
         let mid = c.at(0.5);
+        let probes = [c.at(0.3), c.at(0.7)];
         let crowded = taken
             .iter()
+            .chain(pair)
             .filter(|t| {
                 let m = t.at(0.5);
-                (m.0 - mid.0).hypot(m.1 - mid.1) < 14.0
+                // Mid to mid, or running along it (a skewed straight candidate lies on a
+                // straight curve with its mid elsewhere): both probes near its line.
+                (m.0 - mid.0).hypot(m.1 - mid.1) < 14.0 || {
+                    let line = t.polyline(24);
+                    probes
+                        .iter()
+                        .all(|p| line.iter().any(|q| (q.0 - p.0).hypot(q.1 - p.1) < 10.0))
+                }
             })
             .count() as f64;
         // Crossing the curves routed before (a few dozen at most: beyond, not counted).
-        let crossed = if taken.len() <= 24 {
-            let poly = c.polyline(12);
-            taken
-                .iter()
-                .map(|t| crossings(&poly, &t.polyline(12)))
-                .sum::<usize>() as f64
+        let crossed = if taken.len() + pair.len() <= 24 {
+            let poly = c.polyline(24);
+            let count = |ts: &[Curve]| {
+                ts.iter()
+                    .map(|t| crossings(&poly, &t.polyline(24)))
+                    .sum::<usize>() as f64
+            };
+            count(taken) + count(pair) * 0.4
         } else {
             0.0
         };
@@ -526,7 +540,21 @@ impl Placer {
 
     /// A label on a curve: from the middle outwards, just above or below the line, then a
     /// little further off it.
+    #[cfg(test)]
     pub fn place_on_curve(&mut self, c: &Curve, w: f64, font: f64) -> (f64, f64) {
+        self.place_on_curve_off(c, w, font, &[])
+    }
+
+    /// [`Placer::place_on_curve`], at the first spot that is also off `lines` (the boxes of
+    /// other flows' lines, see [`line_boxes`]): a label a line runs through reads as that
+    /// line's. Where no such spot exists, the spot covering the fewest placed boxes.
+    pub fn place_on_curve_off(
+        &mut self,
+        c: &Curve,
+        w: f64,
+        font: f64,
+        lines: &[Rect],
+    ) -> (f64, f64) {
         let ts = [
             0.5, 0.45, 0.55, 0.4, 0.6, 0.35, 0.65, 0.3, 0.7, 0.25, 0.75, 0.2, 0.8, 0.15, 0.85,
         ];
@@ -550,8 +578,26 @@ impl Placer {
                 }
             }
         }
+        if !lines.is_empty() {
+            let off = cands.iter().copied().find(|&(x, y)| {
+                let r = text_box(x, y, w, font);
+                self.cost(r) == 0.0 && !lines.iter().any(|l| hits(r, *l))
+            });
+            if let Some(at) = off {
+                self.block(text_box(at.0, at.1, w, font));
+                return at;
+            }
+        }
         self.place(&cands, w, font)
     }
+}
+
+/// Small boxes along a curve (every ~5 units), for keeping labels off its line.
+pub fn line_boxes(c: &Curve) -> Vec<Rect> {
+    c.samples()
+        .into_iter()
+        .map(|p| (p.0 - 2.0, p.1 - 2.0, p.0 + 2.0, p.1 + 2.0))
+        .collect()
 }
 
 /// The boxes of the region titles ("namespace shop").
@@ -592,8 +638,8 @@ pub fn fan_shapes(sc: &Scene, curves: &[Curve], placer: &mut Placer) -> Vec<Opti
     // later, sits on its line: these boxes are not kept for it).
     let mut beside = placer.clone();
     for c in curves {
-        for p in c.samples() {
-            beside.block((p.0 - 2.0, p.1 - 2.0, p.0 + 2.0, p.1 + 2.0));
+        for r in line_boxes(c) {
+            beside.block(r);
         }
     }
     sc.fans
@@ -611,7 +657,8 @@ pub fn fan_shapes(sc: &Scene, curves: &[Curve], placer: &mut Placer) -> Vec<Opti
                 let w = bold_w(&text, 10.0);
                 let (nx, ny) = (-uy, ux);
                 let reach = nx.abs() * w / 2.0 + ny.abs() * 6.5;
-                let cands: Vec<(f64, f64)> = [8.0, 20.0]
+                // Beside the line, then further off (where flows cross the nearer spots).
+                let cands: Vec<(f64, f64)> = [8.0, 20.0, 32.0]
                     .into_iter()
                     .flat_map(|dist| [0.5, 0.38, 0.62, 0.26, 0.74].map(move |t| (dist, t)))
                     .flat_map(|(dist, t)| [1.0, -1.0].map(move |side| (dist, t, side)))
@@ -667,32 +714,63 @@ pub fn route_flows(
 ) -> Vec<Option<Curve>> {
     let is_hidden = |i: usize| hidden.get(i).copied().unwrap_or(false);
     let mut curves: Vec<Option<Curve>> = vec![None; flows.len()];
-    let mut taken: Vec<Curve> = Vec::new();
+    let mut taken: Vec<(usize, Curve)> = Vec::new();
     let titles = region_titles(sc);
     let mut order: Vec<usize> = (0..flows.len()).collect();
     order.sort_by_key(|&i| is_hidden(i));
-    for i in order {
-        let Some(fl) = flows.get(i) else { continue };
-        let (Some(a), Some(b)) = (sc.nodes.get(fl.from), sc.nodes.get(fl.to)) else {
-            continue;
-        };
+    let frame = (
+        -10.0,
+        -10.0,
+        sc.layout.width + 10.0,
+        sc.layout.height + 10.0,
+    );
+    // The curves routed so far (by flow index), split into those of other node pairs and
+    // those between the same two nodes as flow `i`.
+    let split = |i: usize, routed: &[(usize, Curve)]| {
+        let ends = |k: usize| flows.get(k).map(|f| (f.from.min(f.to), f.from.max(f.to)));
+        let (pair, other): (Vec<_>, Vec<_>) = routed
+            .iter()
+            .filter(|(j, _)| *j != i)
+            .partition(|(j, _)| ends(*j) == ends(i));
+        let curves = |v: Vec<&(usize, Curve)>| v.into_iter().map(|(_, c)| *c).collect::<Vec<_>>();
+        (curves(other), curves(pair))
+    };
+    let route_one = |i: usize, routed: &[(usize, Curve)]| {
+        let fl = flows.get(i)?;
+        let (a, b) = (sc.nodes.get(fl.from)?, sc.nodes.get(fl.to)?);
         // Beyond a few dozen flows (a large scenario's selected node): the default bends.
-        let c = if flows.len() <= 120 {
+        Some(if flows.len() <= 120 {
             let mut obstacles = obstacles_for(boxes, fl.from, fl.to);
             obstacles.extend(titles.iter().copied());
-            let frame = (
-                -10.0,
-                -10.0,
-                sc.layout.width + 10.0,
-                sc.layout.height + 10.0,
-            );
-            route_within(a, b, &obstacles, &taken, Some(frame))
+            let (taken, pair) = split(i, routed);
+            route_within(a, b, &obstacles, &taken, &pair, Some(frame))
         } else {
             Curve::new(a, b)
+        })
+    };
+    for &i in &order {
+        let Some(c) = route_one(i, &taken) else {
+            continue;
         };
-        taken.push(c);
+        taken.push((i, c));
         if let Some(slot) = curves.get_mut(i) {
             *slot = Some(c);
+        }
+    }
+    // A second pass over the shown flows: each routed again against every other shown curve,
+    // so that a flow routed early (before the flows it would cross existed) takes the side
+    // with fewer crossings, e.g. a return arc the free side rather than over a third node's
+    // flows.
+    let shown: Vec<usize> = order.iter().copied().filter(|&i| !is_hidden(i)).collect();
+    if shown.len() <= 24 {
+        for &i in &shown {
+            let others: Vec<(usize, Curve)> = shown
+                .iter()
+                .filter_map(|&j| Some((j, curves.get(j).copied().flatten()?)))
+                .collect();
+            if let (Some(c), Some(slot)) = (route_one(i, &others), curves.get_mut(i)) {
+                *slot = Some(c);
+            }
         }
     }
     curves
@@ -822,6 +900,19 @@ pub fn flow_shapes(
             })
         })
         .collect();
+    // The lines of the shown flows (and their legs through a Service), for keeping each port
+    // label off the others' lines (with `many`, labels show on hover only: not needed).
+    let lines: Vec<Vec<Rect>> = partial
+        .iter()
+        .enumerate()
+        .map(|(i, shape)| match shape {
+            Some(s) if !is_hidden(i) && !many => std::iter::once(&s.curve)
+                .chain(&s.legs2)
+                .flat_map(line_boxes)
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
     for (i, (fl, shape)) in flows.iter().zip(partial.iter_mut()).enumerate() {
         let Some(shape) = shape else { continue };
         let keep = !is_hidden(i) && !many;
@@ -855,7 +946,17 @@ pub fn flow_shapes(
         // The port label: from the middle outwards, just above or below the line, then
         // further off it.
         let w = label_w(&shape.label);
-        shape.label_at = placer.place_on_curve(&c, w, 10.5);
+        let others: Vec<Rect> = if keep {
+            lines
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .flat_map(|(_, l)| l.iter().copied())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        shape.label_at = placer.place_on_curve_off(&c, w, 10.5, &others);
         if !keep {
             placer.placed.pop();
         }
@@ -971,6 +1072,77 @@ mod tests {
         // From the side, it ends at the card.
         let side = Curve::bent(&node(-200.0, 0.0, 15.0), &w, 0.0);
         assert!((side.p2.0 + 26.0).abs() < 1e-6, "{side:?}");
+    }
+
+    #[test]
+    fn crossing_the_reverse_of_the_pair_is_preferred_to_crossing_a_third_flow() {
+        // Blocked straight on; a third node's flow runs down from below, the reverse of this
+        // pair's flow up from above: every path crosses one of them.
+        let (a, b) = (node(0.0, 0.0, 15.0), node(300.0, 0.0, 15.0));
+        let middle = [(140.0, -10.0, 160.0, 10.0)];
+        let line = |y0: f64, y1: f64| Curve {
+            p0: (150.0, y0),
+            c: (150.0, (y0 + y1) / 2.0),
+            p2: (150.0, y1),
+        };
+        let third = line(12.0, 400.0);
+        let reverse = line(-12.0, -400.0);
+        let c = route_within(&a, &b, &middle, &[third], &[reverse], None);
+        assert_eq!(intrusion(&c, &middle, 3.0), 0, "{c:?}");
+        assert!(
+            c.c.1 < 0.0,
+            "over the top, across its own pair's line: {c:?}"
+        );
+    }
+
+    #[test]
+    fn a_flow_does_not_run_along_the_straight_reverse_of_its_pair() {
+        // The reverse runs straight; above is blocked, below two third flows cross every arc.
+        // A straight candidate skewed along the chord has its middle elsewhere but lies on the
+        // reverse: crossing the third flows reads better than two arrows on one line.
+        let (a, b) = (node(0.0, 0.0, 15.0), node(300.0, 0.0, 15.0));
+        let above = [(60.0, -200.0, 240.0, -6.0)];
+        let down = |x: f64| Curve {
+            p0: (x, 6.0),
+            c: (x, 200.0),
+            p2: (x, 400.0),
+        };
+        let reverse = Curve::straight(&b, &a);
+        let c = route_within(
+            &a,
+            &b,
+            &above,
+            &[down(100.0), down(200.0)],
+            &[reverse],
+            None,
+        );
+        assert_eq!(intrusion(&c, &above, 3.0), 0, "{c:?}");
+        assert!(c.c.1 > 10.0, "bent below, off the reverse: {c:?}");
+    }
+
+    #[test]
+    fn a_port_label_keeps_off_another_flows_line() {
+        // Two flows crossing at their middles: the label of the first sits off the second.
+        let (a, b) = (node(0.0, 0.0, 15.0), node(300.0, 0.0, 15.0));
+        let (p, q) = (node(150.0, -150.0, 15.0), node(150.0, 150.0, 15.0));
+        let (first, second) = (Curve::straight(&a, &b), Curve::straight(&p, &q));
+        let w = label_w("80/TCP");
+        let mut placer = Placer::new(Vec::new());
+        let at = placer.place_on_curve_off(&first, w, 10.5, &line_boxes(&second));
+        let r = text_box(at.0, at.1, w, 10.5);
+        assert!(
+            !line_boxes(&second).iter().any(|l| hits(r, *l)),
+            "{at:?} is on the other line"
+        );
+        // Still beside its own line.
+        assert!(at.1.abs() < 20.0 && at.0 > 20.0 && at.0 < 280.0, "{at:?}");
+        // With nothing else on the curve, the middle as before.
+        let mut free = Placer::new(Vec::new());
+        let mid = free.place_on_curve(&first, w, 10.5);
+        assert!(hits(
+            text_box(mid.0, mid.1, w, 10.5),
+            (148.0, -20.0, 152.0, 20.0)
+        ));
     }
 
     #[test]
