@@ -495,7 +495,12 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             let listener = presenting_now.then(|| {
                 web::on_document_keydown(move |e: web_sys::KeyboardEvent| {
-                    if let Some(forward) = crate::present::arrow(&e.key()) {
+                    let modified = e.alt_key()
+                        || e.ctrl_key()
+                        || e.meta_key()
+                        || e.shift_key()
+                        || e.default_prevented();
+                    if let Some(forward) = crate::present::arrow(&e.key(), modified) {
                         e.prevent_default();
                         if let Some(c) = channel.borrow().as_ref() {
                             c.post(&crate::present::Message::Step { forward });

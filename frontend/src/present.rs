@@ -100,8 +100,12 @@ pub fn is_presenter(search: &str) -> bool {
         .any(|p| p == "present" || p.starts_with("present="))
 }
 
-/// The arrow keys that step through a lesson: `Some(true)` forward, `Some(false)` back.
-pub fn arrow(key: &str) -> Option<bool> {
+/// The arrow keys that step through a lesson: `Some(true)` forward, `Some(false)` back. A key
+/// with a modifier (Alt+← is the browser's Back) or one a control already took is not a step.
+pub fn arrow(key: &str, modified: bool) -> Option<bool> {
+    if modified {
+        return None;
+    }
     match key {
         "ArrowRight" | "PageDown" => Some(true),
         "ArrowLeft" | "PageUp" => Some(false),
@@ -202,8 +206,13 @@ mod tests {
         assert!(is_presenter("?present=1"));
         assert!(!is_presenter("?presenter"));
         assert!(!is_presenter(""));
-        assert_eq!(arrow("ArrowRight"), Some(true));
-        assert_eq!(arrow("ArrowLeft"), Some(false));
-        assert_eq!(arrow("a"), None);
+        assert_eq!(arrow("ArrowRight", false), Some(true));
+        assert_eq!(
+            arrow("ArrowLeft", true),
+            None,
+            "Alt+← is the browser's Back"
+        );
+        assert_eq!(arrow("ArrowLeft", false), Some(false));
+        assert_eq!(arrow("a", false), None);
     }
 }

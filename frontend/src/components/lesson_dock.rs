@@ -328,8 +328,7 @@ pub fn lesson_dock(p: &Props) -> Html {
                         || e.meta_key()
                         || e.shift_key()
                         || e.default_prevented();
-                    if let (false, false, Some(f)) =
-                        (in_field, modified, crate::present::arrow(&e.key()))
+                    if let (false, Some(f)) = (in_field, crate::present::arrow(&e.key(), modified))
                     {
                         e.prevent_default();
                         move_step(f);
