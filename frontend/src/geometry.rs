@@ -835,71 +835,84 @@ pub fn flow_shapes(
     let is_hidden = |i: usize| hidden.get(i).copied().unwrap_or(false);
     let half = stop_half(many);
     // The ✕ marks first: they sit at a fixed distance from the side that blocks.
-    let mut partial: Vec<Option<FlowShape>> = flows
-        .iter()
-        .enumerate()
-        .map(|(i, fl)| {
-            let b = sc.nodes.get(fl.to)?;
-            let c = curves.get(i).copied().flatten()?;
-            // A call to a Service is drawn as the two legs it is: client → Service, then
-            // Service → each backing node (over the fan line). The ✕ sits on the leg and at
-            // the side that blocks: near the client when its egress is denied, near the pods
-            // when their ingress is denied; at a fixed distance from that node's edge (further
-            // along only where that would cover a label).
-            let legs2: Vec<Curve> = if b.kind == SlotKind::Service {
-                sc.fans
-                    .iter()
-                    .filter(|fan| fan.service == fl.to && fan.node != fl.from)
-                    .filter_map(|fan| sc.nodes.get(fan.node))
-                    .map(|n| Curve::straight(b, n))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let mut crosses: Vec<(f64, f64)> = Vec::new();
-            let mut packets2: Vec<String> = Vec::new();
-            let packets = match fl.blocked_at {
-                Some(Side::Source) => {
-                    let t = mark_t(&c, false, 12.0, half, &placer.placed);
-                    crosses.push(c.at(t));
-                    c.head(t)
-                }
-                Some(Side::Destination) if !legs2.is_empty() => {
-                    for l in &legs2 {
-                        let t = mark_t(l, true, 16.0, half, &placer.placed);
-                        crosses.push(l.at(t));
-                        packets2.push(l.head(t));
-                    }
-                    c.d()
-                }
-                Some(Side::Destination) => {
-                    let t = mark_t(&c, true, 16.0, half, &placer.placed);
-                    crosses.push(c.at(t));
-                    c.head(t)
-                }
-                None => {
-                    packets2.extend(legs2.iter().map(Curve::d));
-                    c.d()
-                }
-            };
-            if !is_hidden(i) {
-                for x in &crosses {
-                    placer.block((x.0 - half, x.1 - half, x.0 + half, x.1 + half));
-                }
+    let mut shape_of = |i: usize, fl: &Flow| -> Option<FlowShape> {
+        let b = sc.nodes.get(fl.to)?;
+        let c = curves.get(i).copied().flatten()?;
+        // A call to a Service is drawn as the two legs it is: client → Service, then
+        // Service → each backing node (over the fan line). The ✕ sits on the leg and at
+        // the side that blocks: near the client when its egress is denied, near the pods
+        // when their ingress is denied; at a fixed distance from that node's edge (further
+        // along only where that would cover a label).
+        let legs2: Vec<Curve> = if b.kind == SlotKind::Service {
+            sc.fans
+                .iter()
+                .filter(|fan| fan.service == fl.to && fan.node != fl.from)
+                .filter_map(|fan| sc.nodes.get(fan.node))
+                .map(|n| Curve::straight(b, n))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut crosses: Vec<(f64, f64)> = Vec::new();
+        let mut packets2: Vec<String> = Vec::new();
+        let packets = match fl.blocked_at {
+            Some(Side::Source) => {
+                let t = mark_t(&c, false, 12.0, half, &placer.placed);
+                crosses.push(c.at(t));
+                c.head(t)
             }
-            Some(FlowShape {
-                curve: c,
-                legs2,
-                crosses,
-                packets,
-                packets2,
-                warn: None,
-                tier_at: None,
-                label: truncate(&fl.label, 28),
-                label_at: c.at(0.5),
-            })
+            Some(Side::Destination) if !legs2.is_empty() => {
+                for l in &legs2 {
+                    let t = mark_t(l, true, 16.0, half, &placer.placed);
+                    crosses.push(l.at(t));
+                    packets2.push(l.head(t));
+                }
+                c.d()
+            }
+            Some(Side::Destination) => {
+                let t = mark_t(&c, true, 16.0, half, &placer.placed);
+                crosses.push(c.at(t));
+                c.head(t)
+            }
+            None => {
+                packets2.extend(legs2.iter().map(Curve::d));
+                c.d()
+            }
+        };
+        if !is_hidden(i) {
+            for x in &crosses {
+                placer.block((x.0 - half, x.1 - half, x.0 + half, x.1 + half));
+            }
+        }
+        Some(FlowShape {
+            curve: c,
+            legs2,
+            crosses,
+            packets,
+            packets2,
+            warn: None,
+            tier_at: None,
+            label: truncate(&fl.label, 28),
+            label_at: c.at(0.5),
         })
-        .collect();
+    };
+    // Calls through a Service first: their ✕ has only the short leg to sit on, a direct flow's
+    // the whole curve (placed the other way round, a direct flow's ✕ can push a leg's ✕ to the
+    // middle of its leg, where it no longer says which side blocks).
+    let mut order: Vec<usize> = (0..flows.len()).collect();
+    order.sort_by_key(|&i| {
+        let via_service = flows
+            .get(i)
+            .and_then(|fl| sc.nodes.get(fl.to))
+            .is_some_and(|n| n.kind == SlotKind::Service);
+        !via_service
+    });
+    let mut partial: Vec<Option<FlowShape>> = (0..flows.len()).map(|_| None).collect();
+    for i in order {
+        if let (Some(fl), Some(slot)) = (flows.get(i), partial.get_mut(i)) {
+            *slot = shape_of(i, fl);
+        }
+    }
     // The lines of the shown flows (and their legs through a Service), for keeping each port
     // label off the others' lines (with `many`, labels show on hover only: not needed).
     let lines: Vec<Vec<Rect>> = partial

@@ -391,3 +391,62 @@ fn fan_labels_keep_off_the_flows_where_a_spot_exists() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Ingress-only deny-by-default on the demo: the call pod-centos → Service is blocked at the
+/// httpd pods, and its ✕ sits on the Service → pods leg in the third nearest the pods, even
+/// with the direct pod-centos → httpd flow's ✕ close by (legs' marks are placed first).
+#[test]
+fn a_service_legs_cross_sits_at_the_pods_side_beside_a_direct_flows_cross() {
+    let text = format!(
+        "{}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny-by-default\n  namespace: default\nspec:\n  podSelector: {{}}\n",
+        crate::testing::example("demo")
+    );
+    for aspect in [0.9, 1.2, 1.6] {
+        let (d, sc) = scene(&text, aspect);
+        let (pairs, _) = pairs_to_draw(&d, &sc, &Focus::All);
+        let mut flows = evaluate_flows(&d, &sc, &pairs, None);
+        mark_noise(&sc, &mut flows);
+        let hidden: Vec<bool> = flows.iter().map(|f| f.noise.is_some()).collect();
+        let boxes = node_boxes(&sc);
+        let mut placer = scene_placer(&sc, &boxes);
+        let curves = route_flows(&sc, &boxes, &flows, &hidden);
+        block_arrowheads(&sc, &curves, &flows, &hidden, &mut placer);
+        let shown: Vec<crate::geometry::Curve> = curves
+            .iter()
+            .zip(&hidden)
+            .filter(|(_, h)| !**h)
+            .filter_map(|(c, _)| *c)
+            .collect();
+        let _ = fan_shapes(&sc, &shown, &mut placer);
+        let shapes = flow_shapes(&sc, &curves, &flows, &hidden, false, &mut placer);
+        let id = |n: usize| {
+            sc.nodes
+                .get(n)
+                .map(|x| x.id.to_string())
+                .unwrap_or_default()
+        };
+        let i = flows
+            .iter()
+            .position(|f| {
+                id(f.from) == "default/pod-centos"
+                    && id(f.to) == "service:default/svc-clusterip-httpd"
+            })
+            .expect("the call is drawn");
+        let shape = shapes.get(i).and_then(|s| s.as_ref()).expect("and shaped");
+        let (svc, httpd) = (
+            slot_xy(&sc, "service:default/svc-clusterip-httpd"),
+            slot_xy(&sc, "default/dep-httpd"),
+        );
+        let dist =
+            |a: (f64, f64), b: (f64, f64)| ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt();
+        let leg = dist(svc, httpd);
+        assert_eq!(shape.crosses.len(), 1, "aspect {aspect}");
+        for &x in &shape.crosses {
+            assert!(
+                dist(x, httpd) < leg / 3.0 + 0.5,
+                "aspect {aspect}: the ✕ {x:?} is {:.0} from the pods on a leg of {leg:.0}",
+                dist(x, httpd)
+            );
+        }
+    }
+}
