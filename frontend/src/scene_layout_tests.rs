@@ -194,9 +194,18 @@ fn a_service_sits_beside_the_pods_behind_it_and_clients_left_of_what_they_call()
     assert!(slot_xy(&sc, "data/backup").0 < slot_xy(&sc, "service:data/postgres").0);
 }
 
-/// Every label box of a drawn scene (node labels, fan labels, shown flow labels) and the
-/// flows' curves with their third nodes' boxes.
-fn drawn(text: &str, aspect: f64, all_labels: bool) -> Vec<String> {
+/// A scene drawn as the graph component draws it: flows, their routes, ✕ marks, fans, labels.
+struct Drawing {
+    sc: Scene,
+    flows: Vec<crate::flows::Flow>,
+    hidden: Vec<bool>,
+    many: bool,
+    boxes: Vec<crate::geometry::NodeBox>,
+    fans: Vec<Option<crate::geometry::FanShape>>,
+    shapes: Vec<Option<crate::geometry::FlowShape>>,
+}
+
+fn draw(text: &str, aspect: f64, all_labels: bool) -> Drawing {
     let (d, sc) = scene(text, aspect);
     let (pairs, _) = pairs_to_draw(&d, &sc, &Focus::All);
     let mut flows = evaluate_flows(&d, &sc, &pairs, None);
@@ -217,6 +226,29 @@ fn drawn(text: &str, aspect: f64, all_labels: bool) -> Vec<String> {
         .collect();
     let fans = fan_shapes(&sc, &shown, &mut placer);
     let shapes = flow_shapes(&sc, &curves, &flows, &hidden, many, &mut placer);
+    Drawing {
+        sc,
+        flows,
+        hidden,
+        many,
+        boxes,
+        fans,
+        shapes,
+    }
+}
+
+/// Every label box of a drawn scene (node labels, fan labels, shown flow labels) and the
+/// flows' curves with their third nodes' boxes.
+fn drawn(text: &str, aspect: f64, all_labels: bool) -> Vec<String> {
+    let Drawing {
+        sc,
+        flows,
+        hidden,
+        many,
+        boxes,
+        fans,
+        shapes,
+    } = draw(text, aspect, all_labels);
     let mut problems = Vec::new();
     let mut labels: Vec<(String, Rect)> = boxes
         .iter()
@@ -402,23 +434,9 @@ fn a_service_legs_cross_sits_at_the_pods_side_beside_a_direct_flows_cross() {
         crate::testing::example("demo")
     );
     for aspect in [0.9, 1.2, 1.6] {
-        let (d, sc) = scene(&text, aspect);
-        let (pairs, _) = pairs_to_draw(&d, &sc, &Focus::All);
-        let mut flows = evaluate_flows(&d, &sc, &pairs, None);
-        mark_noise(&sc, &mut flows);
-        let hidden: Vec<bool> = flows.iter().map(|f| f.noise.is_some()).collect();
-        let boxes = node_boxes(&sc);
-        let mut placer = scene_placer(&sc, &boxes);
-        let curves = route_flows(&sc, &boxes, &flows, &hidden);
-        block_arrowheads(&sc, &curves, &flows, &hidden, &mut placer);
-        let shown: Vec<crate::geometry::Curve> = curves
-            .iter()
-            .zip(&hidden)
-            .filter(|(_, h)| !**h)
-            .filter_map(|(c, _)| *c)
-            .collect();
-        let _ = fan_shapes(&sc, &shown, &mut placer);
-        let shapes = flow_shapes(&sc, &curves, &flows, &hidden, false, &mut placer);
+        let Drawing {
+            sc, flows, shapes, ..
+        } = draw(&text, aspect, false);
         let id = |n: usize| {
             sc.nodes
                 .get(n)
