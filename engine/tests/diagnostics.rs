@@ -110,6 +110,15 @@ fn unknown_field_with_suggestion() {
     assert_eq!(d.severity, Severity::Warning);
 }
 
+/// The first diagnostic of `code` when `text` is analysed with `--validate=warn`.
+fn warned(text: &str, code: Code) -> engine::Diagnostic {
+    warn_mode(text)
+        .diagnostics
+        .into_iter()
+        .find(|d| d.code == code)
+        .unwrap_or_else(|| panic!("no {code:?} in warn mode"))
+}
+
 fn warn_mode(text: &str) -> engine::Analysis {
     engine::analyze_with(
         &[Source::new("t.yaml", text)],
@@ -850,11 +859,7 @@ fn peers_written_directly_under_a_rule() {
         "unknown field `ipBlock` in `spec.egress[0]`",
     );
     assert!(d.help.unwrap().contains("peers go under `to:`"));
-    let d = warn_mode(&text)
-        .diagnostics
-        .into_iter()
-        .find(|d| d.code == Code::UnknownField)
-        .unwrap();
+    let d = warned(&text, Code::UnknownField);
     assert_eq!(d.severity, Severity::Warning);
     assert!(
         d.message.contains("this rule now admits every pod"),
@@ -1034,22 +1039,14 @@ fn warn_mode_says_when_a_dropped_field_widens_a_rule() {
         "unknown field `form`",
     );
     assert!(d.help.unwrap().contains("did you mean `from`?"));
-    let w = warn_mode(&misspelt_from)
-        .diagnostics
-        .into_iter()
-        .find(|d| d.code == Code::UnknownField)
-        .unwrap();
+    let w = warned(&misspelt_from, Code::UnknownField);
     assert!(
         w.message.contains("this rule now admits every pod"),
         "{}",
         w.message
     );
     let misspelt_port = policy("  podSelector: {}\n  ingress:\n  - ports: [{prot: 80}]\n");
-    let w = warn_mode(&misspelt_port)
-        .diagnostics
-        .into_iter()
-        .find(|d| d.code == Code::UnknownField)
-        .unwrap();
+    let w = warned(&misspelt_port, Code::UnknownField);
     assert!(
         w.message.contains("this entry now opens every port"),
         "{}",
@@ -1153,11 +1150,7 @@ fn warn_mode_says_a_misspelt_selector_or_except_widens_a_peer() {
         "unknown field `matchLabel` in `spec.ingress[0].from[0].namespaceSelector`",
     );
     assert!(d.help.unwrap().contains("did you mean `matchLabels`?"));
-    let w = warn_mode(&text)
-        .diagnostics
-        .into_iter()
-        .find(|d| d.code == Code::UnknownField)
-        .unwrap();
+    let w = warned(&text, Code::UnknownField);
     assert!(
         w.message.contains("this peer now admits every namespace"),
         "{}",
@@ -1168,11 +1161,7 @@ fn warn_mode_says_a_misspelt_selector_or_except_widens_a_peer() {
     );
     let d = expect(&text, Code::UnknownField, "exept", "unknown field `exept`");
     assert!(d.help.unwrap().contains("did you mean `except`?"));
-    let w = warn_mode(&text)
-        .diagnostics
-        .into_iter()
-        .find(|d| d.code == Code::UnknownField)
-        .unwrap();
+    let w = warned(&text, Code::UnknownField);
     assert!(
         w.message
             .contains("now admits the addresses `except` would have excluded"),

@@ -178,6 +178,11 @@ fn point_the_port_at_a_named_target_port() {
     }
 }
 
+/// `default/client` reaches the cluster DNS (`kube-system/coredns`) on `port`/`proto`.
+fn reaches_dns(text: &str, port: u16, proto: Protocol) -> bool {
+    allowed(text, "default/client", "kube-system/coredns", port, proto)
+}
+
 #[test]
 fn add_the_dns_egress_rule_in_every_style() {
     let policies = [
@@ -194,38 +199,11 @@ fn add_the_dns_egress_rule_in_every_style() {
         let text = format!(
             "{PODS}apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: client, namespace: default}}\n{p}"
         );
-        assert!(!allowed(
-            &text,
-            "default/client",
-            "kube-system/coredns",
-            53,
-            Protocol::Udp
-        ));
+        assert!(!reaches_dns(&text, 53, Protocol::Udp));
         let out = fixed(&text, Code::LintNoDnsEgress, "allow DNS");
-        assert!(
-            allowed(
-                &out,
-                "default/client",
-                "kube-system/coredns",
-                53,
-                Protocol::Udp
-            ),
-            "{out}"
-        );
-        assert!(allowed(
-            &out,
-            "default/client",
-            "kube-system/coredns",
-            53,
-            Protocol::Tcp
-        ));
-        assert!(!allowed(
-            &out,
-            "default/client",
-            "kube-system/coredns",
-            80,
-            Protocol::Tcp
-        ));
+        assert!(reaches_dns(&out, 53, Protocol::Udp), "{out}");
+        assert!(reaches_dns(&out, 53, Protocol::Tcp));
+        assert!(!reaches_dns(&out, 80, Protocol::Tcp));
         // Nothing else changes (the last policy already reached its own namespace).
         assert_eq!(
             allowed(&out, "default/client", "default/other", 53, Protocol::Udp),
@@ -240,38 +218,11 @@ fn add_udp_next_to_a_tcp_only_dns_port() {
         let text = format!(
             "{PODS}apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: client, namespace: default}}\nspec:\n  podSelector: {{matchLabels: {{app: client}}}}\n  policyTypes: [Egress]\n  egress:\n  - to: [{{namespaceSelector: {{}}, podSelector: {{matchLabels: {{k8s-app: kube-dns}}}}}}]\n    ports:{ports}"
         );
-        assert!(!allowed(
-            &text,
-            "default/client",
-            "kube-system/coredns",
-            53,
-            Protocol::Udp
-        ));
+        assert!(!reaches_dns(&text, 53, Protocol::Udp));
         let out = fixed(&text, Code::LintDnsPortTcpOnly, "UDP");
-        assert!(
-            allowed(
-                &out,
-                "default/client",
-                "kube-system/coredns",
-                53,
-                Protocol::Udp
-            ),
-            "{out}"
-        );
-        assert!(allowed(
-            &out,
-            "default/client",
-            "kube-system/coredns",
-            53,
-            Protocol::Tcp
-        ));
-        assert!(!allowed(
-            &out,
-            "default/client",
-            "kube-system/coredns",
-            54,
-            Protocol::Udp
-        ));
+        assert!(reaches_dns(&out, 53, Protocol::Udp), "{out}");
+        assert!(reaches_dns(&out, 53, Protocol::Tcp));
+        assert!(!reaches_dns(&out, 54, Protocol::Udp));
     }
 }
 
